@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+// judge — an LLM-as-judge evaluation harness.
+//
+// The data flows suite → candidates → comparisons → verdicts → ratings → reports,
+// and the modules follow it:
+//
+//   Suite           suite YAML + items JSONL                      (Yams)
+//   LocalInference  GGUF models on the CPU: candidates            (COpenBLAS)
+//   HTTP            async HTTP on libcurl                         (CCurl)
+//   Store           SQLite store of everything                    (GRDB)
+//   Judge           pairwise judging over chat completions        (HTTP, Store, Suite)
+//   Rank            Bradley-Terry ratings, held-out check         (pure Swift)
+//   Report          HTML / Markdown reports, nightly leaderboard  (Rank, Store)
+//   JudgeCLI        the `judge` command                           (everything)
+import PackageDescription
+
+/// Numeric modules are built with checks off in release builds; debug builds keep every check.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "judge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "judge", targets: ["JudgeCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+    ],
+    targets: [
+        // MARK: - System libraries (Debian: libcurl4-openssl-dev, libopenblas-dev)
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // MARK: - Stages of the pipeline
+        .target(name: "Suite", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "LocalInference", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),
+        .target(name: "Rank", swiftSettings: numericSettings),
+        .target(name: "Report", dependencies: ["Rank", "Store"]),
+        .executableTarget(
+            name: "JudgeCLI",
+            dependencies: [
+                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Rank", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests (one target per module; shared helpers in TestSupport)
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SuiteTests", dependencies: ["Suite"]),
+        .testTarget(name: "LocalInferenceTests", dependencies: ["LocalInference"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "JudgeTests", dependencies: ["Judge", "TestSupport"]),
+        .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

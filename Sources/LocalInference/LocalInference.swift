@@ -1,0 +1,1 @@
+// LocalInference: runs GGUF models (llama architecture) on the CPU and produces candidate outputs.

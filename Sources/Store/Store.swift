@@ -1,0 +1,1 @@
+// Store: the SQLite store (GRDB) of suites, items, models, candidate outputs and judgments.

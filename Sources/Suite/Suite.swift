@@ -1,0 +1,1 @@
+// Suite: the suite file (YAML) and its tasks and items (JSONL) — the start of the data flow.

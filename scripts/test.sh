@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, optimized (the engine's tests run the real model), after installing what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh --test
+swift test -c release -Xswiftc -enable-testing "$@"
