@@ -1,0 +1,51 @@
+/// Why a chat-completions call failed.
+///
+/// The judging run records non-fatal errors against the comparison and goes on; a fatal error
+/// (``isFatal``) means every further call would fail the same way, so the run stops scheduling
+/// and prints ``description``. No case ever carries the API key.
+/// Task cancellation is not a case: it surfaces as `CancellationError`.
+public enum ChatCompletionsError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The server refused the request (400, 401, 403, 404, 413, 422, …): retrying cannot help.
+    case rejected(status: Int, message: String)
+    /// A transient failure (429, 5xx, timeout, dropped connection) outlasted every attempt of the retry policy.
+    case retriesExhausted(last: String)
+    /// The server answered 2xx but the body is not a chat completion (bad or truncated JSON, no choices).
+    case malformedReply(String)
+    /// The one attempt timed out (only thrown directly when the policy allows a single attempt).
+    case timedOut
+    /// The one attempt failed in transport: refused or dropped connection, DNS, TLS (single-attempt policy).
+    case transport(String)
+    /// Calls have kept failing after retries; the client refuses new calls so the run can stop and say why.
+    case failuresPersist(String)
+
+    /// True when the run should stop scheduling new calls.
+    public var isFatal: Bool {
+        switch self {
+        case .rejected, .failuresPersist: true
+        case .retriesExhausted, .malformedReply, .timedOut, .transport: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .rejected(let status, let message):
+            let hint = switch status {
+            case 401: " (check that the API key environment variable is set and valid)"
+            case 403: " (the key is not allowed to use this model or endpoint)"
+            case 404: " (check the judge URL and model name)"
+            default: ""
+            }
+            return "the judge server rejected the request with HTTP \(status): \(message)\(hint)"
+        case .retriesExhausted(let last):
+            return "the judge call still failed after all retries; last failure: \(last)"
+        case .malformedReply(let detail):
+            return "the judge server's reply is not a valid chat completion: \(detail)"
+        case .timedOut:
+            return "the judge call timed out (raise the timeout or lower --concurrency)"
+        case .transport(let detail):
+            return "the judge call failed in transport: \(detail)"
+        case .failuresPersist(let why):
+            return "stopped calling the judge because failures persist: \(why)"
+        }
+    }
+}
