@@ -1,0 +1,26 @@
+// fp16 and bf16 conversions (the scales of every quantized block are fp16).
+
+@inline(__always)
+func halfToFloat(_ bits: UInt16) -> Float { Float(Float16(bitPattern: bits)) }
+
+@inline(__always)
+func floatToHalf(_ value: Float) -> UInt16 { Float16(value).bitPattern }
+
+@inline(__always)
+func bf16ToFloat(_ bits: UInt16) -> Float { Float(bitPattern: UInt32(bits) << 16) }
+
+/// Rounds to nearest even like ggml's `GGML_FP32_TO_BF16`; NaN stays a quiet NaN.
+@inline(__always)
+func floatToBF16(_ value: Float) -> UInt16 {
+    let bits = value.bitPattern
+    if (bits & 0x7fff_ffff) > 0x7f80_0000 { return UInt16(bits >> 16) | 64 }
+    return UInt16((bits &+ (0x7fff &+ ((bits >> 16) & 1))) >> 16)
+}
+
+extension UnsafeRawPointer {
+    @inline(__always) func u8(_ offset: Int) -> UInt8 { load(fromByteOffset: offset, as: UInt8.self) }
+    @inline(__always) func i8(_ offset: Int) -> Int8 { load(fromByteOffset: offset, as: Int8.self) }
+    @inline(__always) func u16(_ offset: Int) -> UInt16 { loadUnaligned(fromByteOffset: offset, as: UInt16.self) }
+    @inline(__always) func u32(_ offset: Int) -> UInt32 { loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+    @inline(__always) func half(_ offset: Int) -> Float { halfToFloat(u16(offset)) }
+}
