@@ -1,0 +1,116 @@
+import Foundation
+
+extension LoopbackChatServer {
+    /// What the server does with one request.
+    public indirect enum Behavior: Sendable {
+        /// 200 with a well-formed chat completion.
+        case completion(Reply)
+        /// Any status, headers and body, sent as given (error JSON, HTML, …).
+        case raw(status: Int, headers: [String: String] = [:], body: String)
+        /// Waits, then behaves as `then` (a client with a shorter timeout gives up first).
+        case delayed(Duration, then: Behavior)
+        /// Closes the connection without answering.
+        case dropConnection
+        /// Sends the status line, headers (with the full `Content-Length`) and the first `bytes` of a
+        /// well-formed reply, then closes the connection.
+        case closeMidResponse(Reply, bytes: Int)
+
+        /// 200 with a chat completion whose message is `content`.
+        public static func reply(_ content: String) -> Behavior { .completion(Reply(content: content)) }
+
+        /// 429 with `Retry-After: value` (seconds or an HTTP-date) and OpenAI's rate-limit error JSON.
+        public static func rateLimited(retryAfter value: String?) -> Behavior {
+            .raw(status: 429, headers: value.map { ["Retry-After": $0] } ?? [:],
+                 body: errorJSON("Rate limit reached for requests", type: "requests"))
+        }
+
+        /// `status` with OpenAI's error JSON `{"error": {"message": …}}`.
+        public static func error(_ status: Int, message: String) -> Behavior {
+            .raw(status: status, body: errorJSON(message, type: "invalid_request_error"))
+        }
+
+        /// 200 whose body is cut off in the middle of the JSON (a complete HTTP response, an incomplete document).
+        public static var malformedJSON: Behavior {
+            .raw(status: 200, headers: ["Content-Type": "application/json"],
+                 body: #"{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"[[A"#)
+        }
+    }
+
+    /// A well-formed chat completion to send back.
+    public struct Reply: Sendable, Hashable {
+        /// `nil` sends `"content": null`.
+        public var content: String?
+        public var finishReason: String?
+        public var promptTokens: Int
+        public var completionTokens: Int
+        /// Sent as `choices[0].logprobs.content`; `nil` sends `"logprobs": null`.
+        public var logprobs: [Token]?
+        /// `nil` echoes the request's model.
+        public var model: String?
+
+        public struct Token: Sendable, Hashable {
+            public var token: String
+            public var logprob: Double
+            public var topLogprobs: [Alternative]
+
+            public init(token: String, logprob: Double, topLogprobs: [Alternative] = []) {
+                self.token = token
+                self.logprob = logprob
+                self.topLogprobs = topLogprobs
+            }
+
+            public struct Alternative: Sendable, Hashable {
+                public var token: String
+                public var logprob: Double
+
+                public init(token: String, logprob: Double) {
+                    self.token = token
+                    self.logprob = logprob
+                }
+            }
+        }
+
+        public init(content: String?, finishReason: String? = "stop", promptTokens: Int = 42, completionTokens: Int = 7,
+                    logprobs: [Token]? = nil, model: String? = nil) {
+            self.content = content
+            self.finishReason = finishReason
+            self.promptTokens = promptTokens
+            self.completionTokens = completionTokens
+            self.logprobs = logprobs
+            self.model = model
+        }
+
+        /// The body, as OpenAI's API shapes it.
+        func json(requestedModel: String?) -> Data {
+            let logprobsValue: Any = logprobs.map { tokens in
+                ["content": tokens.map { token in
+                    [
+                        "token": token.token, "logprob": token.logprob, "bytes": Array(token.token.utf8).map(Int.init),
+                        "top_logprobs": token.topLogprobs.map { ["token": $0.token, "logprob": $0.logprob, "bytes": NSNull()] },
+                    ] as [String: Any]
+                }]
+            } ?? NSNull()
+            let object: [String: Any] = [
+                "id": "chatcmpl-loopback",
+                "object": "chat.completion",
+                "created": 1_700_000_000,
+                "model": model ?? requestedModel ?? "loopback",
+                "choices": [[
+                    "index": 0,
+                    "message": ["role": "assistant", "content": content.map { $0 as Any } ?? NSNull()],
+                    "finish_reason": finishReason.map { $0 as Any } ?? NSNull(),
+                    "logprobs": logprobsValue,
+                ] as [String: Any]],
+                "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens,
+                          "total_tokens": promptTokens + completionTokens],
+            ]
+            return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        }
+    }
+
+    static func errorJSON(_ message: String, type: String) -> String {
+        let object = ["error": ["message": message, "type": type, "param": NSNull(), "code": NSNull()] as [String: Any]]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
