@@ -1,0 +1,73 @@
+/// How a byte-level BPE vocabulary cuts text into words before merging, chosen by `tokenizer.ggml.pre`.
+///
+/// Each kind is a list of split rules applied in turn, each one cutting every piece left by the previous
+/// one (llama.cpp's `unicode_regex_split`). The rules are the Hugging Face tokenizers' regexes, written
+/// here as hand-made scanners over Unicode categories so that the splits are exactly llama.cpp's
+/// (its custom scanners in unicode.cpp, and `std::regex` semantics for the simple character classes):
+///
+/// | kind | `tokenizer.ggml.pre` | rules |
+/// | --- | --- | --- |
+/// | `default` | `default`, missing | `[\p{P}$+<=>^~|]+`, GPT-2, `\p{N}+`, `[0-9]{3}` |
+/// | `gpt2` | `gpt-2`, `phi-2`, `mpt`, `olmo`, `jais`, … | GPT-2 |
+/// | `llama3` | `llama3`, `llama-v3`, `llama-bpe`, `falcon3`, `dbrx`, `smaug-bpe`, … | Llama 3 (`\p{N}{1,3}`) |
+/// | `starcoder` | `smollm`, `starcoder`, `refact`, `command-r`, `codeshell`, … | `\p{N}` (each digit alone), GPT-2 |
+/// | `qwen2` | `qwen2`, `stablelm2`, `deepseek-r1-qwen`, `megrez` | Qwen 2 (Llama 3 with `\p{N}`) |
+///
+/// where GPT-2 is `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+` and
+/// Llama 3 is `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`.
+enum PreTokenizer: String, CaseIterable, Sendable {
+    case `default`, gpt2, llama3, starcoder, qwen2
+
+    /// The `tokenizer.ggml.pre` names each kind answers to (llama.cpp's `llama_vocab::impl::load`).
+    static let names: [String: PreTokenizer] = {
+        var names: [String: PreTokenizer] = ["default": .default]
+        for name in ["gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de", "a.x-4.0",
+                     "mellum", "modern-bert", "jina-v1-en", "jina-v2-code", "roberta-bpe", "mpt", "olmo", "jais",
+                     "trillion", "exaone4", "granite-docling"] { names[name] = .gpt2 }
+        for name in ["llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2",
+                     "jina-v5-nano", "dbrx", "smaug-bpe"] { names[name] = .llama3 }
+        for name in ["smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva-7b", "mellum2"] {
+            names[name] = .starcoder
+        }
+        for name in ["qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2", "stablelm2", "megrez"] { names[name] = .qwen2 }
+        return names
+    }()
+
+    /// The kind for a `tokenizer.ggml.pre` value; a missing value means `default`, like llama.cpp.
+    init(name: String?) throws {
+        guard let name, !name.isEmpty else { self = .default; return }
+        guard let kind = PreTokenizer.names[name] else {
+            throw TokenizerError.unsupportedPreTokenizer(name, supported: PreTokenizer.names.keys.sorted())
+        }
+        self = kind
+    }
+
+    /// Whether a word that is itself a token skips the merges (llama.cpp's `ignore_merges`, set for Llama 3).
+    var ignoresMerges: Bool { self == .llama3 }
+
+    /// The split rules, in order.
+    var rules: [SplitRule] {
+        switch self {
+        case .default: return [.runs(.defaultPunctuation), .gpt2, .runs(.number), .asciiDigitTriples]
+        case .gpt2: return [.gpt2]
+        case .llama3: return [.llama3(maxDigits: 3)]
+        case .starcoder: return [.each(.number), .gpt2]
+        case .qwen2: return [.llama3(maxDigits: 1)]
+        }
+    }
+
+    /// Cuts `codepoints` into words: consecutive, non-empty ranges covering the whole input.
+    func split(_ codepoints: [UInt32]) -> [Range<Int>] {
+        var pieces = codepoints.isEmpty ? [] : [0..<codepoints.count]
+        let flags = codepoints.map(CodepointFlags.of)
+        for rule in rules {
+            var next: [Range<Int>] = []
+            next.reserveCapacity(pieces.count * 2)
+            for piece in pieces {
+                rule.split(codepoints, flags: flags, piece: piece, into: &next)
+            }
+            pieces = next
+        }
+        return pieces
+    }
+}
