@@ -1,1 +1,0 @@
-// Report: the self-contained HTML page, the Markdown summary and the nightly leaderboard.

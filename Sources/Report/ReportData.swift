@@ -1,0 +1,299 @@
+// MARK: - ReportData: everything a report shows, independent of where it came from
+
+/// The input of every renderer: a leaderboard, per-task tables, the win-rate matrix, the held-out
+/// check, judge health, sample comparisons and the rating history.
+///
+/// Renderers read only this type, so the HTML, Markdown, JSON and CSV outputs can be tested (and the
+/// sample report produced) without a store; ``ReportBuilder`` fills it from the store and Rank.
+/// All text fields that came from a model or a judge (outputs, reasoning, prompts, and even model and
+/// task names, which come from user files) are untrusted: renderers escape every one of them.
+///
+/// ```swift
+/// let data = ReportData(title: "demo", asOf: "2026-11-25", leaderboard: rows)
+/// let html = HTMLRenderer().render(data)
+/// ```
+public struct ReportData: Codable, Equatable, Sendable {
+    /// The suite's name (or "leaderboard" for the nightly job).
+    public var title: String
+    /// The date of the newest judgment (YYYY-MM-DD); never the clock, so output is reproducible.
+    public var asOf: String
+    /// The judge model and template, for the header ("gpt-4 · pairwise v2").
+    public var judgeDescription: String?
+    /// The model whose win rate the others are measured against, if any.
+    public var anchor: String?
+    /// Best first.
+    public var leaderboard: [LeaderboardRow]
+    public var tasks: [TaskTable]
+    public var winRates: WinRateMatrix?
+    public var overfit: OverfitSummary?
+    public var health: JudgeHealth?
+    public var samples: [SampleComparison]
+    /// Earlier snapshots plus the current one, oldest first (empty for a one-off report).
+    public var history: [RatingSnapshot]
+    /// Things the reader must know (a disconnected comparison graph, models without comparisons).
+    public var notes: [String]
+
+    public init(
+        title: String, asOf: String, judgeDescription: String? = nil, anchor: String? = nil,
+        leaderboard: [LeaderboardRow], tasks: [TaskTable] = [], winRates: WinRateMatrix? = nil,
+        overfit: OverfitSummary? = nil, health: JudgeHealth? = nil, samples: [SampleComparison] = [],
+        history: [RatingSnapshot] = [], notes: [String] = []
+    ) {
+        self.title = title
+        self.asOf = asOf
+        self.judgeDescription = judgeDescription
+        self.anchor = anchor
+        self.leaderboard = leaderboard
+        self.tasks = tasks
+        self.winRates = winRates
+        self.overfit = overfit
+        self.health = health
+        self.samples = samples
+        self.history = history
+        self.notes = notes
+    }
+}
+
+// MARK: - Leaderboard
+
+/// One model's line on a leaderboard: the same fields as `judge rank --format json`, plus its place
+/// and the change since the previous snapshot.
+public struct LeaderboardRow: Codable, Equatable, Sendable {
+    /// 1-based place, best first.
+    public var rank: Int
+    public var model: String
+    /// Elo-scale rating (400·log10 odds).
+    public var rating: Double
+    /// 95% bootstrap interval.
+    public var ciLow: Double
+    public var ciHigh: Double
+    /// Predicted win rate against the anchor model, in [0, 1]; nil without an anchor.
+    public var winRateVsAnchor: Double?
+    public var comparisons: Int
+    public var wins: Int
+    public var losses: Int
+    public var ties: Int
+    /// Rating change since the previous snapshot; nil when the model is new or there is none.
+    public var change: Double?
+
+    public init(
+        rank: Int, model: String, rating: Double, ciLow: Double, ciHigh: Double,
+        winRateVsAnchor: Double? = nil, comparisons: Int, wins: Int, losses: Int, ties: Int,
+        change: Double? = nil
+    ) {
+        self.rank = rank
+        self.model = model
+        self.rating = rating
+        self.ciLow = ciLow
+        self.ciHigh = ciHigh
+        self.winRateVsAnchor = winRateVsAnchor
+        self.comparisons = comparisons
+        self.wins = wins
+        self.losses = losses
+        self.ties = ties
+        self.change = change
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rank, model, rating, comparisons, wins, losses, ties, change
+        case ciLow = "ci_low", ciHigh = "ci_high", winRateVsAnchor = "win_rate_vs_anchor"
+    }
+}
+
+/// Ratings on one task.
+public struct TaskTable: Codable, Equatable, Sendable {
+    public var task: String
+    /// A held-out task (not tuned on): shown apart, it is what the overfit check compares against.
+    public var heldOut: Bool
+    public var rows: [LeaderboardRow]
+
+    public init(task: String, heldOut: Bool, rows: [LeaderboardRow]) {
+        self.task = task
+        self.heldOut = heldOut
+        self.rows = rows
+    }
+}
+
+// MARK: - Win rates
+
+/// Observed win rates: `rates[i][j]` is how often `models[i]` beat `models[j]` (ties as half),
+/// nil where the two never met; `counts[i][j]` is how many comparisons that rests on.
+public struct WinRateMatrix: Codable, Equatable, Sendable {
+    public var models: [String]
+    public var rates: [[Double?]]   // (models.count, models.count)
+    public var counts: [[Int]]      // (models.count, models.count)
+
+    public init(models: [String], rates: [[Double?]], counts: [[Int]]) {
+        self.models = models
+        self.rates = rates
+        self.counts = counts
+    }
+}
+
+// MARK: - Held-out check
+
+/// The held-out check's verdict with the figures behind it.
+public struct OverfitSummary: Codable, Equatable, Sendable {
+    /// True for "generalizes", false for "overfit suspected".
+    public var generalizes: Bool
+    /// The plain sentence (e.g. "overfit suspected: m drops from #1 to #4 on held-out task x …").
+    public var verdict: String
+    public var heldOutTasks: [String]
+    public var kendallTau: Double
+    public var kendallTauCI: ClosedInterval?
+    public var spearmanRho: Double
+    public var spearmanRhoCI: ClosedInterval?
+    public var shifts: [RankShift]
+
+    public init(
+        generalizes: Bool, verdict: String, heldOutTasks: [String], kendallTau: Double,
+        kendallTauCI: ClosedInterval? = nil, spearmanRho: Double, spearmanRhoCI: ClosedInterval? = nil,
+        shifts: [RankShift]
+    ) {
+        self.generalizes = generalizes
+        self.verdict = verdict
+        self.heldOutTasks = heldOutTasks
+        self.kendallTau = kendallTau
+        self.kendallTauCI = kendallTauCI
+        self.spearmanRho = spearmanRho
+        self.spearmanRhoCI = spearmanRhoCI
+        self.shifts = shifts
+    }
+}
+
+/// A lower and upper bound (a 95% interval).
+public struct ClosedInterval: Codable, Equatable, Sendable {
+    public var low: Double
+    public var high: Double
+    public init(low: Double, high: Double) {
+        self.low = low
+        self.high = high
+    }
+}
+
+/// One model's place on the development tasks and on the held-out task(s).
+public struct RankShift: Codable, Equatable, Sendable {
+    public var model: String
+    public var developmentRank: Int
+    public var heldOutRank: Int
+    public var developmentRating: Double
+    public var heldOutRating: Double
+    /// True when the held-out rating lies outside the development 95% interval.
+    public var outsideInterval: Bool
+
+    public init(
+        model: String, developmentRank: Int, heldOutRank: Int, developmentRating: Double,
+        heldOutRating: Double, outsideInterval: Bool
+    ) {
+        self.model = model
+        self.developmentRank = developmentRank
+        self.heldOutRank = heldOutRank
+        self.developmentRating = developmentRating
+        self.heldOutRating = heldOutRating
+        self.outsideInterval = outsideInterval
+    }
+}
+
+// MARK: - Judge health
+
+/// How trustworthy the judge looks: its biases and its failures.
+public struct JudgeHealth: Codable, Equatable, Sendable {
+    /// Judgments with a parsed verdict.
+    public var judgments: Int
+    /// Share of decisive verdicts won by the output shown first; 0.5 is unbiased.
+    public var firstPositionWinRate: Double?
+    /// Share of pairs judged in both orders whose two verdicts disagree.
+    public var orderDisagreementRate: Double?
+    /// Share of decisive verdicts (outputs of different length) won by the longer output.
+    public var longerAnswerWinRate: Double?
+    public var unparsed: Int
+    public var failed: Int
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// In US dollars; nil when no prices are configured.
+    public var costUSD: Double?
+
+    public init(
+        judgments: Int, firstPositionWinRate: Double?, orderDisagreementRate: Double?,
+        longerAnswerWinRate: Double?, unparsed: Int, failed: Int, promptTokens: Int,
+        completionTokens: Int, costUSD: Double?
+    ) {
+        self.judgments = judgments
+        self.firstPositionWinRate = firstPositionWinRate
+        self.orderDisagreementRate = orderDisagreementRate
+        self.longerAnswerWinRate = longerAnswerWinRate
+        self.unparsed = unparsed
+        self.failed = failed
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.costUSD = costUSD
+    }
+}
+
+// MARK: - Samples
+
+/// One judged comparison shown in full: the prompt, both outputs and the judge's raw reply.
+public struct SampleComparison: Codable, Equatable, Sendable {
+    public var task: String
+    public var itemID: String
+    public var prompt: String
+    /// The model shown to the judge as A, and its output.
+    public var modelA: String
+    public var outputA: String
+    public var modelB: String
+    public var outputB: String
+    /// The parsed verdict as shown to a reader ("A", "B", "tie", "A>>B", "unparsed", …).
+    public var verdict: String
+    /// The judge's raw reply, reasoning included.
+    public var reasoning: String
+
+    public init(
+        task: String, itemID: String, prompt: String, modelA: String, outputA: String,
+        modelB: String, outputB: String, verdict: String, reasoning: String
+    ) {
+        self.task = task
+        self.itemID = itemID
+        self.prompt = prompt
+        self.modelA = modelA
+        self.outputA = outputA
+        self.modelB = modelB
+        self.outputB = outputB
+        self.verdict = verdict
+        self.reasoning = reasoning
+    }
+}
+
+// MARK: - History
+
+/// The ratings of one leaderboard run, kept as `history/YYYY-MM-DD.json`.
+public struct RatingSnapshot: Codable, Equatable, Sendable {
+    /// YYYY-MM-DD.
+    public var date: String
+    public var ratings: [SnapshotRating]
+
+    public init(date: String, ratings: [SnapshotRating]) {
+        self.date = date
+        self.ratings = ratings
+    }
+}
+
+public struct SnapshotRating: Codable, Equatable, Sendable {
+    public var model: String
+    public var rating: Double
+    public var ciLow: Double
+    public var ciHigh: Double
+    public var comparisons: Int
+
+    public init(model: String, rating: Double, ciLow: Double, ciHigh: Double, comparisons: Int) {
+        self.model = model
+        self.rating = rating
+        self.ciLow = ciLow
+        self.ciHigh = ciHigh
+        self.comparisons = comparisons
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, rating, comparisons
+        case ciLow = "ci_low", ciHigh = "ci_high"
+    }
+}
