@@ -193,7 +193,7 @@ public struct HTMLRenderer: Sendable {
         return shift > 0 ? "<span class=\"up\">▲ \(shift)</span>" : "<span class=\"down\">▼ \(-shift)</span>"
     }
 
-    private func intervalText(_ ci: ClosedInterval?) -> String {
+    private func intervalText(_ ci: ReportInterval?) -> String {
         guard let ci else { return "" }
         return " (95%: \(Format.fixed(ci.low, 3)) to \(Format.fixed(ci.high, 3)))"
     }

@@ -24,9 +24,9 @@ public struct ReportData: Codable, Equatable, Sendable {
     /// Best first.
     public var leaderboard: [LeaderboardRow]
     public var tasks: [TaskTable]
-    public var winRates: WinRateMatrix?
-    public var overfit: OverfitSummary?
-    public var health: JudgeHealth?
+    public var winRates: WinRateTable?
+    public var overfit: HeldOutSummary?
+    public var health: JudgeHealthSummary?
     public var samples: [SampleComparison]
     /// Earlier snapshots plus the current one, oldest first (empty for a one-off report).
     public var history: [RatingSnapshot]
@@ -35,8 +35,8 @@ public struct ReportData: Codable, Equatable, Sendable {
 
     public init(
         title: String, asOf: String, judgeDescription: String? = nil, anchor: String? = nil,
-        leaderboard: [LeaderboardRow], tasks: [TaskTable] = [], winRates: WinRateMatrix? = nil,
-        overfit: OverfitSummary? = nil, health: JudgeHealth? = nil, samples: [SampleComparison] = [],
+        leaderboard: [LeaderboardRow], tasks: [TaskTable] = [], winRates: WinRateTable? = nil,
+        overfit: HeldOutSummary? = nil, health: JudgeHealthSummary? = nil, samples: [SampleComparison] = [],
         history: [RatingSnapshot] = [], notes: [String] = []
     ) {
         self.title = title
@@ -118,7 +118,7 @@ public struct TaskTable: Codable, Equatable, Sendable {
 
 /// Observed win rates: `rates[i][j]` is how often `models[i]` beat `models[j]` (ties as half),
 /// nil where the two never met; `counts[i][j]` is how many comparisons that rests on.
-public struct WinRateMatrix: Codable, Equatable, Sendable {
+public struct WinRateTable: Codable, Equatable, Sendable {
     public var models: [String]
     public var rates: [[Double?]]   // (models.count, models.count)
     public var counts: [[Int]]      // (models.count, models.count)
@@ -133,22 +133,22 @@ public struct WinRateMatrix: Codable, Equatable, Sendable {
 // MARK: - Held-out check
 
 /// The held-out check's verdict with the figures behind it.
-public struct OverfitSummary: Codable, Equatable, Sendable {
+public struct HeldOutSummary: Codable, Equatable, Sendable {
     /// True for "generalizes", false for "overfit suspected".
     public var generalizes: Bool
     /// The plain sentence (e.g. "overfit suspected: m drops from #1 to #4 on held-out task x …").
     public var verdict: String
     public var heldOutTasks: [String]
     public var kendallTau: Double
-    public var kendallTauCI: ClosedInterval?
+    public var kendallTauCI: ReportInterval?
     public var spearmanRho: Double
-    public var spearmanRhoCI: ClosedInterval?
-    public var shifts: [RankShift]
+    public var spearmanRhoCI: ReportInterval?
+    public var shifts: [HeldOutShift]
 
     public init(
         generalizes: Bool, verdict: String, heldOutTasks: [String], kendallTau: Double,
-        kendallTauCI: ClosedInterval? = nil, spearmanRho: Double, spearmanRhoCI: ClosedInterval? = nil,
-        shifts: [RankShift]
+        kendallTauCI: ReportInterval? = nil, spearmanRho: Double, spearmanRhoCI: ReportInterval? = nil,
+        shifts: [HeldOutShift]
     ) {
         self.generalizes = generalizes
         self.verdict = verdict
@@ -162,7 +162,7 @@ public struct OverfitSummary: Codable, Equatable, Sendable {
 }
 
 /// A lower and upper bound (a 95% interval).
-public struct ClosedInterval: Codable, Equatable, Sendable {
+public struct ReportInterval: Codable, Equatable, Sendable {
     public var low: Double
     public var high: Double
     public init(low: Double, high: Double) {
@@ -172,7 +172,7 @@ public struct ClosedInterval: Codable, Equatable, Sendable {
 }
 
 /// One model's place on the development tasks and on the held-out task(s).
-public struct RankShift: Codable, Equatable, Sendable {
+public struct HeldOutShift: Codable, Equatable, Sendable {
     public var model: String
     public var developmentRank: Int
     public var heldOutRank: Int
@@ -197,7 +197,7 @@ public struct RankShift: Codable, Equatable, Sendable {
 // MARK: - Judge health
 
 /// How trustworthy the judge looks: its biases and its failures.
-public struct JudgeHealth: Codable, Equatable, Sendable {
+public struct JudgeHealthSummary: Codable, Equatable, Sendable {
     /// Judgments with a parsed verdict.
     public var judgments: Int
     /// Share of decisive verdicts won by the output shown first; 0.5 is unbiased.

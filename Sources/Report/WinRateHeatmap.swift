@@ -6,7 +6,7 @@ import Foundation
 /// white (50%) to blue (100%); grey where two models never met. Each cell's tooltip gives the
 /// rate and the number of comparisons behind it.
 struct WinRateHeatmap {
-    var matrix: WinRateMatrix
+    var matrix: WinRateTable
 
     func render() -> String {
         let n = matrix.models.count

@@ -62,20 +62,20 @@ enum SyntheticReport {
             tasks.append(TaskTable(task: task + (hostileNames ? untrusted : ""), heldOut: heldOut, rows: taskRows))
         }
         let heldRows = tasks[3].rows
-        let shifts = rows.map { row -> RankShift in
+        let shifts = rows.map { row -> HeldOutShift in
             let h = heldRows.first { $0.model == row.model }!
-            return RankShift(model: row.model, developmentRank: row.rank, heldOutRank: h.rank,
+            return HeldOutShift(model: row.model, developmentRank: row.rank, heldOutRank: h.rank,
                              developmentRating: row.rating, heldOutRating: h.rating,
                              outsideInterval: h.rating < row.ciLow || h.rating > row.ciHigh)
         }
         let top = shifts[0]
-        let overfit = OverfitSummary(
+        let overfit = HeldOutSummary(
             generalizes: top.heldOutRank == 1,
             verdict: top.heldOutRank == 1 ? "generalizes" :
                 "overfit suspected: \(top.model) drops from #1 to #\(top.heldOutRank) on held-out task \(tasks[3].task), outside its 95% interval",
-            heldOutTasks: [tasks[3].task], kendallTau: 0.643, kendallTauCI: ClosedInterval(low: 0.357, high: 0.857),
-            spearmanRho: 0.786, spearmanRhoCI: ClosedInterval(low: 0.5, high: 0.952), shifts: shifts)
-        let health = JudgeHealth(
+            heldOutTasks: [tasks[3].task], kendallTau: 0.643, kendallTauCI: ReportInterval(low: 0.357, high: 0.857),
+            spearmanRho: 0.786, spearmanRhoCI: ReportInterval(low: 0.5, high: 0.952), shifts: shifts)
+        let health = JudgeHealthSummary(
             judgments: 2_184, firstPositionWinRate: 0.561, orderDisagreementRate: 0.187, longerAnswerWinRate: 0.642,
             unparsed: 23, failed: 4, promptTokens: 1_912_330, completionTokens: 402_118, costUSD: 31.42)
         var samples: [SampleComparison] = []
@@ -108,7 +108,7 @@ enum SyntheticReport {
             title: "demo" + (hostileNames ? untrusted : ""), asOf: "2025-11-25",
             judgeDescription: "gpt-4 · pairwise v2" + (hostileNames ? untrusted : ""), anchor: names[3],
             leaderboard: rows, tasks: tasks,
-            winRates: WinRateMatrix(models: names, rates: rates, counts: counts),
+            winRates: WinRateTable(models: names, rates: rates, counts: counts),
             overfit: overfit, health: health, samples: samples, history: history,
             notes: hostileNames ? ["note" + untrusted] : [])
     }

@@ -12,7 +12,7 @@ import Foundation
 /// is measured against the latest snapshot dated before this one, and the history chart draws all
 /// of them. Everything is written through ``AtomicFileSet``: a failure leaves the previous
 /// leaderboard as it was.
-public struct Leaderboard {
+public struct LeaderboardDirectory {
     public let directory: URL
 
     public init(directory: URL) {

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import Report
 
-final class LeaderboardTests: XCTestCase {
+final class LeaderboardDirectoryTests: XCTestCase {
     private var dir: URL!
 
     override func setUpWithError() throws {
@@ -34,7 +34,7 @@ final class LeaderboardTests: XCTestCase {
     }
 
     func testSameDataGivesByteIdenticalFilesAndOneSnapshot() throws {
-        let board = Leaderboard(directory: dir)
+        let board = LeaderboardDirectory(directory: dir)
         try board.write(data("2025-03-01", [("a", 1010), ("b", 990)]))
         let first = try contents()
         try board.write(data("2025-03-01", [("a", 1010), ("b", 990)]))
@@ -45,7 +45,7 @@ final class LeaderboardTests: XCTestCase {
     }
 
     func testChangeIsMeasuredAgainstThePreviousSnapshot() throws {
-        let board = Leaderboard(directory: dir)
+        let board = LeaderboardDirectory(directory: dir)
         try board.write(data("2025-03-01", [("a", 1010), ("b", 990)]))
         try board.write(data("2025-03-02", [("b", 1020), ("a", 1005), ("c", 900)]))
         let rows = try JSONDecoder().decode([LeaderboardRow].self, from: Data(contentsOf: dir.appendingPathComponent("ratings.json")))
@@ -64,7 +64,7 @@ final class LeaderboardTests: XCTestCase {
     }
 
     func testAFailedRunLeavesThePreviousLeaderboardIntact() throws {
-        let board = Leaderboard(directory: dir)
+        let board = LeaderboardDirectory(directory: dir)
         try board.write(data("2025-03-01", [("a", 1010), ("b", 990)]))
         let before = try contents()
         // The next night's snapshot cannot be written: a directory sits where it must go.
@@ -78,7 +78,7 @@ final class LeaderboardTests: XCTestCase {
     }
 
     func testACorruptSnapshotIsNamedAndNothingIsWritten() throws {
-        let board = Leaderboard(directory: dir)
+        let board = LeaderboardDirectory(directory: dir)
         try board.write(data("2025-03-01", [("a", 1010)]))
         let before = try contents()
         let bad = dir.appendingPathComponent("history/2025-02-28.json")
@@ -92,7 +92,7 @@ final class LeaderboardTests: XCTestCase {
     }
 
     func testBadDateIsRefused() {
-        XCTAssertThrowsError(try Leaderboard(directory: dir).write(data("2025-02-30", [("a", 1)]))) { error in
+        XCTAssertThrowsError(try LeaderboardDirectory(directory: dir).write(data("2025-02-30", [("a", 1)]))) { error in
             XCTAssertEqual(error as? ReportError, .badDate("2025-02-30"))
         }
     }
