@@ -1,0 +1,70 @@
+import Foundation
+
+// MARK: - Bootstrap: percentile intervals from resampled comparisons
+
+/// Nonparametric bootstrap of a Bradley-Terry fit (Efron & Tibshirani, *An Introduction to the
+/// Bootstrap*, 1993, ch. 13): each round draws as many comparisons as there are, with
+/// replacement (a multinomial over the deduplicated groups), and refits.
+///
+/// Rounds run on all cores (`DispatchQueue.concurrentPerform`), each with its own random stream
+/// `SeededGenerator(seed:stream: round)` and its own output slot, so the result is identical
+/// for a given seed whatever the thread count or scheduling.
+/// - Complexity: rounds × (comparisons + Newton fit over cells), divided by the cores.
+enum Bootstrap {
+    /// Fitted parameters per round: (rounds × parameterCount), row-major.
+    static func parameters(design: ComparisonDesign, prior: Double, rounds: Int, seed: UInt64,
+                           start: [Double]) throws -> [Double] {
+        let p = design.parameterCount, n = design.comparisonCount, groups = design.groupCount.count
+        var out = [Double](repeating: .nan, count: rounds * p)   // (rounds × p)
+        guard rounds > 0 else { return out }
+        let failures = FailureBox()
+        let chunk = 8
+        let chunks = (rounds + chunk - 1) / chunk
+        out.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var counts = [Double](repeating: 0, count: groups)   // (groups)
+                for round in (c * chunk)..<min(rounds, (c + 1) * chunk) {
+                    var rng = SeededGenerator(seed: seed, stream: UInt64(round))
+                    for g in 0..<groups { counts[g] = 0 }
+                    design.urn.withUnsafeBufferPointer { urn in
+                        for _ in 0..<n { counts[Int(urn[rng.below(n)])] += 1 }
+                    }
+                    let totals = design.cellTotals(groupCounts: counts)
+                    do {
+                        let x = try Likelihood(design: design, totals: totals, prior: prior).fit(from: start).x
+                        for k in 0..<p { base[round * p + k] = x[k] }
+                    } catch {
+                        failures.record(error)
+                    }
+                }
+            }
+        }
+        if let error = failures.first { throw error }
+        return out
+    }
+
+    /// The q-quantile of `values` with linear interpolation between order statistics
+    /// (Hyndman & Fan type 7, numpy's default).
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let h = Double(sorted.count - 1) * q
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+    }
+
+    /// (low, high) percentile interval of `values` at two-sided `confidence`.
+    static func interval(_ values: [Double], confidence: Double) -> (Double, Double) {
+        let sorted = values.sorted()
+        let tail = (1 - confidence) / 2
+        return (quantile(sorted, tail), quantile(sorted, 1 - tail))
+    }
+}
+
+/// The first error thrown on any worker thread.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    func record(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    var first: Error? { lock.lock(); defer { lock.unlock() }; return error }
+}

@@ -1,0 +1,140 @@
+// MARK: - ComparisonDesign: deduplicated, weighted comparisons ready for the likelihood
+
+/// Comparisons reduced to what the likelihood needs.
+///
+/// Verdicts are deduplicated into *groups* — unique (A, B, outcome, length feature) with a count —
+/// and groups into *cells* — unique (A, B, length feature) with summed weighted wins and ties.
+/// The fit runs over cells (435 at most for 30 models without length control, however many
+/// comparisons), and a bootstrap round only redraws the group counts.
+///
+/// Model indices follow the models sorted by name; every group is stored with i < j
+/// (the verdict mirrored when needed), so A/B order never splits a cell.
+struct ComparisonDesign {
+    /// Models sorted by name; index = position.
+    let models: [String]
+    let tieModel: RatingOptions.TieModel
+    let hasCovariate: Bool
+
+    // MARK: Cells — unique (i, j, x), i < j
+    let cellI: [Int]          // (cells)
+    let cellJ: [Int]          // (cells)
+    let cellX: [Double]       // (cells) standardized length feature, 0 without length control
+
+    // MARK: Groups — unique (i, j, outcome, x) with counts
+    let groupCell: [Int]      // (groups) → cell index
+    let groupWinsI: [Double]  // (groups) weighted wins of i per comparison (ties: ½ under `.half`)
+    let groupWinsJ: [Double]  // (groups) weighted wins of j per comparison
+    let groupTies: [Double]   // (groups) ties per comparison (Davidson only, else 0)
+    let groupCount: [Double]  // (groups) how many comparisons fell in the group
+    /// Comparison → group (length = number of comparisons), the urn of the multinomial bootstrap.
+    let urn: [Int32]
+    /// Root mean square of the raw normalized length difference (the standardizing scale), if controlled.
+    let lengthScale: Double?
+
+    var modelCount: Int { models.count }
+    var cellCount: Int { cellI.count }
+    var comparisonCount: Int { urn.count }
+    /// Parameters: θ for each model, then η (Davidson) or β (length control).
+    var parameterCount: Int { models.count + (tieModel == .davidson || hasCovariate ? 1 : 0) }
+
+    init(_ comparisons: [Comparison], options: RatingOptions) throws {
+        guard !comparisons.isEmpty else { throw RankError.noComparisons(task: nil) }
+        for c in comparisons where c.modelA == c.modelB { throw RankError.selfComparison(model: c.modelA) }
+        let models = Array(Set(comparisons.flatMap { [$0.modelA, $0.modelB] })).sorted()
+        var index: [String: Int] = [:]
+        for (k, m) in models.enumerated() { index[m] = k }
+        self.models = models
+        self.tieModel = options.ties
+        self.hasCovariate = options.control == .length
+
+        // Length feature: raw r = (|A| − |B|) / (|A| + |B|), divided by its root mean square.
+        // r is antisymmetric in A/B, so it is scaled but not centered: centering would make the
+        // fit depend on which model happened to be listed first.
+        var raw = [Double](repeating: 0, count: comparisons.count)
+        if hasCovariate {
+            var missing = 0
+            for (k, c) in comparisons.enumerated() {
+                guard let a = c.lengthA, let b = c.lengthB, a >= 0, b >= 0 else { missing += 1; continue }
+                raw[k] = a + b == 0 ? 0 : Double(a - b) / Double(a + b)
+            }
+            if missing > 0 { throw RankError.missingLengths(count: missing, total: comparisons.count) }
+            let rms = (raw.reduce(0) { $0 + $1 * $1 } / Double(raw.count)).squareRoot()
+            guard rms > 0 else { throw RankError.constantLengths }
+            for k in raw.indices { raw[k] /= rms }
+            lengthScale = rms
+        } else {
+            lengthScale = nil
+        }
+
+        struct CellKey: Hashable { let i: Int, j: Int, x: Double }
+        struct GroupKey: Hashable { let cell: Int, outcome: Outcome }
+        var cellOf: [CellKey: Int] = [:]
+        var groupOf: [GroupKey: Int] = [:]
+        var cellI: [Int] = [], cellJ: [Int] = [], cellX: [Double] = []
+        var gCell: [Int] = [], gWI: [Double] = [], gWJ: [Double] = [], gT: [Double] = [], gN: [Double] = []
+        var urn = [Int32](repeating: 0, count: comparisons.count)
+        for (k, c) in comparisons.enumerated() {
+            var i = index[c.modelA]!, j = index[c.modelB]!, x = raw[k], outcome = c.outcome
+            if i > j { swap(&i, &j); x = -x; outcome = outcome.mirrored }
+            if x == 0 { x = 0 }  // −0 and +0 share a cell
+            let cellKey = CellKey(i: i, j: j, x: x)
+            let cell: Int
+            if let found = cellOf[cellKey] { cell = found } else {
+                cell = cellI.count
+                cellOf[cellKey] = cell
+                cellI.append(i); cellJ.append(j); cellX.append(x)
+            }
+            let groupKey = GroupKey(cell: cell, outcome: outcome)
+            let group: Int
+            if let found = groupOf[groupKey] { group = found } else {
+                group = gCell.count
+                groupOf[groupKey] = group
+                let (wi, wj, t) = Self.contribution(of: outcome, options: options)
+                gCell.append(cell); gWI.append(wi); gWJ.append(wj); gT.append(t); gN.append(0)
+            }
+            gN[group] += 1
+            urn[k] = Int32(group)
+        }
+        self.cellI = cellI; self.cellJ = cellJ; self.cellX = cellX
+        self.groupCell = gCell; self.groupWinsI = gWI; self.groupWinsJ = gWJ; self.groupTies = gT
+        self.groupCount = gN
+        self.urn = urn
+    }
+
+    /// What one verdict adds to (wins of i, wins of j, ties), i being model A.
+    static func contribution(of outcome: Outcome, options: RatingOptions) -> (Double, Double, Double) {
+        switch outcome {
+        case .aMuchBetter: return (options.strongWinWeight, 0, 0)
+        case .aBetter: return (1, 0, 0)
+        case .bBetter: return (0, 1, 0)
+        case .bMuchBetter: return (0, options.strongWinWeight, 0)
+        case .tie, .tieBothBad: return options.ties == .half ? (0.5, 0.5, 0) : (0, 0, 1)
+        }
+    }
+
+    // MARK: - Cell totals
+
+    /// Summed weighted wins and ties per cell for the given group counts.
+    func cellTotals(groupCounts: [Double]) -> CellTotals {
+        var totals = CellTotals(count: cellCount)
+        for g in groupCounts.indices where groupCounts[g] != 0 {
+            let c = groupCell[g], n = groupCounts[g]
+            totals.winsI[c] += n * groupWinsI[g]
+            totals.winsJ[c] += n * groupWinsJ[g]
+            totals.ties[c] += n * groupTies[g]
+        }
+        return totals
+    }
+}
+
+/// Weighted wins and ties per cell.
+struct CellTotals {
+    var winsI: [Double]   // (cells)
+    var winsJ: [Double]   // (cells)
+    var ties: [Double]    // (cells)
+    init(count: Int) {
+        winsI = [Double](repeating: 0, count: count)
+        winsJ = winsI
+        ties = winsI
+    }
+}
