@@ -1,0 +1,84 @@
+import GRDB
+
+extension JudgeStore {
+    // MARK: - Schema
+
+    /// The schema, as add-only migrations: a shipped migration is never edited; changes come as new ones.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-suites-candidates-judgments") { db in
+            try db.create(table: "suite") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("file", .text)
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "task") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("suite_id", .integer).notNull().references("suite", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("description", .text)
+                t.column("held_out", .boolean).notNull().defaults(to: false)
+                t.uniqueKey(["suite_id", "name"])
+            }
+            try db.create(table: "item") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("task_id", .integer).notNull().references("task", onDelete: .cascade)
+                t.column("external_id", .text).notNull()
+                t.column("prompt", .text).notNull()
+                t.column("system", .text)
+                t.column("reference", .text)
+                t.uniqueKey(["task_id", "external_id"])
+            }
+            try db.create(table: "model") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("kind", .text).notNull().defaults(to: "imported")
+                    .check { ["imported", "local", "remote"].contains($0) }
+                t.column("spec", .text)
+            }
+            try db.create(table: "candidate") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("model_id", .integer).notNull().references("model", onDelete: .cascade)
+                t.column("item_id", .integer).notNull().references("item", onDelete: .cascade)
+                t.column("output", .text).notNull()
+                t.column("content_key", .text).notNull()
+                t.column("source", .text).notNull().check { ["import", "local", "remote"].contains($0) }
+                t.column("settings", .text)
+                t.column("revision", .integer).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.uniqueKey(["model_id", "item_id", "content_key"])
+            }
+            try db.create(index: "candidate_on_item_model", on: "candidate", columns: ["item_id", "model_id", "revision"])
+            try db.create(table: "judgment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("item_id", .integer).notNull().references("item", onDelete: .cascade)
+                t.column("model_a_id", .integer).notNull().references("model", onDelete: .cascade)
+                t.column("model_b_id", .integer).notNull().references("model", onDelete: .cascade)
+                t.column("candidate_a_id", .integer).notNull().references("candidate", onDelete: .cascade)
+                t.column("candidate_b_id", .integer).notNull().references("candidate", onDelete: .cascade)
+                t.column("position", .text).notNull().check { ["ab", "ba"].contains($0) }
+                t.column("orders_planned", .integer).notNull().check { [1, 2].contains($0) }
+                t.column("template_id", .text).notNull()
+                t.column("template_version", .text).notNull()
+                t.column("judge_model", .text).notNull()
+                t.column("method", .text).notNull().check { ["judge", "identical"].contains($0) }
+                t.column("raw_reply", .text)
+                t.column("verdict", .text).check { $0 == nil || Verdict.allCases.map(\.rawValue).contains($0) }
+                t.column("unparsed", .boolean).notNull().defaults(to: false)
+                t.column("latency", .double)
+                t.column("prompt_tokens", .integer)
+                t.column("completion_tokens", .integer)
+                t.column("cost", .double)
+                t.column("error", .text)
+                t.column("created_at", .datetime).notNull()
+                // A verdict, an unparsed reply or an error: exactly one state.
+                t.check(sql: "(verdict IS NOT NULL) + (unparsed = 1) + (error IS NOT NULL) = 1")
+            }
+            try db.create(index: "judgment_on_item_pair", on: "judgment",
+                          columns: ["item_id", "model_a_id", "model_b_id"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// The SQLite store of everything judge knows: suites, tasks, items, models, candidate outputs, judgments.
+///
+/// One store owns one database writer and migrates the schema in its initializer. The tool opens a
+/// file (``init(path:)``: a `DatabasePool` in WAL mode, so readers never block the writer); tests use
+/// ``inMemory()``. Every write is its own short transaction, so a process killed at any instant
+/// (kill -9) leaves a consistent database holding every verdict committed before the kill.
+///
+/// ```swift
+/// let store = try JudgeStore(path: "judge.sqlite")
+/// let ids = try store.saveSuite(definition)
+/// try store.saveVerdict(judgment)
+/// let battles = try store.comparisons(suite: "demo")
+/// ```
+///
+/// Reading for ratings and reports: ``comparisons(suite:task:judgeModel:)``,
+/// ``judgeHealth(suite:task:judgeModel:)`` and ``sampleComparisons(suite:task:judgeModel:limit:)``.
+public struct JudgeStore: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file cannot be opened or is not a judge store.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try self.init(writer: pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// A fresh store in memory, for tests.
+    public static func inMemory() throws -> JudgeStore {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        return try JudgeStore(writer: DatabaseQueue(configuration: configuration))
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// The identifier of the newest migration applied: the schema version (`v1-…`).
+    public var schemaVersion: String {
+        get throws {
+            try writer.read { db in try Self.migrator.appliedMigrations(db).last ?? "none" }
+        }
+    }
+
+    /// Every migration applied, oldest first.
+    public var appliedMigrations: [String] {
+        get throws { try writer.read { db in try Self.migrator.appliedMigrations(db) } }
+    }
+}
+
+/// Why the store could not do what was asked.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case unknownSuite(String)
+    case unknownModel(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            "cannot open the store \(path): \(reason) (is it a judge SQLite file, and is its folder writable?)"
+        case .unknownSuite(let name):
+            "the store holds no suite named \"\(name)\" (run `judge import --suite SUITE.yaml` or `judge compare SUITE.yaml` first)"
+        case .unknownModel(let name):
+            "the store holds no model named \"\(name)\""
+        }
+    }
+}

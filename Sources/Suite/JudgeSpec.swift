@@ -1,0 +1,78 @@
+/// The `judge:` section of a suite: which model judges, how it is asked, and what it costs.
+///
+/// ```yaml
+/// judge:
+///   url: https://api.openai.com/v1   # absent → the embedded local judge (end-to-end issue)
+///   model: gpt-4o
+///   template: pairwise-graded        # pairwise | pairwise-graded | pairwise-reference
+///   # template_file: my-judge.txt    # or a template of your own (placeholders: see Judge's JudgeTemplate)
+///   both_orders: true
+///   api_key_env: OPENAI_API_KEY
+///   max_tokens: 1024
+///   temperature: 0
+///   seed: 7
+///   concurrency: 8
+///   prices:                          # USD per million tokens, per judge model
+///     gpt-4o: { input: 2.5, output: 10 }
+/// ```
+public struct JudgeSpec: Sendable, Hashable {
+    /// The chat-completions base URL (`…/v1`); `nil` means no remote judge was configured.
+    public var url: String?
+    public var model: String
+    /// A built-in template's name (`pairwise`, `pairwise-graded`, `pairwise-reference`).
+    public var template: String
+    /// A user template file (absolute); when set it replaces ``template``.
+    public var templateFile: String?
+    /// Judge every pair in both orders (default) to cancel position bias.
+    public var bothOrders: Bool
+    /// The environment variable holding the API key. The key itself is never stored or printed.
+    public var apiKeyEnv: String
+    public var maxTokens: Int
+    public var temperature: Double
+    public var seed: Int?
+    public var concurrency: Int?
+    /// Prices per judge model name.
+    public var prices: [String: Price]
+
+    public init(
+        url: String? = nil,
+        model: String = "gpt-4",
+        template: String = "pairwise",
+        templateFile: String? = nil,
+        bothOrders: Bool = true,
+        apiKeyEnv: String = "OPENAI_API_KEY",
+        maxTokens: Int = 1024,
+        temperature: Double = 0,
+        seed: Int? = nil,
+        concurrency: Int? = nil,
+        prices: [String: Price] = [:]
+    ) {
+        self.url = url
+        self.model = model
+        self.template = template
+        self.templateFile = templateFile
+        self.bothOrders = bothOrders
+        self.apiKeyEnv = apiKeyEnv
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+        self.seed = seed
+        self.concurrency = concurrency
+        self.prices = prices
+    }
+
+    /// What a judge model costs, in USD per million tokens.
+    public struct Price: Sendable, Hashable {
+        public var inputPerMillion: Double
+        public var outputPerMillion: Double
+
+        public init(inputPerMillion: Double, outputPerMillion: Double) {
+            self.inputPerMillion = inputPerMillion
+            self.outputPerMillion = outputPerMillion
+        }
+
+        /// The cost in USD of one call with these token counts.
+        public func cost(promptTokens: Int, completionTokens: Int) -> Double {
+            (Double(promptTokens) * inputPerMillion + Double(completionTokens) * outputPerMillion) / 1_000_000
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Yams
+
+extension Suite {
+    // MARK: - Loading
+
+    /// Reads and validates a suite file and every items file it names.
+    ///
+    /// - Throws: ``SuiteError`` naming the file, line and field at fault: unreadable files, bad YAML,
+    ///   unknown keys, wrong types, missing required keys, duplicate task or model names, and every
+    ///   problem of an items file (see ``SuiteItem/load(from:displayPath:)``).
+    public static func load(from file: URL) throws -> Suite {
+        let file = file.standardizedFileURL
+        let display = file.path
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw SuiteError(file: display, message: "cannot read the suite file (\(Suite.reason(error)))")
+        }
+        return try parse(yaml: text, file: file)
+    }
+
+    /// Parses suite YAML whose relative paths resolve against `file`'s folder (the file itself is not read).
+    public static func parse(yaml text: String, file: URL) throws -> Suite {
+        let file = file.standardizedFileURL
+        let display = file.path
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw SuiteError(file: display, message: "the suite file is empty")
+            }
+            root = node
+        } catch let error as SuiteError {
+            throw error
+        } catch let error as YamlError {
+            throw Suite.yamlError(error, file: display)
+        } catch {
+            throw SuiteError(file: display, message: "not valid YAML (\(error))")
+        }
+
+        let fields = try YAMLFields(root, file: display, path: "",
+                                    allowed: ["name", "description", "tasks", "models", "judge"])
+        let directory = file.deletingLastPathComponent()
+        var warnings: [SuiteWarning] = []
+
+        // MARK: tasks
+        guard let taskNodes = try fields.sequence("tasks"), !taskNodes.isEmpty else {
+            throw SuiteError(file: display, line: fields.line, field: "tasks", message: "required: a list of at least one task")
+        }
+        var tasks: [SuiteTask] = []
+        for (index, node) in taskNodes.enumerated() {
+            let task = try YAMLFields(node, file: display, path: "tasks[\(index)]",
+                                      allowed: ["name", "description", "items", "held_out"])
+            let name = try task.requiredString("name")
+            if tasks.contains(where: { $0.name == name }) {
+                throw task.error("name", task.node("name"), "task name \"\(name)\" is used twice")
+            }
+            let itemsPath = try task.requiredString("items")
+            let itemsFile = URL(fileURLWithPath: itemsPath, relativeTo: directory).standardizedFileURL
+            let loaded = try SuiteItem.load(from: itemsFile, displayPath: itemsFile.path)
+            warnings += loaded.warnings
+            tasks.append(SuiteTask(
+                name: name,
+                description: try task.string("description"),
+                itemsFile: itemsFile,
+                heldOut: try task.bool("held_out") ?? false,
+                items: loaded.items
+            ))
+        }
+
+        // MARK: models
+        var models: [ModelSpec] = []
+        for (index, node) in (try fields.sequence("models") ?? []).enumerated() {
+            let model = try ModelSpec.parse(node, file: display, path: "models[\(index)]", directory: directory)
+            if models.contains(where: { $0.name == model.name }) {
+                throw SuiteError(file: display, line: node.mark?.line, field: "models[\(index)].name",
+                                 message: "model name \"\(model.name)\" is used twice")
+            }
+            models.append(model)
+        }
+
+        // MARK: judge
+        let judge = try fields.mapping("judge", allowed: JudgeSpec.keys)
+            .map { try JudgeSpec.parse($0, directory: directory) } ?? JudgeSpec()
+
+        return Suite(
+            name: try fields.requiredString("name"),
+            description: try fields.string("description"),
+            file: file,
+            tasks: tasks,
+            models: models,
+            judge: judge,
+            warnings: warnings
+        )
+    }
+
+    // MARK: - Error text
+
+    static func yamlError(_ error: YamlError, file: String) -> SuiteError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return SuiteError(file: file, line: mark.line, message: "not valid YAML: \(prefix)\(problem) at column \(mark.column)")
+        default:
+            return SuiteError(file: file, message: "not valid YAML: \(error)")
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return String(cString: strerror(code.rawValue))
+        }
+        return nsError.localizedDescription
+    }
+}
+
+extension ModelSpec {
+    static let keys = ["name", "description", "path", "template", "url", "model", "api_key_env",
+                       "system_prompt", "max_tokens", "sampling"]
+
+    static func parse(_ node: Node, file: String, path: String, directory: URL) throws -> ModelSpec {
+        let fields = try YAMLFields(node, file: file, path: path, allowed: keys)
+        let name = try fields.requiredString("name")
+        let localPath = try fields.string("path")
+        let url = try fields.string("url")
+        let source: Source
+        switch (localPath, url) {
+        case (.some, .some):
+            throw fields.error("url", fields.node("url"), "a model is either local (path) or remote (url), not both")
+        case (let localPath?, nil):
+            for key in ["model", "api_key_env"] where fields.has(key) {
+                throw fields.error(key, fields.node(key), "only for remote models (with url)")
+            }
+            source = .local(path: URL(fileURLWithPath: localPath, relativeTo: directory).standardizedFileURL,
+                            chatTemplate: try fields.string("template"))
+        case (nil, let url?):
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw fields.error("url", fields.node("url"), "expected an http:// or https:// URL")
+            }
+            if fields.has("template") {
+                throw fields.error("template", fields.node("template"), "only for local models (the server applies its own chat template)")
+            }
+            source = .remote(url: url, model: try fields.string("model") ?? name,
+                             apiKeyEnv: try fields.string("api_key_env") ?? "OPENAI_API_KEY")
+        case (nil, nil):
+            for key in ["template", "model", "api_key_env", "system_prompt", "max_tokens", "sampling"] where fields.has(key) {
+                throw fields.error(key, fields.node(key),
+                                   "only for generated models: give a path (local GGUF) or a url (remote), or drop it for imported outputs")
+            }
+            source = .imported
+        }
+        var sampling = Sampling()
+        if let s = try fields.mapping("sampling", allowed: ["temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed"]) {
+            sampling.temperature = try s.double("temperature", in: 0...10)
+            sampling.topP = try s.double("top_p", in: 0...1)
+            sampling.topK = try s.int("top_k", atLeast: 0)
+            sampling.minP = try s.double("min_p", in: 0...1)
+            sampling.repeatPenalty = try s.double("repeat_penalty", in: 0...10)
+            sampling.seed = try s.int("seed", atLeast: 0)
+        }
+        return ModelSpec(
+            name: name,
+            description: try fields.string("description"),
+            source: source,
+            systemPrompt: try fields.string("system_prompt"),
+            maxTokens: try fields.int("max_tokens", atLeast: 1),
+            sampling: sampling
+        )
+    }
+}
+
+extension JudgeSpec {
+    static let keys = ["url", "model", "template", "template_file", "both_orders", "api_key_env",
+                       "max_tokens", "temperature", "seed", "concurrency", "prices"]
+
+    static func parse(_ fields: YAMLFields, directory: URL) throws -> JudgeSpec {
+        var spec = JudgeSpec()
+        if let url = try fields.string("url") {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw fields.error("url", fields.node("url"), "expected an http:// or https:// URL")
+            }
+            spec.url = url
+        }
+        if let model = try fields.string("model") { spec.model = model }
+        if let template = try fields.string("template") { spec.template = template }
+        if let templateFile = try fields.string("template_file") {
+            if fields.has("template") {
+                throw fields.error("template_file", fields.node("template_file"), "give template or template_file, not both")
+            }
+            spec.templateFile = URL(fileURLWithPath: templateFile, relativeTo: directory).standardizedFileURL.path
+        }
+        if let bothOrders = try fields.bool("both_orders") { spec.bothOrders = bothOrders }
+        if let apiKeyEnv = try fields.string("api_key_env") { spec.apiKeyEnv = apiKeyEnv }
+        if let maxTokens = try fields.int("max_tokens", atLeast: 1) { spec.maxTokens = maxTokens }
+        if let temperature = try fields.double("temperature", in: 0...2) { spec.temperature = temperature }
+        spec.seed = try fields.int("seed", atLeast: 0)
+        spec.concurrency = try fields.int("concurrency", atLeast: 1)
+        if let prices = try fields.mapping("prices", allowed: try fields.priceKeys()) {
+            for model in prices.keys {
+                let price = try prices.mapping(model, allowed: ["input", "output"])!
+                guard let input = try price.double("input"), let output = try price.double("output") else {
+                    throw SuiteError(file: price.file, line: price.line, field: price.path,
+                                     message: "give both input and output, in USD per million tokens")
+                }
+                spec.prices[model] = Price(inputPerMillion: input, outputPerMillion: output)
+            }
+        }
+        return spec
+    }
+}
+
+private extension YAMLFields {
+    /// Every key of `prices` is a judge model's name, so all are allowed.
+    func priceKeys() throws -> [String] {
+        guard let node = node("prices") else { return [] }
+        guard case .mapping(let mapping) = node else {
+            throw error("prices", node, "expected a mapping of judge model names to { input, output } prices")
+        }
+        return mapping.compactMap { $0.key.scalar?.string }
+    }
+}

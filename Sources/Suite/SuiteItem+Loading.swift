@@ -1,0 +1,76 @@
+import Foundation
+
+extension SuiteItem {
+    // MARK: - Items files (JSONL)
+
+    /// Keys an item line may carry; others load with a warning (datasets often carry extra metadata).
+    static let keys: Set<String> = ["id", "prompt", "system", "reference"]
+
+    /// Reads an items file: one JSON object a line, blank lines ignored.
+    ///
+    /// - Throws: ``SuiteError`` with the line number for an unreadable file, bad JSON, a missing or
+    ///   non-text `prompt`, a missing `id`, a duplicate `id` (naming the first line), or an empty file.
+    public static func load(from file: URL, displayPath: String) throws -> (items: [SuiteItem], warnings: [SuiteWarning]) {
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw SuiteError(file: displayPath, message: "cannot read the items file (\(Suite.reason(error)))")
+        }
+        return try parse(jsonl: text, displayPath: displayPath)
+    }
+
+    /// Parses items JSONL text; see ``load(from:displayPath:)``.
+    public static func parse(jsonl text: String, displayPath: String) throws -> (items: [SuiteItem], warnings: [SuiteWarning]) {
+        var items: [SuiteItem] = []
+        var warnings: [SuiteWarning] = []
+        var firstLine: [String: Int] = [:]
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = offset + 1
+            let line = line.hasSuffix("\r") ? line.dropLast() : line
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            func fail(_ field: String?, _ message: String) -> SuiteError {
+                SuiteError(file: displayPath, line: number, field: field, message: message)
+            }
+            let object: [String: JSONLine]
+            switch JSONLine.object(from: line) {
+            case .success(let value): object = value
+            case .failure(let error): throw fail(nil, error.message)
+            }
+            let id: String
+            switch object["id"] {
+            case .string(let value) where !value.isEmpty: id = value
+            case .integer(let value): id = String(value)
+            case nil, .null: throw fail("id", "required: every item needs an id (text or a whole number)")
+            case let other?: throw fail("id", "expected non-empty text or a whole number, found \(other.kind)")
+            }
+            if let first = firstLine[id] {
+                throw fail("id", "duplicate item id \"\(id)\" (first on line \(first))")
+            }
+            firstLine[id] = number
+            guard case .string(let prompt)? = object["prompt"] else {
+                throw fail("prompt", object["prompt"] == nil || object["prompt"] == .null
+                           ? "required: item \"\(id)\" has no prompt"
+                           : "expected text, found \(object["prompt"]!.kind)")
+            }
+            guard !prompt.allSatisfy(\.isWhitespace) else { throw fail("prompt", "item \"\(id)\" has an empty prompt") }
+            func optionalText(_ key: String) throws -> String? {
+                switch object[key] {
+                case nil, .null: return nil
+                case .string(let value): return value
+                case let other?: throw fail(key, "expected text, found \(other.kind)")
+                }
+            }
+            let item = SuiteItem(id: id, prompt: prompt, system: try optionalText("system"),
+                                 reference: try optionalText("reference"))
+            let unknown = Set(object.keys).subtracting(keys).sorted()
+            if !unknown.isEmpty {
+                warnings.append(SuiteWarning(file: displayPath, line: number,
+                                             message: "ignored keys \(unknown.joined(separator: ", ")) (known: id, prompt, system, reference)"))
+            }
+            items.append(item)
+        }
+        guard !items.isEmpty else { throw SuiteError(file: displayPath, message: "the items file has no items") }
+        return (items, warnings)
+    }
+}
