@@ -1,1 +1,0 @@
-// Judge: pairwise comparisons sent to a judge model over chat completions, verdicts into the store.
