@@ -51,6 +51,21 @@ extension JudgeStore {
         }
     }
 
+    /// Every judgment of a suite's items (failures and superseded outputs included), oldest first.
+    ///
+    /// - Throws: ``StoreError/unknownSuite(_:)``.
+    public func judgments(suite: String) throws -> [JudgmentRecord] {
+        try writer.read { db in
+            guard let suiteID = try Int64.fetchOne(db, sql: "SELECT id FROM suite WHERE name = ?", arguments: [suite]) else {
+                throw StoreError.unknownSuite(suite)
+            }
+            return try JudgmentRecord.fetchAll(db, sql: """
+                SELECT j.* FROM judgment j JOIN item i ON i.id = j.item_id JOIN task t ON t.id = i.task_id
+                WHERE t.suite_id = ? ORDER BY j.id
+                """, arguments: [suiteID])
+        }
+    }
+
     /// How many judgments are stored, and how many of them are failures.
     public func judgmentCounts() throws -> (total: Int, failed: Int) {
         try writer.read { db in

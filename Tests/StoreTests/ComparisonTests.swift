@@ -1,0 +1,166 @@
+import XCTest
+@testable import Store
+
+final class ComparisonTests: XCTestCase {
+    var fixture: StoreFixture!
+
+    override func setUpWithError() throws {
+        fixture = try StoreFixture()
+        try fixture.importOutputs([
+            "alpha": ["dev/d1": "hi", "dev/d2": "bye", "held/h1": "positive"],
+            "beta": ["dev/d1": "hello there", "dev/d2": "bye", "held/h1": "it is positive"],
+            "gamma": ["dev/d1": "yo"],
+        ])
+    }
+
+    func save(_ records: JudgmentRecord...) throws { for r in records { try fixture.store.saveVerdict(r) } }
+
+    // MARK: - Position bias: both orders combined
+
+    func testAgreeingOrdersGiveTheirVerdict() throws {
+        // ab: alpha shown first, says first better. ba: beta shown first, says second (alpha) better.
+        try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
+                 fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .bBetter))
+        let comparisons = try fixture.store.comparisons(suite: "demo")
+        XCTAssertEqual(comparisons.count, 1)
+        let c = comparisons[0]
+        XCTAssertEqual([c.modelA, c.modelB], ["alpha", "beta"])
+        XCTAssertEqual(c.outcome, .aBetter)
+        XCTAssertEqual(c.winner, .modelA)
+        XCTAssertEqual(c.ordersAgreed, true)
+        XCTAssertEqual([c.lengthA, c.lengthB], [2, 11])
+        XCTAssertEqual(c.task, "dev")
+        XCTAssertFalse(c.heldOut)
+        XCTAssertEqual(c.itemID, "d1")
+    }
+
+    func testDisagreeingOrdersGiveATie() throws {
+        // Both times the first-shown answer wins: pure position bias.
+        try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
+                 fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter))
+        let c = try XCTUnwrap(fixture.store.comparisons(suite: "demo").first)
+        XCTAssertEqual(c.outcome, .tie)
+        XCTAssertEqual(c.ordersAgreed, false)
+        XCTAssertEqual(c.scoreA, 0.5)
+    }
+
+    func testGradedStrengthNeedsBothOrders() throws {
+        try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .bMuchBetter),
+                 fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aMuchBetter))
+        try save(fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .bMuchBetter),
+                 fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .aBetter))
+        let byItem = Dictionary(uniqueKeysWithValues: try fixture.store.comparisons(suite: "demo").map { ($0.itemID, $0) })
+        XCTAssertEqual(byItem["d1"]?.outcome, .bMuchBetter)
+        XCTAssertEqual(byItem["h1"]?.outcome, .bBetter)
+        XCTAssertEqual(byItem["h1"]?.heldOut, true)
+    }
+
+    func testCombineRules() {
+        XCTAssertEqual(Verdict.combine(.aBetter, .aMuchBetter).verdict, .aBetter)
+        XCTAssertEqual(Verdict.combine(.tie, .tie).verdict, .tie)
+        XCTAssertTrue(Verdict.combine(.tie, .tie).agreed)
+        XCTAssertEqual(Verdict.combine(.tie, .bBetter).verdict, .tie)
+        XCTAssertFalse(Verdict.combine(.tie, .bBetter).agreed)
+        for v in Verdict.allCases { XCTAssertEqual(v.flipped.flipped, v); XCTAssertEqual(v.flipped.direction, -v.direction) }
+    }
+
+    // MARK: - What does not resolve
+
+    func testAMissingOrUnparsedSecondOrderLeavesThePairUnresolved() throws {
+        try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter))
+        XCTAssertTrue(try fixture.store.comparisons(suite: "demo").isEmpty, "half of a both-orders pair")
+        try save(fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: nil, unparsed: true))
+        XCTAssertTrue(try fixture.store.comparisons(suite: "demo").isEmpty, "unparsed is never a tie")
+        let health = try fixture.store.judgeHealth(suite: "demo")
+        XCTAssertEqual(health.unparsed, 1)
+        XCTAssertEqual(health.unresolvedComparisons, 1)
+        XCTAssertEqual(health.resolvedComparisons, 0)
+    }
+
+    func testSingleOrderPlanResolvesFromOneJudgment() throws {
+        try save(fixture.judgment("dev/d1", "alpha", "gamma", .ba, verdict: .aBetter, planned: 1))
+        let c = try XCTUnwrap(fixture.store.comparisons(suite: "demo").first)
+        XCTAssertEqual(c.outcome, .bBetter, "gamma was shown first and won")
+        XCTAssertNil(c.ordersAgreed)
+    }
+
+    func testIdenticalOutputsAreATieWithoutACall() throws {
+        var tie = fixture.judgment("dev/d2", "alpha", "beta", .ab, verdict: .tie, planned: 1, tokens: (0, 0), cost: 0)
+        tie.method = .identical
+        tie.rawReply = nil
+        try save(tie)
+        let c = try XCTUnwrap(fixture.store.comparisons(suite: "demo").first)
+        XCTAssertEqual(c.outcome, .tie)
+        XCTAssertTrue(c.identicalOutputs)
+        let health = try fixture.store.judgeHealth(suite: "demo")
+        XCTAssertEqual(health.calls, 0)
+        XCTAssertEqual(health.identicalOutputTies, 1)
+    }
+
+    func testJudgmentsOfASupersededOutputNoLongerCount() throws {
+        try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
+                 fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .bBetter))
+        _ = try fixture.store.importCandidates([.init(model: "beta", itemID: fixture.itemID("dev/d1"), output: "a new answer")])
+        XCTAssertTrue(try fixture.store.comparisons(suite: "demo").isEmpty)
+    }
+
+    // MARK: - Filters, health and samples
+
+    func testFiltersByTaskAndJudge() throws {
+        try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter, planned: 1),
+                 fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .aBetter, planned: 1),
+                 fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .bBetter, planned: 1, judge: "judge-2"))
+        XCTAssertEqual(try fixture.store.comparisons(suite: "demo").count, 3)
+        XCTAssertEqual(try fixture.store.comparisons(suite: "demo", task: "held").count, 2)
+        XCTAssertEqual(try fixture.store.comparisons(suite: "demo", task: "held", judgeModel: "judge-2").map(\.outcome), [.bBetter])
+        XCTAssertThrowsError(try fixture.store.comparisons(suite: "other"))
+    }
+
+    func testJudgeHealthAggregates() throws {
+        try save(
+            // d1 alpha(2 chars) vs beta(11 chars): orders agree, beta (longer) wins.
+            fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .bBetter),
+            fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter),
+            // h1: the first position wins both times → disagreement, tie.
+            fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .aBetter),
+            fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .aBetter),
+            // d1 alpha vs gamma: one failure, one unparsed.
+            fixture.judgment("dev/d1", "alpha", "gamma", .ab, verdict: nil, error: "HTTP 500", tokens: (0, 0), cost: 0),
+            fixture.judgment("dev/d1", "alpha", "gamma", .ba, verdict: nil, unparsed: true))
+        let health = try fixture.store.judgeHealth(suite: "demo")
+        XCTAssertEqual(health.calls, 6)
+        XCTAssertEqual(health.parsed, 4)
+        XCTAssertEqual(health.failed, 1)
+        XCTAssertEqual(health.unparsed, 1)
+        XCTAssertEqual(health.firstPositionWins, 3)
+        XCTAssertEqual(health.secondPositionWins, 1)
+        XCTAssertEqual(health.firstPositionWinRate, 0.75)
+        XCTAssertEqual(health.bothOrderComparisons, 2)
+        XCTAssertEqual(health.orderDisagreements, 1)
+        XCTAssertEqual(health.orderDisagreementRate, 0.5)
+        XCTAssertEqual(health.decisiveWithLengthDifference, 1)
+        XCTAssertEqual(health.longerAnswerWinRate, 1)
+        XCTAssertEqual(health.resolvedComparisons, 2)
+        XCTAssertEqual(health.unresolvedComparisons, 1)
+        XCTAssertEqual(health.promptTokens, 500)
+        XCTAssertEqual(health.completionTokens, 100)
+        XCTAssertEqual(health.cost, 0.005, accuracy: 1e-12)
+        XCTAssertEqual(health.meanLatency, 0.5)
+    }
+
+    func testSamplesCarryOutputsAndReasoningDisagreementsFirst() throws {
+        try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .bBetter),
+                 fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter),
+                 fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .aBetter),
+                 fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .aBetter))
+        let samples = try fixture.store.sampleComparisons(suite: "demo", limit: 1)
+        XCTAssertEqual(samples.count, 1)
+        XCTAssertEqual(samples[0].comparison.itemID, "h1", "the disagreement comes first")
+        XCTAssertEqual(samples[0].prompt, "Classify: great!")
+        XCTAssertEqual(samples[0].outputA, "positive")
+        XCTAssertEqual(samples[0].outputB, "it is positive")
+        XCTAssertEqual(samples[0].judgments.map(\.position), [.ab, .ba])
+        XCTAssertEqual(samples[0].judgments[0].rawReply, "reasoning… [[A>B]]")
+        XCTAssertEqual(try fixture.store.sampleComparisons(suite: "demo", limit: 5).count, 2)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import Store
+
+final class JudgeStoreTests: XCTestCase {
+    // MARK: - Schema and migrations
+
+    func testMigratesOnOpenAndReportsSchemaVersion() throws {
+        let store = try JudgeStore.inMemory()
+        XCTAssertEqual(try store.schemaVersion, "v1-suites-candidates-judgments")
+        XCTAssertEqual(try store.appliedMigrations, ["v1-suites-candidates-judgments"])
+        let tables = try store.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
+        }
+        XCTAssertEqual(tables, ["candidate", "item", "judgment", "model", "suite", "task"])
+    }
+
+    func testFileStoreUsesWALAndReopensWithoutMigratingTwice() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let store = try JudgeStore(path: path)
+            try store.saveSuite(StoreFixture.definition)
+            let mode = try store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            XCTAssertEqual(mode, "wal")
+        }
+        let reopened = try JudgeStore(path: path)
+        XCTAssertEqual(try reopened.appliedMigrations.count, 1)
+        XCTAssertEqual(try reopened.suiteNames(), ["demo"])
+    }
+
+    func testOpeningANonDatabaseFileSaysSo() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-db-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try String(repeating: "this is not sqlite\n", count: 100).write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try JudgeStore(path: path)) { error in
+            guard case StoreError.cannotOpen(let p, _)? = error as? StoreError else { return XCTFail("\(error)") }
+            XCTAssertEqual(p, path)
+        }
+    }
+
+    // MARK: - Suites
+
+    func testSavingASuiteTwiceUpdatesInPlace() throws {
+        var fixture = try StoreFixture()
+        try fixture.importOutputs(["alpha": ["dev/d1": "hi"]])
+        var changed = StoreFixture.definition
+        changed.tasks[0].items[0].prompt = "Say hello."
+        changed.tasks[1].heldOut = false
+        let again = try fixture.store.saveSuite(changed)
+        XCTAssertEqual(again, fixture.ids, "same rows, same ids")
+        let item = try fixture.store.writer.read { db in try ItemRecord.fetchOne(db, key: fixture.itemID("dev/d1")) }
+        XCTAssertEqual(item?.prompt, "Say hello.")
+        XCTAssertEqual(try fixture.store.suiteIDs("demo"), fixture.ids)
+        XCTAssertThrowsError(try fixture.store.suiteIDs("nope")) { XCTAssertEqual($0 as? StoreError, .unknownSuite("nope")) }
+    }
+
+    // MARK: - Candidates
+
+    func testImportIsIdempotentAndAChangedOutputBecomesCurrent() throws {
+        let fixture = try StoreFixture()
+        let d1 = fixture.itemID("dev/d1")
+        var summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one"),
+                                                          .init(model: "delta", itemID: d1, output: "x")])
+        XCTAssertEqual(summary.added, 2)
+        XCTAssertEqual(summary.newModels, ["delta"])
+        summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one")])
+        XCTAssertEqual(summary.unchanged, 1)
+        summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "two")])
+        XCTAssertEqual(summary.replaced, 1)
+        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["alpha"]).map(\.output), ["two"])
+        // Back to the first text: its old row becomes current again (no duplicate row).
+        summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one")])
+        XCTAssertEqual(summary.replaced, 1)
+        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["alpha"]).map(\.output), ["one"])
+        let rows = try fixture.store.writer.read { db in try CandidateRecord.fetchCount(db) }
+        XCTAssertEqual(rows, 3)
+    }
+
+    func testCandidateKeyIsUnique() throws {
+        let fixture = try StoreFixture()
+        _ = try fixture.store.importCandidates([.init(model: "alpha", itemID: fixture.itemID("dev/d1"), output: "one")])
+        XCTAssertThrowsError(try fixture.store.writer.write { db in
+            var duplicate = CandidateRecord(modelID: fixture.ids.models["alpha"]!, itemID: fixture.itemID("dev/d1"),
+                                            output: "one", contentKey: JudgeStore.importKey("one"), source: "import", revision: 9)
+            try duplicate.insert(db)
+        })
+    }
+
+    // MARK: - Judgments: exactly once by key
+
+    func testJudgmentKeyIsUniqueAndASettledVerdictIsNeverReplaced() throws {
+        var fixture = try StoreFixture()
+        try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
+        let first = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
+        XCTAssertTrue(try fixture.store.saveVerdict(first))
+        var second = first
+        second.verdict = .bBetter
+        XCTAssertFalse(try fixture.store.saveVerdict(second), "a settled key keeps its verdict")
+        XCTAssertEqual(try fixture.store.judgment(forKey: first.key)?.verdict, .aBetter)
+        // The schema itself refuses a second row with the same key.
+        XCTAssertThrowsError(try fixture.store.writer.write { db in var row = second; row.id = nil; try row.insert(db) })
+        XCTAssertEqual(try fixture.store.judgmentCounts().total, 1)
+    }
+
+    func testAFailedJudgmentIsRetriedAndReplaced() throws {
+        var fixture = try StoreFixture()
+        try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
+        let failed = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: nil, error: "timed out")
+        try fixture.store.saveVerdict(failed)
+        XCTAssertTrue(try fixture.store.settledKeys(among: [failed.key]).isEmpty, "failures are not settled")
+        let retried = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .tie)
+        XCTAssertEqual(retried.key, failed.key)
+        XCTAssertTrue(try fixture.store.saveVerdict(retried))
+        XCTAssertEqual(try fixture.store.settledKeys(among: [failed.key]), [failed.key])
+        XCTAssertEqual(try fixture.store.judgmentCounts().total, 1)
+        XCTAssertEqual(try fixture.store.judgmentCounts().failed, 0)
+    }
+
+    func testSchemaRejectsAJudgmentInNoStateOrTwo() throws {
+        var fixture = try StoreFixture()
+        try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
+        let none = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: nil)
+        XCTAssertThrowsError(try fixture.store.saveVerdict(none))
+        var both = fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter)
+        both.error = "and failed"
+        XCTAssertThrowsError(try fixture.store.saveVerdict(both))
+    }
+
+    func testSettledKeysHandlesManyKeys() throws {
+        var fixture = try StoreFixture()
+        try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
+        let stored = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
+        try fixture.store.saveVerdict(stored)
+        let keys = (0..<1_700).map { "missing-\($0)" } + [stored.key]
+        XCTAssertEqual(try fixture.store.settledKeys(among: keys), [stored.key])
+    }
+}
