@@ -20,6 +20,19 @@ public struct Ranker: Sendable {
     /// - Throws: `RankError` — no comparisons, a disconnected graph (naming the groups),
     ///   an unknown anchor, missing lengths under length control, invalid options.
     public func leaderboard(_ comparisons: [Comparison], task: String? = nil) throws -> Leaderboard {
+        try rate(comparisons, task: task).leaderboard
+    }
+
+    /// A leaderboard together with every bootstrap round's ratings.
+    struct Rated {
+        let leaderboard: Leaderboard
+        /// Models sorted by name (the columns of `roundRatings`).
+        let models: [String]
+        /// Elo ratings per bootstrap round: (rounds × models), row-major; empty without bootstrap.
+        let roundRatings: [Double]
+    }
+
+    func rate(_ comparisons: [Comparison], task: String? = nil) throws -> Rated {
         try options.validate()
         guard !comparisons.isEmpty else { throw RankError.noComparisons(task: task) }
         try ComparisonGraph(comparisons).requireConnected()
@@ -36,13 +49,16 @@ public struct Ranker: Sendable {
         let rounds = options.bootstrapRounds
         var low = ratings, high = ratings
         var betaInterval: (Double, Double)? = fit.lengthCoefficient.map { ($0, $0) }
+        var roundRatings: [Double] = []   // (rounds × n)
         if rounds > 0 {
+            roundRatings.reserveCapacity(rounds * n)
             let draws = try Bootstrap.parameters(design: design, prior: options.prior, rounds: rounds,
                                                  seed: options.seed, start: solved.x)   // (rounds × p)
             var perModel = [[Double]](repeating: [Double](repeating: 0, count: rounds), count: n)  // (n × rounds)
             for r in 0..<rounds {
-                let roundRatings = scale.ratings(draws[(r * p)..<(r * p + n)])
-                for m in 0..<n { perModel[m][r] = roundRatings[m] }
+                let ratingsOfRound = scale.ratings(draws[(r * p)..<(r * p + n)])
+                for m in 0..<n { perModel[m][r] = ratingsOfRound[m] }
+                roundRatings += ratingsOfRound
             }
             for m in 0..<n { (low[m], high[m]) = Bootstrap.interval(perModel[m], confidence: options.confidence) }
             if design.hasCovariate {
@@ -64,13 +80,14 @@ public struct Ranker: Sendable {
             LengthEffect(coefficient: beta, ciLow: betaInterval!.0, ciHigh: betaInterval!.1,
                          eloPerUnit: EloScale.pointsPerLogit * beta, unit: fit.lengthScale ?? 1)
         }
-        return Leaderboard(
+        let board = Leaderboard(
             task: task, rows: rows, anchor: options.anchor, center: options.center,
             observedWinRates: Self.observed(comparisons, models: order.map { design.models[$0] }),
             predictedWinRates: Self.predicted(fit, order: order),
             tieModel: options.ties, tieParameter: fit.tieParameter, lengthEffect: lengthEffect,
             comparisons: comparisons.count, bootstrapRounds: rounds, seed: options.seed,
             confidence: options.confidence)
+        return Rated(leaderboard: board, models: design.models, roundRatings: roundRatings)
     }
 
     /// One leaderboard per task (sorted by task name); comparisons without a task are left out.

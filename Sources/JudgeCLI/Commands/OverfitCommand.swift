@@ -1,7 +1,130 @@
 import ArgumentParser
+import Foundation
+import Rank
 
-// PLACEHOLDER laid down with the package skeleton; replaced by the issue that owns `judge overfit`.
+/// `judge overfit`: does the development ranking hold on the held-out tasks?
+///
+/// Rates the development tasks and the held-out tasks separately and applies `Rank.OverfitCheck`
+/// (its doc comment states the rule). Exit status 0 when the ranking generalizes, 3 when
+/// overfitting is suspected, so a nightly job can alert on it.
 struct OverfitCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "overfit", abstract: "(not built yet)")
-    func run() async throws { throw ValidationError("judge overfit is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "overfit",
+        abstract: "Compare the ranking on development tasks with the ranking on held-out tasks (exit 3: overfit suspected).",
+        discussion: """
+        Overfitting is suspected when the development leader's 95% interval on a held-out task (or on all \
+        held-out tasks pooled) lies entirely below that task's leader's interval, or when the upper end of \
+        Kendall's tau's 95% interval lies below --min-tau. Held-out tasks come from the suite (held_out: true) \
+        or from --held-out.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+    @Argument(help: "The suite file (its held_out tasks are the held-out set).")
+    var suite: String?
+    @OptionGroup var store: StoreOptions
+    @Option(name: .long, help: "A battles file (Chatbot Arena JSONL with \"task\") instead of the store.")
+    var battles: String?
+    @Option(name: .long, help: "A held-out task (repeatable); adds to the suite's held_out tasks.")
+    var heldOut: [String] = []
+    @Option(name: .long, help: "Bootstrap rounds for the intervals.")
+    var bootstrap = 1000
+    @Option(name: .long, help: "Seed of the bootstrap.")
+    var seed: UInt64 = 1
+    @Option(name: .long, help: "Suspect overfitting when tau's 95% interval lies below this.")
+    var minTau: Double = 0
+    @Option(name: .long, help: "Control for a covariate: length.")
+    var control: RatingOptions.Control?
+    @Option(name: .long, help: "Tie model: half or davidson.")
+    var ties: RatingOptions.TieModel = .half
+    @Option(name: .long, help: "How many wins a decisive verdict (A>>B) counts for.")
+    var strongWeight: Double = 3
+    @Option(name: .long, help: "Output format: text, json or markdown.")
+    var format: Format = .text
+
+    func validate() throws {
+        if battles != nil, store.db != nil { throw ValidationError("pass either --db or --battles, not both") }
+        if suite == nil, heldOut.isEmpty {
+            throw ValidationError("name the held-out tasks: pass SUITE.yaml (tasks with held_out: true) or --held-out TASK")
+        }
+        if suite == nil, battles == nil {
+            throw ValidationError("without a suite, pass --battles FILE (the store is read per suite)")
+        }
+        if bootstrap < 1 { throw ValidationError("--bootstrap must be ≥ 1: the verdict rests on the intervals") }
+        if !(-1...1).contains(minTau) { throw ValidationError("--min-tau must lie in [-1, 1]") }
+        do { try options.validate() } catch { throw ValidationError("\(error)") }
+    }
+
+    var options: RatingOptions {
+        var o = RatingOptions()
+        o.ties = ties
+        o.control = control
+        o.strongWinWeight = strongWeight
+        o.bootstrapRounds = bootstrap
+        o.seed = seed
+        return o
+    }
+
+    func run() async throws {
+        let source = ComparisonSource(battles: battles, db: store.db, suite: suite)
+        let all = try source.load()
+        let heldOutTasks = Set(heldOut).union(try source.heldOutTasks())
+        let known = Set(all.compactMap(\.task))
+        if let unknown = heldOutTasks.subtracting(known).sorted().first {
+            throw RankError.invalidOption("held-out task '\(unknown)' has no comparisons; tasks with comparisons: \(known.sorted().joined(separator: ", "))")
+        }
+        let untasked = all.filter { $0.task == nil }.count
+        if untasked > 0 {
+            FileHandle.standardError.write(Data("judge overfit: \(untasked) comparisons without a task count as development\n".utf8))
+        }
+        let development = all.filter { !heldOutTasks.contains($0.task ?? "") || $0.task == nil }
+        let held = all.filter { $0.task.map(heldOutTasks.contains) ?? false }
+        let report = try OverfitCheck(options: options, minimumTau: minTau).run(development: development, heldOut: held)
+        FileHandle.standardOutput.write(Data(render(report).utf8))
+        if !report.verdict.generalizes { throw ExitCode(report.verdict.exitStatus) }
+    }
+
+    // MARK: - Output
+
+    func render(_ r: OverfitReport) -> String {
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return String(decoding: try! encoder.encode(r), as: UTF8.self) + "\n"
+        case .text, .markdown:
+            let md = format == .markdown
+            func f(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
+            func signed(_ x: Int) -> String { x > 0 ? "+\(x)" : "\(x)" }
+            var out = md ? "## Held-out check\n\n" : ""
+            out += "development: \(r.developmentTasks.joined(separator: ", ")) (\(r.development.comparisons) comparisons)"
+                + (md ? "  \n" : "\n")
+            out += "held out: \(r.heldOutTasks.joined(separator: ", ")) (\(r.heldOut.comparisons) comparisons)" + (md ? "  \n" : "\n")
+            out += "Kendall's tau \(f(r.kendallTau.value, 3)) [\(f(r.kendallTau.ciLow, 3)), \(f(r.kendallTau.ciHigh, 3))] · "
+                + "Spearman's rho \(f(r.spearmanRho.value, 3)) [\(f(r.spearmanRho.ciLow, 3)), \(f(r.spearmanRho.ciHigh, 3))]\n\n"
+            let header = ["model", "dev #", "held-out #", "shift", "dev rating", "held-out rating", "change"]
+            let rows = r.shifts.map { s in
+                [s.model, "\(s.developmentRank)", "\(s.heldOutRank)", signed(s.shift), f(s.developmentRating, 1),
+                 f(s.heldOutRating, 1), (s.ratingChange >= 0 ? "+" : "") + f(s.ratingChange, 1)]
+            }
+            if md {
+                out += "| " + header.joined(separator: " | ") + " |\n|:--|--:|--:|--:|--:|--:|--:|\n"
+                for row in rows { out += "| " + row.joined(separator: " | ") + " |\n" }
+                out += "\n"
+            } else {
+                let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max()! }
+                func line(_ cells: [String]) -> String {
+                    cells.enumerated().map { c, cell in
+                        let pad = String(repeating: " ", count: widths[c] - cell.count)
+                        return c == 0 ? cell + pad : pad + cell
+                    }.joined(separator: "  ")
+                }
+                out += line(header) + "\n" + rows.map(line).joined(separator: "\n") + "\n\n"
+            }
+            out += (md ? "**verdict:** " : "verdict: ") + r.verdict.message + "\n"
+            for extra in r.verdict.findings.dropFirst() { out += (md ? "- also: " : "  also: ") + extra.message + "\n" }
+            return out
+        }
+    }
 }

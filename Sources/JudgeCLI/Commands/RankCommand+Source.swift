@@ -21,10 +21,21 @@ struct ComparisonSource {
         throw SourceError.storeUnavailable
     }
 
+    /// Held-out task names declared by the suite (none without a suite).
+    func heldOutTasks() throws -> Set<String> {
+        guard suite != nil else { return [] }
+        throw SourceError.suiteUnavailable
+    }
+
     enum SourceError: Error, CustomStringConvertible {
-        case storeUnavailable
+        case storeUnavailable, suiteUnavailable
         var description: String {
-            "reading comparisons from the store is not available in this build yet; export them and pass --battles FILE"
+            switch self {
+            case .storeUnavailable:
+                return "reading comparisons from the store is not available in this build yet; export them and pass --battles FILE"
+            case .suiteUnavailable:
+                return "reading held_out flags from a suite is not available in this build yet; pass --held-out TASK"
+            }
         }
     }
 }
