@@ -43,7 +43,7 @@ struct BytePairEncoder: Sendable {
         merges.reserveCapacity(mergeTexts.count)
         for (rank, line) in mergeTexts.enumerated() {
             // llama.cpp splits at the first space after the first byte; a line without one is the pair ("", "").
-            let bytes = Array(line.utf8)
+            let bytes = Array(line.utf8.prefix { $0 != 0 })  // read as a C string, like llama.cpp
             var left: [UInt8] = []
             var right: [UInt8] = []
             if bytes.count > 1, let space = bytes[1...].firstIndex(of: 0x20) {

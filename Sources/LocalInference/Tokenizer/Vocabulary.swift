@@ -92,8 +92,10 @@ struct Vocabulary: Sendable {
         var ids: [ArraySlice<UInt8>: Int32] = [:]
         ids.reserveCapacity(n)
         for (i, token) in configuration.tokens.enumerated() {
-            // llama.cpp renames empty tokens so that every id keeps a distinct text.
-            let text = token.isEmpty ? Array("[EMPTY_\(i)]".utf8) : Array(token.utf8)
+            // llama.cpp reads token texts as C strings (a NUL ends them) and renames empty ones so that
+            // every id keeps a distinct text.
+            let bytes = Array(token.utf8.prefix { $0 != 0 })
+            let text = bytes.isEmpty ? Array("[EMPTY_\(i)]".utf8) : bytes
             texts.append(text)
             ids[text[...]] = Int32(i)
         }
