@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),
         .target(name: "Rank", swiftSettings: numericSettings),
-        .target(name: "Report", dependencies: ["Rank", "Store"]),
+        .target(name: "Report", dependencies: ["Rank", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "JudgeCLI",
             dependencies: [

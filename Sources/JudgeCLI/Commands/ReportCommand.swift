@@ -1,7 +1,87 @@
 import ArgumentParser
+import Foundation
+import Rank
+import Report
+import Store
+import Suite
 
-// PLACEHOLDER laid down with the package skeleton; replaced by the issue that owns `judge report`.
+/// `judge report SUITE.yaml`: the self-contained HTML report, the Markdown summary and the ratings
+/// of one suite, from what the store holds.
 struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "(not built yet)")
-    func run() async throws { throw ValidationError("judge report is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write report.html, report.md, ratings.json and ratings.csv for a suite.",
+        discussion: """
+        report.html is one self-contained file (inline CSS and SVG, no script, no external request) \
+        with the leaderboard, a ratings chart, the win-rate heatmap, ratings per task, judge health \
+        and sample comparisons. report.md is a GitHub-flavoured summary for a pull-request comment. \
+        Every model output and judge reply is escaped.
+        """
+    )
+
+    @Argument(help: "The suite file (YAML).")
+    var suite: String
+    @OptionGroup var store: StoreOptions
+    @Option(name: .long, help: "Output directory (default: reports/SUITE-NAME).")
+    var out: String?
+    @OptionGroup var rating: ReportRatingOptions
+
+    func validate() throws {
+        try rating.check()
+    }
+
+    func run() async throws {
+        let suiteFile = URL(fileURLWithPath: suite)
+        let definition = try Suite.load(from: suiteFile)
+        let path = store.path(suiteFile: suiteFile)
+        let judgeStore = try ReportRatingOptions.openExisting(path)
+        guard let asOf = try StoreDates.newestJudgment(path: path, suites: [definition.name]) else {
+            throw ReportError.emptyStore(path)
+        }
+        let data = try ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: rating.samples)
+            .build(suites: [definition.name], title: definition.name, asOf: asOf)
+        let directory = URL(fileURLWithPath: out ?? "reports/\(definition.name)", isDirectory: true)
+        try ReportFiles.write(data, to: directory)
+        for name in ReportFiles.make(data).files.map(\.name) {
+            print(directory.appendingPathComponent(name).path)
+        }
+    }
+}
+
+// MARK: - Options shared by `judge report` and `judge leaderboard`
+
+struct ReportRatingOptions: ParsableArguments {
+    @Option(name: .long, help: "Pin a model's rating, e.g. gpt-4=1000 (default: mean rating 1000).")
+    var anchor: String?
+    @Option(name: .long, help: "Bootstrap rounds for the 95% intervals.")
+    var bootstrap = 1000
+    @Option(name: .long, help: "Seed of the bootstrap (the same store and seed give the same report).")
+    var seed: UInt64 = 1
+    @Option(name: .long, help: "Sample comparisons per suite shown in the report.")
+    var samples = 12
+
+    func check() throws {
+        if let anchor, RatingOptions.Anchor(parsing: anchor) == nil {
+            throw ValidationError("--anchor must be MODEL=RATING, e.g. gpt-4=1000 (got '\(anchor)')")
+        }
+        if bootstrap < 0 { throw ValidationError("--bootstrap must be ≥ 0") }
+        if samples < 0 { throw ValidationError("--samples must be ≥ 0") }
+    }
+
+    var options: RatingOptions {
+        var o = RatingOptions()
+        o.anchor = anchor.flatMap(RatingOptions.Anchor.init(parsing:))
+        o.bootstrapRounds = bootstrap
+        o.seed = seed
+        return o
+    }
+
+    /// Opens a store that must already exist: a report of a missing store is a mistake in the path,
+    /// not a reason to create an empty one.
+    static func openExisting(_ path: String) throws -> JudgeStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no store at \(path); pass --db PATH, or run `judge compare` first")
+        }
+        return try JudgeStore(path: path)
+    }
 }

@@ -1,0 +1,122 @@
+import Foundation
+import Rank
+import Store
+
+// MARK: - Filling ReportData from the store and Rank
+
+/// Builds ``ReportData`` from the stored comparisons of one or more suites: Bradley-Terry ratings
+/// (overall and per task) from `Rank`, judge health and sample comparisons from `Store`.
+///
+/// ```swift
+/// let store = try JudgeStore(path: "judge.sqlite")
+/// let data = try ReportBuilder(store: store).build(suites: ["demo"], title: "demo", asOf: "2025-11-25")
+/// ```
+/// Everything is deterministic for a given store: the bootstrap is seeded and every list is sorted.
+public struct ReportBuilder {
+    public var store: JudgeStore
+    public var options: RatingOptions
+    /// Sample comparisons per suite (the Markdown shows the first few, the HTML all of them).
+    public var sampleLimit: Int
+
+    public init(store: JudgeStore, options: RatingOptions = RatingOptions(), sampleLimit: Int = 12) {
+        self.store = store
+        self.options = options
+        self.sampleLimit = sampleLimit
+    }
+
+    /// - Throws: ``ReportError/noRatings(_:)`` when the suites hold no resolved comparison;
+    ///   `RankError` when the overall comparison graph is disconnected (it names the groups).
+    public func build(suites: [String], title: String, asOf: String) throws -> ReportData {
+        var records: [ComparisonRecord] = []
+        var health = JudgeHealth()
+        var samples: [SampleComparison] = []
+        for suite in suites {
+            records += try store.comparisons(suite: suite)
+            health = Self.add(health, try store.judgeHealth(suite: suite))
+            samples += try store.sampleComparisons(suite: suite, limit: sampleLimit).map(Self.sample)
+        }
+        guard !records.isEmpty else {
+            throw ReportError.noRatings("no resolved comparisons in suite \(suites.joined(separator: ", ")); run `judge compare` first")
+        }
+        let comparisons = records.map(Self.comparison)
+        let ranker = Ranker(options: options)
+        let overall = try ranker.leaderboard(comparisons)
+        var notes: [String] = []
+
+        // Per task, in task-name order; a task that cannot be rated on its own is noted, not fatal.
+        var heldOut: [String: Bool] = [:]
+        for r in records { heldOut[r.task] = (heldOut[r.task] ?? false) || r.heldOut }
+        let byTask = Dictionary(grouping: comparisons, by: { $0.task ?? "" })
+        var tasks: [TaskTable] = []
+        // Development tasks first, then held-out ones, each by name.
+        for task in byTask.keys.sorted(by: { (heldOut[$0] ?? false ? 1 : 0, $0) < (heldOut[$1] ?? false ? 1 : 0, $1) }) {
+            do {
+                let board = try ranker.leaderboard(byTask[task]!, task: task)
+                tasks.append(TaskTable(task: task, heldOut: heldOut[task] ?? false, rows: Self.rows(board)))
+            } catch {
+                notes.append("Task \(task) has no ratings of its own: \(error)")
+            }
+        }
+        let judges = Set(records.map { r in
+            "\(r.judgeModel), template \(r.templateID) \(r.templateVersion.hasPrefix("v") ? "" : "v")\(r.templateVersion)"
+        }).sorted()
+        return ReportData(
+            title: title, asOf: asOf, judgeDescription: judges.joined(separator: ", "),
+            anchor: options.anchor?.model, leaderboard: Self.rows(overall), tasks: tasks,
+            winRates: WinRateTable(models: overall.observedWinRates.models, rates: overall.observedWinRates.rates,
+                                   counts: overall.observedWinRates.counts),
+            overfit: nil, health: Self.summary(health), samples: samples, history: [], notes: notes)
+    }
+
+    // MARK: - Mapping
+
+    static func comparison(_ r: ComparisonRecord) -> Comparison {
+        // Store's Verdict and Rank's Outcome share their raw values ("A>>B", "A>B", "A=B", …).
+        Comparison(modelA: r.modelA, modelB: r.modelB, outcome: Outcome(rawValue: r.outcome.rawValue) ?? .tie,
+                   task: r.task, lengthA: r.lengthA, lengthB: r.lengthB)
+    }
+
+    static func rows(_ board: Rank.Leaderboard) -> [LeaderboardRow] {
+        board.rows.enumerated().map { i, r in
+            LeaderboardRow(rank: i + 1, model: r.model, rating: r.rating, ciLow: r.ciLow, ciHigh: r.ciHigh,
+                           winRateVsAnchor: r.winRateVsAnchor, comparisons: r.comparisons, wins: r.wins,
+                           losses: r.losses, ties: r.ties)
+        }
+    }
+
+    static func summary(_ h: JudgeHealth) -> JudgeHealthSummary {
+        JudgeHealthSummary(
+            judgments: h.parsed, firstPositionWinRate: h.firstPositionWinRate,
+            orderDisagreementRate: h.orderDisagreementRate, longerAnswerWinRate: h.longerAnswerWinRate,
+            unparsed: h.unparsed, failed: h.failed, promptTokens: h.promptTokens,
+            completionTokens: h.completionTokens, costUSD: h.cost)
+    }
+
+    /// Judge health of several suites: every figure is a count, so they add up.
+    static func add(_ a: JudgeHealth, _ b: JudgeHealth) -> JudgeHealth {
+        var s = a
+        s.calls += b.calls; s.parsed += b.parsed; s.unparsed += b.unparsed; s.failed += b.failed
+        s.firstPositionWins += b.firstPositionWins; s.secondPositionWins += b.secondPositionWins; s.ties += b.ties
+        s.bothOrderComparisons += b.bothOrderComparisons; s.orderDisagreements += b.orderDisagreements
+        s.decisiveWithLengthDifference += b.decisiveWithLengthDifference; s.longerAnswerWins += b.longerAnswerWins
+        s.identicalOutputTies += b.identicalOutputTies; s.resolvedComparisons += b.resolvedComparisons
+        s.unresolvedComparisons += b.unresolvedComparisons; s.promptTokens += b.promptTokens
+        s.completionTokens += b.completionTokens; s.cost += b.cost
+        return s
+    }
+
+    /// A stored comparison as a reader sees it: canonical A and B, and each order's raw reply.
+    static func sample(_ s: ComparisonSample) -> SampleComparison {
+        let c = s.comparison
+        var reasoning: [String] = []
+        for j in s.judgments {
+            let first = j.position == .ab ? c.modelA : c.modelB
+            let verdict = j.verdict?.rawValue ?? "no verdict"
+            reasoning.append("— \(first) shown first (presented verdict \(verdict)):\n\(j.rawReply ?? "(no reply: the call failed)")")
+        }
+        if c.identicalOutputs { reasoning.append("Both outputs are identical: a tie without a judge call.") }
+        return SampleComparison(task: c.task, itemID: c.itemID, prompt: s.prompt, modelA: c.modelA, outputA: s.outputA,
+                                modelB: c.modelB, outputB: s.outputB, verdict: c.outcome.rawValue,
+                                reasoning: reasoning.joined(separator: "\n\n"))
+    }
+}
