@@ -17,11 +17,22 @@ public struct ReportBuilder {
     public var options: RatingOptions
     /// Sample comparisons per suite (the Markdown shows the first few, the HTML all of them).
     public var sampleLimit: Int
+    /// Told each phase's name and duration in seconds (for `--verbose`; never part of the output).
+    public var onPhase: ((String, Double) -> Void)?
 
     public init(store: JudgeStore, options: RatingOptions = RatingOptions(), sampleLimit: Int = 12) {
         self.store = store
         self.options = options
         self.sampleLimit = sampleLimit
+    }
+
+    /// Runs `body`, reporting its duration under `name`.
+    private func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        guard let onPhase else { return try body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        onPhase(name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return result
     }
 
     /// - Throws: ``ReportError/noRatings(_:)`` when the suites hold no resolved comparison;
@@ -31,16 +42,18 @@ public struct ReportBuilder {
         var health = JudgeHealth()
         var samples: [SampleComparison] = []
         for suite in suites {
-            records += try store.comparisons(suite: suite)
-            health = Self.add(health, try store.judgeHealth(suite: suite))
-            samples += try store.sampleComparisons(suite: suite, limit: sampleLimit).map(Self.sample)
+            records += try phase("store.comparisons(\(suite))") { try store.comparisons(suite: suite) }
+            health = Self.add(health, try phase("store.judgeHealth(\(suite))") { try store.judgeHealth(suite: suite) })
+            samples += try phase("store.sampleComparisons(\(suite))") {
+                try store.sampleComparisons(suite: suite, limit: sampleLimit).map(Self.sample)
+            }
         }
         guard !records.isEmpty else {
             throw ReportError.noRatings("no resolved comparisons in suite \(suites.joined(separator: ", ")); run `judge compare` first")
         }
         let comparisons = records.map(Self.comparison)
         let ranker = Ranker(options: options)
-        let overall = try ranker.leaderboard(comparisons)
+        let overall = try phase("rank: overall") { try ranker.leaderboard(comparisons) }
         var notes: [String] = []
 
         // Per task, in task-name order; a task that cannot be rated on its own is noted, not fatal.
@@ -51,7 +64,7 @@ public struct ReportBuilder {
         // Development tasks first, then held-out ones, each by name.
         for task in byTask.keys.sorted(by: { (heldOut[$0] ?? false ? 1 : 0, $0) < (heldOut[$1] ?? false ? 1 : 0, $1) }) {
             do {
-                let board = try ranker.leaderboard(byTask[task]!, task: task)
+                let board = try phase("rank: task \(task)") { try ranker.leaderboard(byTask[task]!, task: task) }
                 tasks.append(TaskTable(task: task, heldOut: heldOut[task] ?? false, rows: Self.rows(board)))
             } catch {
                 notes.append("Task \(task) has no ratings of its own: \(error)")

@@ -53,8 +53,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             throw ReportError.emptyStore(path)
         }
         let name = title ?? (suites.count == 1 ? suites[0] : "leaderboard")
-        let data = try ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: rating.samples)
-            .build(suites: suites, title: name, asOf: asOf)
+        let data = try rating.builder(judgeStore).build(suites: suites, title: name, asOf: asOf)
         let directory = URL(fileURLWithPath: out, isDirectory: true)
         let board = LeaderboardDirectory(directory: directory)
         let written = try board.write(data)

@@ -38,8 +38,7 @@ struct ReportCommand: AsyncParsableCommand {
         guard let asOf = try StoreDates.newestJudgment(path: path, suites: [definition.name]) else {
             throw ReportError.emptyStore(path)
         }
-        let data = try ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: rating.samples)
-            .build(suites: [definition.name], title: definition.name, asOf: asOf)
+        let data = try rating.builder(judgeStore).build(suites: [definition.name], title: definition.name, asOf: asOf)
         let directory = URL(fileURLWithPath: out ?? "reports/\(definition.name)", isDirectory: true)
         try ReportFiles.write(data, to: directory)
         for name in ReportFiles.make(data).files.map(\.name) {
@@ -59,6 +58,19 @@ struct ReportRatingOptions: ParsableArguments {
     var seed: UInt64 = 1
     @Option(name: .long, help: "Sample comparisons per suite shown in the report.")
     var samples = 12
+    @Flag(name: .long, help: "Print how long each phase took, on stderr.")
+    var verbose = false
+
+    /// A builder that reports phase timings on stderr under `--verbose`.
+    func builder(_ store: JudgeStore) -> ReportBuilder {
+        var builder = ReportBuilder(store: store, options: options, sampleLimit: samples)
+        if verbose {
+            builder.onPhase = { name, seconds in
+                FileHandle.standardError.write(Data((String(format: "%8.3f s  ", seconds) + name + "\n").utf8))
+            }
+        }
+        return builder
+    }
 
     func check() throws {
         if let anchor, RatingOptions.Anchor(parsing: anchor) == nil {
