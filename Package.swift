@@ -60,6 +60,13 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Benchmarks (scripts/bench; not part of the product)
+        .executableTarget(
+            name: "judge-throughput",
+            dependencies: ["Judge", "HTTP", "TestSupport"],
+            path: "scripts/bench/judge_throughput"
+        ),
+
         // MARK: - Tests (one target per module; shared helpers in TestSupport)
         .target(
             name: "TestSupport",

@@ -80,6 +80,9 @@ extension LoopbackChatServer {
             self.model = model
         }
 
+        /// The body as text (the model as given, or `"loopback"`), for `.raw` replies built once.
+        public var jsonText: String { String(decoding: json(requestedModel: nil), as: UTF8.self) }
+
         /// The body, as OpenAI's API shapes it.
         func json(requestedModel: String?) -> Data {
             let logprobsValue: Any = logprobs.map { tokens in
