@@ -54,7 +54,11 @@ final class CurlTransfer: @unchecked Sendable {
         set(judge_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         set(judge_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds))
         set(judge_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, totalTimeout.milliseconds))
-        set(judge_curl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
+        // HTTP/2 over TLS when the server offers it in ALPN, HTTP/1.1 otherwise; a libcurl built without
+        // HTTP/2 refuses the option, and then HTTP/1.1 it is.
+        _ = judge_curl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        // Only HTTP(S): a judge URL from a config file must not read local files or speak other protocols.
+        set(judge_curl_easy_setopt_ptr(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(judge_curl_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1))
         set(judge_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
         set(judge_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))

@@ -132,6 +132,30 @@ final class HTTPClientTests: XCTestCase {
         }
     }
 
+    func testOnlyHTTPAndHTTPSAreSpoken() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("judge-http-\(UUID().uuidString)")
+        try Data("secret".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        do {
+            let response = try await HTTPClient().send(HTTPRequest(url: file))
+            XCTFail("read a local file: \(response.text)")
+        } catch let error as HTTPError {
+            XCTAssertEqual(error.kind, .invalidRequest, error.description)
+        }
+    }
+
+    func testTLSToAPlainServerFailsAsTLS() async throws {
+        var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)!
+        components.scheme = "https"
+        do {
+            _ = try await HTTPClient().send(HTTPRequest(method: .post, url: components.url!, body: Data("{}".utf8)))
+            XCTFail("expected a TLS failure")
+        } catch let error as HTTPError {
+            XCTAssertEqual(error.kind, .tls, error.description)
+            XCTAssertFalse(error.isTransient)
+        }
+    }
+
     func testOversizedResponseIsRefused() async throws {
         let client = HTTPClient(configuration: .init(maxResponseBytes: 100))
         server.enqueue(.raw(status: 200, body: String(repeating: "x", count: 1000)))

@@ -17,7 +17,8 @@ import HTTP
 ///
 /// Failures, per call: 429, 408, 409, 425, 5xx, timeouts and dropped or refused connections are retried
 /// under ``RetryPolicy`` (honouring `Retry-After`); other 4xx throw ``ChatCompletionsError/rejected(status:message:)``
-/// at once with the server's message; a 2xx body that is not a chat completion throws
+/// at once with the server's message; TLS failures and non-HTTP URLs throw
+/// ``ChatCompletionsError/unusableEndpoint(_:)`` at once; a 2xx body that is not a chat completion throws
 /// ``ChatCompletionsError/malformedReply(_:)``. Across calls: after `failureLimit` calls in a row end in
 /// exhausted retries or transport failure, every further call throws ``ChatCompletionsError/failuresPersist(_:)``
 /// (fatal), so the run stops scheduling and says why. Values of this type share that state.
@@ -106,11 +107,7 @@ public struct ChatCompletionsClient: ChatCompleting, CustomStringConvertible, Cu
                     throw ChatCompletionsError.rejected(status: response.status, message: redacted(Self.errorMessage(in: response)))
                 }
             } catch let error as HTTPError {
-                guard error.isTransient else {
-                    lastFailure = error.description
-                    breaker.recordFailure(lastFailure)
-                    throw ChatCompletionsError.transport(lastFailure)
-                }
+                guard error.isTransient else { throw ChatCompletionsError.unusableEndpoint(error.description) }
                 lastFailure = error.description
                 lastTransportError = error
             }

@@ -15,13 +15,16 @@ public enum ChatCompletionsError: Error, Sendable, Hashable, CustomStringConvert
     case timedOut
     /// The one attempt failed in transport: refused or dropped connection, DNS, TLS (single-attempt policy).
     case transport(String)
+    /// The endpoint cannot be used at all: TLS failed (untrusted certificate, wrong host name), the URL's
+    /// scheme is not HTTP(S), the server sends absurdly large bodies. Every call would fail the same way.
+    case unusableEndpoint(String)
     /// Calls have kept failing after retries; the client refuses new calls so the run can stop and say why.
     case failuresPersist(String)
 
     /// True when the run should stop scheduling new calls.
     public var isFatal: Bool {
         switch self {
-        case .rejected, .failuresPersist: true
+        case .rejected, .unusableEndpoint, .failuresPersist: true
         case .retriesExhausted, .malformedReply, .timedOut, .transport: false
         }
     }
@@ -44,6 +47,8 @@ public enum ChatCompletionsError: Error, Sendable, Hashable, CustomStringConvert
             return "the judge call timed out (raise the timeout or lower --concurrency)"
         case .transport(let detail):
             return "the judge call failed in transport: \(detail)"
+        case .unusableEndpoint(let detail):
+            return "the judge endpoint cannot be used: \(detail) (check the judge URL: scheme, host name, certificate)"
         case .failuresPersist(let why):
             return "stopped calling the judge because failures persist: \(why)"
         }

@@ -175,6 +175,20 @@ final class ChatCompletionsClientTests: XCTestCase {
         }
     }
 
+    func testSingleAttemptRefusedConnectionIsTransport() async throws {
+        let closed = try LoopbackChatServer.start()
+        closed.stop()
+        let judge = ChatCompletionsClient(baseURL: closed.baseURL, http: http, retry: .none, environment: [:])
+        do {
+            _ = try await judge.complete(request)
+            XCTFail("expected a transport failure")
+        } catch let error as ChatCompletionsError {
+            guard case .transport(let detail) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(detail.hasPrefix("could not connect"), detail)
+            XCTAssertFalse(error.isFatal)
+        }
+    }
+
     func testDroppedConnectionsAreRetried() async throws {
         server.enqueue(.dropConnection, .closeMidResponse(.init(content: "[[A]]"), bytes: 30), .reply("[[A]]"))
         let reply = try await client().complete(request)
@@ -198,6 +212,22 @@ final class ChatCompletionsClientTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 4, "no retries")
         let waited = await sleeps.durations
         XCTAssertEqual(waited, [])
+    }
+
+    func testTLSFailureMakesTheEndpointUnusable() async throws {
+        var components = URLComponents(url: server.baseURL, resolvingAgainstBaseURL: false)!
+        components.scheme = "https"
+        let judge = ChatCompletionsClient(baseURL: components.url!, http: http, retry: RetryPolicy(sleep: { _ in }),
+                                          environment: [:])
+        do {
+            _ = try await judge.complete(request)
+            XCTFail("expected an unusable endpoint")
+        } catch let error as ChatCompletionsError {
+            guard case .unusableEndpoint(let detail) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(detail.hasPrefix("TLS failed"), detail)
+            XCTAssertTrue(error.isFatal)
+        }
+        XCTAssertEqual(server.requests.count, 0, "the plain server never sees a complete request")
     }
 
     func testEchoedKeyIsRedactedFromErrors() async throws {
