@@ -3,7 +3,7 @@ import Foundation
 
 /// The thread that owns the curl multi handle and every easy handle, and the command queue that feeds it.
 ///
-/// Other threads only append commands (under `lock`) and call `curl_multi_wakeup`, which is thread-safe.
+/// Other threads only append commands and call `curl_multi_wakeup` (thread-safe), both under `lock`.
 final class CurlEventLoop: @unchecked Sendable {
     private enum Command {
         case add(CurlTransfer)
@@ -49,23 +49,23 @@ final class CurlEventLoop: @unchecked Sendable {
             return
         }
         commands.append(.add(transfer))
-        lock.unlock()
         curl_multi_wakeup(multi)
+        lock.unlock()
     }
 
     func cancel(_ transfer: CurlTransfer) {
         lock.lock()
         transfer.cancelRequested = true
         commands.append(.cancel(transfer))
-        lock.unlock()
         curl_multi_wakeup(multi)
+        lock.unlock()
     }
 
     func shutdown() {
         lock.lock()
         isShuttingDown = true
-        lock.unlock()
         curl_multi_wakeup(multi)
+        lock.unlock()
     }
 
     // MARK: - The loop (its own thread)
@@ -95,7 +95,8 @@ final class CurlEventLoop: @unchecked Sendable {
         }
         for transfer in Array(running.values) { remove(transfer, result: .failure(CancellationError())) }
         for transfer in waiting[waitingHead...] { transfer.finish(.failure(CancellationError())) }
-        curl_multi_cleanup(multi)
+        // Under the lock: a caller that wakes the loop does so under it too, so never on a freed handle.
+        lock.withLock { _ = curl_multi_cleanup(multi) }
     }
 
     private func startWaitingTransfers() {

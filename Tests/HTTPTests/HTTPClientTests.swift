@@ -56,6 +56,16 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(server.connectionCount, 1)
     }
 
+    func testClientsCanBeCreatedAndReleasedRepeatedly() async throws {
+        for _ in 0..<40 {
+            let client = HTTPClient()
+            let response = try await client.send(post())
+            XCTAssertEqual(response.status, 200)
+        }
+        for _ in 0..<40 { _ = HTTPClient() }  // released without ever sending
+        XCTAssertEqual(server.requests.count, 40)
+    }
+
     // MARK: - Concurrency
 
     func testManyRequestsInFlightStayWithinTheBound() async throws {
