@@ -91,6 +91,15 @@ final class CompareEndToEndTests: XCTestCase {
         XCTAssertTrue(summary.description.contains("4 unparsed"), summary.description)
     }
 
+    func testCallsAreInFlightTogetherUpToTheConcurrency() async throws {
+        let fixture = try JudgeFixture()
+        server.responder = { recorded in .delayed(.milliseconds(200), then: Self.sensibleResponder(recorded)) }
+        let summary = try await run(fixture, client: client(), concurrency: 4)
+        XCTAssertEqual(summary.parsed, 16)
+        XCTAssertGreaterThan(server.peakInFlight, 1, "calls overlap")
+        XCTAssertLessThanOrEqual(server.peakInFlight, 4, "never more than --concurrency")
+    }
+
     func testMalformedJSONIsARecordedFailureAndTheRunGoesOn() async throws {
         let fixture = try JudgeFixture()
         server.enqueue(.malformedJSON)
