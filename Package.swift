@@ -11,6 +11,7 @@
 //   Judge           pairwise judging over chat completions        (HTTP, Store, Suite)
 //   Rank            Bradley-Terry ratings, held-out check         (pure Swift)
 //   Report          HTML / Markdown reports, nightly leaderboard  (Rank, Store)
+//   Server          OpenAI-compatible server over LocalInference  (swift-nio)
 //   JudgeCLI        the `judge` command                           (everything)
 import PackageDescription
 
@@ -52,10 +53,19 @@ let package = Package(
         .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),
         .target(name: "Rank", swiftSettings: numericSettings),
         .target(name: "Report", dependencies: ["Rank", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Server",
+            dependencies: [
+                "LocalInference",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "JudgeCLI",
             dependencies: [
-                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Rank", "Report",
+                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Rank", "Report", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +96,7 @@ let package = Package(
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server"]),
     ],
     swiftLanguageModes: [.v5]
 )
