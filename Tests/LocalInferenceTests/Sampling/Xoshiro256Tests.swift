@@ -4,7 +4,7 @@ import XCTest
 final class Xoshiro256Tests: XCTestCase {
     /// SplitMix64's published test vector (seed 1234567).
     func testSplitMix64MatchesThePublishedVector() {
-        var splitMix = SplitMix64(state: 1_234_567)
+        var splitMix = LocalInference.SplitMix64(state: 1_234_567)
         XCTAssertEqual(splitMix.next(), 6_457_827_717_110_365_317)
         XCTAssertEqual(splitMix.next(), 3_203_168_211_198_807_973)
         XCTAssertEqual(splitMix.next(), 9_817_491_932_198_370_423)
