@@ -119,6 +119,11 @@ public final class ChatServer: @unchecked Sendable {
         try? await group.shutdownGracefully()
     }
 
+    /// Cancels every queued and running generation now (a second Ctrl-C during shutdown).
+    public func cancelInFlight() {
+        scheduler.cancelAll()
+    }
+
     // MARK: - Routes
 
     private func makeRouter() -> Router {

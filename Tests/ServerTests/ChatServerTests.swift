@@ -250,3 +250,65 @@ final class ChatServerTests: XCTestCase {
         XCTFail("condition never became true")
     }
 }
+
+extension ChatServerTests {
+    func testRequestsAfterShutdownAreRefusedWith503() async throws {
+        let engine = ScriptedEngine()
+        let scheduler = BatchScheduler(engine: engine, parallel: 1)
+        scheduler.beginShutdown()
+        await scheduler.drained()
+        do {
+            for try await _ in scheduler.submit(PreparedCompletion(promptTokens: [1], settings: GenerationSettings())) {}
+            XCTFail("a request was accepted after shutdown")
+        } catch SchedulerError.shuttingDown {
+        }
+        XCTAssertEqual(engine.steppedBatchSizes, [])
+    }
+}
+
+// MARK: - HTTP/1.1 framing
+
+extension ChatServerTests {
+    /// Two requests on one keep-alive connection, the first sent only after the server's `100 Continue`.
+    func testExpectContinueAndKeepAliveOnHTTP11() async throws {
+        let test = try await TestServer.start(ScriptedEngine(reply: "Hi"))
+        defer { Task { await test.stop() } }
+        let port = test.client.port
+        let body = hello.jsonString
+        let (interim, first, second) = try await offPool { () -> (String, String, String) in
+            let connection = try LoopbackClient.Connection(port: port)
+            defer { connection.close() }
+            try connection.write(Array("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n".utf8))
+            let interim = String(decoding: connection.read(until: "\r\n\r\n"), as: UTF8.self)
+            try connection.write(Array(body.utf8))
+            let first = String(decoding: connection.read(until: "\"total_tokens\""), as: UTF8.self)
+            try connection.write(Array("GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+            let second = String(decoding: connection.readToEnd(), as: UTF8.self)
+            return (interim, first, second)
+        }
+        XCTAssertTrue(interim.hasPrefix("HTTP/1.1 100 Continue"), interim)
+        XCTAssertTrue(first.hasPrefix("HTTP/1.1 200 OK"), first)
+        XCTAssertTrue(first.lowercased().contains("connection: keep-alive"), first)
+        XCTAssertTrue(first.contains("\"content\":\"Hi\""), first)
+        XCTAssertTrue(second.hasPrefix("HTTP/1.1 200 OK"), second)
+        XCTAssertTrue(second.contains("\"scripted\""), second)
+    }
+
+    /// A streamed reply on HTTP/1.1 is chunked, and the connection stays usable after `[DONE]`.
+    func testStreamIsChunkedOnHTTP11() async throws {
+        let test = try await TestServer.start(ScriptedEngine(reply: "Hi"))
+        defer { Task { await test.stop() } }
+        let port = test.client.port
+        let body = body([("stream", true)]).jsonString
+        let reply = try await offPool { () -> String in
+            let connection = try LoopbackClient.Connection(port: port)
+            defer { connection.close() }
+            try connection.write(Array("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+            return String(decoding: connection.read(until: "0\r\n\r\n"), as: UTF8.self)
+        }
+        XCTAssertTrue(reply.lowercased().contains("transfer-encoding: chunked"), reply)
+        XCTAssertTrue(reply.lowercased().contains("content-type: text/event-stream"), reply)
+        XCTAssertTrue(reply.contains("data: [DONE]\n\n"), reply)
+        XCTAssertTrue(reply.hasSuffix("0\r\n\r\n"), "the last chunk ends the response: \(reply.suffix(40))")
+    }
+}

@@ -33,6 +33,11 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             head = requestHead
             body = []
             bodyTooLarge = false
+            // Clients that ask before sending a body (curl does for large POSTs) get the go-ahead at once.
+            if requestHead.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let goAhead = HTTPResponseHead(version: requestHead.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(goAhead)), promise: nil)
+            }
         case let .body(chunk):
             if body.count + chunk.readableBytes > bodyLimit {
                 bodyTooLarge = true

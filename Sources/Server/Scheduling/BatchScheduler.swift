@@ -51,13 +51,14 @@ final class BatchScheduler: @unchecked Sendable {
                 self.cancel(job)
             }
             condition.lock()
-            defer { condition.unlock() }
-            guard accepting else {
-                continuation.finish(throwing: SchedulerError.shuttingDown)
-                return
+            let accepted = accepting
+            if accepted {
+                queue.append(job)
+                condition.signal()
             }
-            queue.append(job)
-            condition.signal()
+            condition.unlock()
+            // Outside the lock: finishing runs `onTermination`, which takes it.
+            if !accepted { continuation.finish(throwing: SchedulerError.shuttingDown) }
         }
     }
 
