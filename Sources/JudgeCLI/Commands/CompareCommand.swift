@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import HTTP
 import Judge
@@ -101,7 +100,10 @@ struct CompareCommand: AsyncParsableCommand {
 
         let bar = ProgressBar(label: "judging")
         let runner = JudgingRun(store: judgeStore, client: client, options: options)
-        let task = Task {
+        // First Ctrl-C: stop scheduling, let calls in flight end, store them, print the summary. Second: quit.
+        let summary = try await withCancellationOnInterrupt(
+            notice: "\ninterrupted: stopping; stored verdicts are kept (Ctrl-C again to quit at once)"
+        ) {
             try await runner.run(plan) { progress in
                 var detail: [String] = []
                 if progress.failed > 0 { detail.append("\(progress.failed) failed") }
@@ -110,9 +112,6 @@ struct CompareCommand: AsyncParsableCommand {
                 bar.update(done: progress.done, total: progress.total, detail: detail.joined(separator: ", "))
             }
         }
-        let interrupt = Self.cancelOnInterrupt(task)
-        let summary = try await task.value
-        interrupt.cancel()
         bar.finish()
         print("judged \(suite.name) with \(judge.model) (template \(template.id) \(template.version))")
         print(summary)
@@ -145,29 +144,6 @@ struct CompareCommand: AsyncParsableCommand {
     static func isLoopback(_ url: URL) -> Bool {
         guard let host = url.host else { return false }
         return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
-    }
-
-    /// First Ctrl-C: stop scheduling, let calls in flight finish and be stored, print the summary. Second: exit.
-    static func cancelOnInterrupt(_ task: Task<JudgingSummary, Error>) -> DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let count = Counter()
-        source.setEventHandler {
-            if count.increment() == 1 {
-                note("\ninterrupted: finishing the calls in flight (Ctrl-C again to quit now; stored verdicts are kept)")
-                task.cancel()
-            } else {
-                Foundation.exit(130)
-            }
-        }
-        source.resume()
-        return source
-    }
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
     }
 }
 
