@@ -1,0 +1,129 @@
+// Row-dot kernels: one quantized weight row · one fp32 activation vector, dequantizing on the fly.
+// `RowDotTests` checks each against the scalar reference (`dequantizeRow` then a plain dot) under a
+// named tolerance. Faster int8-activation kernels (issue #6) are added beside these, not instead.
+
+/// A row-dot kernel: (row, x, count) → Σ w[i] x[i].
+typealias RowDotKernel = (UnsafeRawPointer, UnsafePointer<Float>, Int) -> Float
+
+enum RowDot {
+    /// The kernel for `type` (supported types only).
+    static func kernel(for type: GGMLType) -> RowDotKernel {
+        switch type {
+        case .f32: return dotF32
+        case .q8_0: return dotQ8_0
+        case .q4_0: return dotQ4_0
+        case .q4_1: return dotQ4_1
+        case .f16: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 64) { b, y in
+            for i in 0..<32 { y[i] = b.half(2 * i) } } }
+        case .bf16: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 64) { b, y in
+            for i in 0..<32 { y[i] = bf16ToFloat(b.u16(2 * i)) } } }
+        case .q5_0: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 22, dequantizeQ5_0) }
+        case .q5_1: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 24, dequantizeQ5_1) }
+        case .q2_K: return { row, x, n in blockwise(row, x, n, blockSize: 256, blockBytes: 84, dequantizeQ2_K) }
+        case .q3_K: return { row, x, n in blockwise(row, x, n, blockSize: 256, blockBytes: 110, dequantizeQ3_K) }
+        case .q4_K: return { row, x, n in blockwise(row, x, n, blockSize: 256, blockBytes: 144, dequantizeQ4_K) }
+        case .q5_K: return { row, x, n in blockwise(row, x, n, blockSize: 256, blockBytes: 176, dequantizeQ5_K) }
+        case .q6_K: return { row, x, n in blockwise(row, x, n, blockSize: 256, blockBytes: 210, dequantizeQ6_K) }
+        default: preconditionFailure("no row-dot kernel for \(type.name)")
+        }
+    }
+
+    // MARK: - Plain float dot
+
+    /// Σ a[i] b[i] with eight independent accumulators (vectorizes; `count` any size).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        var acc = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            acc += va * vb
+            i += 8
+        }
+        var sum = acc.sum()
+        while i < count { sum += a[i] * b[i]; i += 1 }
+        return sum
+    }
+
+    static func dotF32(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        dot(row.assumingMemoryBound(to: Float.self), x, n)
+    }
+
+    // MARK: - Generic: dequantize one block to the stack, then dot
+
+    @inline(__always)
+    static func blockwise(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ n: Int,
+                          blockSize: Int, blockBytes: Int,
+                          _ dequantize: (UnsafeRawPointer, UnsafeMutablePointer<Float>) -> Void) -> Float {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { buffer in
+            let y = buffer.baseAddress!
+            var sum: Float = 0
+            for b in 0..<(n / blockSize) {
+                dequantize(row + b * blockBytes, y)
+                sum += dot(y, x + b * blockSize, blockSize)
+            }
+            return sum
+        }
+    }
+
+    // MARK: - Direct kernels for the common legacy types
+
+    /// Q8_0: Σ_blocks d · Σ q[j] x[j].
+    static func dotQ8_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var sum: Float = 0
+        for b in 0..<(n / 32) {
+            let block = row + b * 34
+            let xs = x + b * 32
+            var acc = SIMD8<Float>()
+            for g in 0..<4 {
+                let q = (block + 2 + 8 * g).loadUnaligned(as: SIMD8<Int8>.self)
+                let xv = UnsafeRawPointer(xs + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
+                acc += SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q)) * xv
+            }
+            sum += block.half(0) * acc.sum()
+        }
+        return sum
+    }
+
+    /// Q4_0: Σ_blocks d · Σ (q[j] − 8) x[j].
+    static func dotQ4_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var sum: Float = 0
+        for b in 0..<(n / 32) {
+            let block = row + b * 18
+            let xs = x + b * 32
+            var acc = SIMD8<Float>()
+            for g in 0..<2 {
+                let q = (block + 2 + 8 * g).loadUnaligned(as: SIMD8<UInt8>.self)
+                let lo = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q & 0x0f) &- 8)
+                let hi = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q &>> 4) &- 8)
+                acc += lo * UnsafeRawPointer(xs + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
+                acc += hi * UnsafeRawPointer(xs + 16 + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            sum += block.half(0) * acc.sum()
+        }
+        return sum
+    }
+
+    /// Q4_1: Σ_blocks d · Σ q[j] x[j] + m · Σ x[j].
+    static func dotQ4_1(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var sum: Float = 0
+        for b in 0..<(n / 32) {
+            let block = row + b * 20
+            let xs = x + b * 32
+            var acc = SIMD8<Float>()
+            var xsum = SIMD8<Float>()
+            for g in 0..<2 {
+                let q = (block + 4 + 8 * g).loadUnaligned(as: SIMD8<UInt8>.self)
+                let lo = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q & 0x0f))
+                let hi = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q &>> 4))
+                let x0 = UnsafeRawPointer(xs + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
+                let x1 = UnsafeRawPointer(xs + 16 + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
+                acc += lo * x0 + hi * x1
+                xsum += x0 + x1
+            }
+            sum += block.half(0) * acc.sum() + block.half(2) * xsum.sum()
+        }
+        return sum
+    }
+}

@@ -1,0 +1,33 @@
+import XCTest
+@testable import LocalInference
+
+/// The row-dot kernels and the threaded matrix-vector product against the scalar reference
+/// (`dequantizeRow`, then a plain dot in double).
+final class RowDotTests: XCTestCase {
+    /// Named tolerance: kernels only reorder float sums; 1e-5 of Σ|w x| bounds that for 1024-long rows.
+    static let relativeTolerance: Float = 1e-5
+
+    func testEveryKernelMatchesTheReference() {
+        var rng = SplitMix64(seed: 11)
+        let columns = 1024, rows = 37
+        let x = (0..<columns).map { _ in rng.normal() }
+        for type in GGMLType.supported {
+            let bytes = SyntheticLlama.randomTensor(type: type, count: rows * columns, scale: 1, rng: &rng)
+            let rowBytes = type.rowBytes(columns)
+            var y = [Float](repeating: .nan, count: rows)
+            bytes.withUnsafeBytes { raw in
+                let matrix = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { matrix.multiply(xp.baseAddress!, into: $0.baseAddress!) }
+                }
+                for r in 0..<rows {
+                    let w = type.dequantize(raw.baseAddress! + r * rowBytes, count: columns)
+                    let exact = zip(w, x).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+                    let magnitude = zip(w, x).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
+                    XCTAssertLessThanOrEqual(abs(Double(y[r]) - exact), Double(Self.relativeTolerance) * magnitude,
+                                             "\(type.name) row \(r)")
+                }
+            }
+        }
+    }
+}
