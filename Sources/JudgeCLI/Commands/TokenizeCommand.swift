@@ -25,8 +25,17 @@ struct TokenizeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a JSON array of {\"id\", \"piece\"} objects instead of plain ids.")
     var json = false
 
+    @Option(name: .long, help: "Read the text from this file instead of the argument.")
+    var file: String?
+
     @Argument(help: "The text to tokenize.")
-    var text: String
+    var text: String?
+
+    func validate() throws {
+        if (text == nil) == (file == nil) {
+            throw ValidationError("give the text to tokenize either as an argument or with --file, not both")
+        }
+    }
 
     func run() async throws {
         let tokenizer: Tokenizer
@@ -36,7 +45,18 @@ struct TokenizeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        let ids = tokenizer.encode(text)
+        let input: String
+        if let file {
+            do {
+                input = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
+            } catch {
+                FileHandle.standardError.write(Data("error: cannot read \(file) as UTF-8 text: \(error.localizedDescription)\n".utf8))
+                throw ExitCode.failure
+            }
+        } else {
+            input = text ?? ""
+        }
+        let ids = tokenizer.encode(input)
         if json {
             let pieces = ids.map { id -> TokenPiece in
                 let bytes = tokenizer.pieceBytes(id)

@@ -4,7 +4,8 @@
 /// llama.cpp's split rules test exactly these bits (`unicode_cpt_flags`), so we keep the same shape:
 /// an unassigned code point is `undefined` (not "nothing"), which matters for rules such as
 /// `[^\s\p{L}\p{N}]+` that take any other code point. Categories come from the Swift runtime's Unicode
-/// tables; code points assigned in a newer Unicode version than llama.cpp's tables may differ.
+/// tables, limited to the characters of Unicode 15.1 (llama.cpp's tables); over all 1,114,112 code points
+/// the flags equal llama.cpp's.
 struct CodepointFlags: OptionSet, Sendable {
     let rawValue: UInt16
 
@@ -34,6 +35,9 @@ struct CodepointFlags: OptionSet, Sendable {
     /// Flags for the Basic Multilingual Plane, computed once (128 KiB); other planes are computed per call.
     private static let table: [UInt16] = (0..<UInt32(0x10000)).map { compute($0).rawValue }
 
+    /// The Unicode version of llama.cpp's category tables (unicode-data.cpp); later characters count as unassigned.
+    static let unicodeVersion = (major: 15, minor: 1)
+
     /// The whitespace set of the split regexes' `\s` (llama.cpp's `unicode_set_whitespace`).
     static let whitespaceCodepoints: Set<UInt32> = [
         0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680,
@@ -45,6 +49,10 @@ struct CodepointFlags: OptionSet, Sendable {
         guard let scalar = Unicode.Scalar(codepoint) else {
             // Surrogates are category Cs; beyond U+10FFFF nothing is assigned.
             return (0xD800...0xDFFF).contains(codepoint) ? .control : .undefined
+        }
+        // Characters newer than llama.cpp's tables are unassigned there; keep them so, to split alike.
+        if let age = scalar.properties.age, (age.major, age.minor) > CodepointFlags.unicodeVersion {
+            return whitespaceCodepoints.contains(codepoint) ? [.undefined, .whitespace] : .undefined
         }
         var flags: CodepointFlags
         switch scalar.properties.generalCategory {

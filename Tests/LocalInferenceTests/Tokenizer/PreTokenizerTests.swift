@@ -107,5 +107,8 @@ final class PreTokenizerTests: XCTestCase {
         XCTAssertTrue(CodepointFlags.of(0x0301).contains(.accentMark))
         XCTAssertTrue(CodepointFlags.of(0x0378).contains(.undefined))
         XCTAssertTrue(CodepointFlags.of(0x0378).isOther)       // unassigned still counts as "other"
+        // Letters added after Unicode 15.1 are unassigned in llama.cpp's tables, and so here.
+        XCTAssertEqual(CodepointFlags.of(0x1C89), .undefined)  // CYRILLIC CAPITAL LETTER TJE (Unicode 16)
+        XCTAssertEqual(CodepointFlags.of(0x105C0), .undefined) // TODHRI LETTER A (Unicode 16)
     }
 }
