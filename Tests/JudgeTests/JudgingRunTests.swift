@@ -153,6 +153,21 @@ final class JudgingRunTests: XCTestCase {
         XCTAssertEqual(summary.sent + summary.notSent, 16)
     }
 
+    func testMaxCostCountsEstimatesForRepliesWithoutUsage() async throws {
+        let fixture = try JudgeFixture()
+        let plan = try fixture.plan()
+        let judge = ScriptedJudge { request, _ in ChatCompletion(content: ScriptedJudge.verdict(for: request)) }
+        let estimate = plan.entries.compactMap { $0.messages == nil ? nil : $0 }.map {
+            JudgeSpec.Price(inputPerMillion: 2, outputPerMillion: 10).cost(promptTokens: $0.estimatedPromptTokens, completionTokens: 300)
+        }.max()!
+        let summary = try await JudgingRun(store: fixture.store, client: judge,
+                                           options: options(concurrency: 1, maxCost: 3.5 * estimate)).run(plan)
+        XCTAssertEqual(summary.cost, 0, "nothing was billed")
+        guard case .budget? = summary.stopReason else { return XCTFail("\(String(describing: summary.stopReason))") }
+        XCTAssertGreaterThanOrEqual(summary.sent, 3)
+        XCTAssertLessThan(summary.sent, 16)
+    }
+
     // MARK: - Dry run
 
     func testEstimateCountsCallsAndCostWithoutCalling() async throws {

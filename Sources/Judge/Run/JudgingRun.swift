@@ -124,6 +124,8 @@ public struct JudgingRun: Sendable {
 
         var consecutiveFailures = 0
         var inFlightEstimate: [String: Double] = [:]
+        // What counts against --max-cost: billed costs, or the estimate for a reply without usage.
+        var budgetSpent = 0.0
         var next = 0
         var storeError: Error?
 
@@ -146,9 +148,9 @@ public struct JudgingRun: Sendable {
                 if let maxCost = options.maxCost, let price = options.price {
                     let estimate = price.cost(promptTokens: entry.estimatedPromptTokens,
                                               completionTokens: min(options.maxTokens, TokenEstimate.assumedCompletionTokens))
-                    let committed = (summary.cost ?? 0) + inFlightEstimate.values.reduce(0, +)
+                    let committed = budgetSpent + inFlightEstimate.values.reduce(0, +)
                     if committed + estimate > maxCost {
-                        summary.stopReason = .budget(limit: maxCost, spent: summary.cost ?? 0)
+                        summary.stopReason = .budget(limit: maxCost, spent: budgetSpent)
                         return false
                     }
                     inFlightEstimate[entry.key] = estimate
@@ -166,7 +168,7 @@ public struct JudgingRun: Sendable {
 
             for _ in 0..<options.concurrency where startNext() {}
             while let (entry, result) = await group.next() {
-                inFlightEstimate[entry.key] = nil
+                let estimate = inFlightEstimate.removeValue(forKey: entry.key) ?? 0
                 var record = entry.record
                 record.createdAt = Date()
                 switch result {
@@ -190,6 +192,7 @@ public struct JudgingRun: Sendable {
                     summary.promptTokens += record.promptTokens ?? 0
                     summary.completionTokens += record.completionTokens ?? 0
                     if let cost = record.cost { summary.cost = (summary.cost ?? 0) + cost }
+                    budgetSpent += record.cost ?? estimate
                     save(record)
                 case .failure(let error as ChatCompletionsError) where error.isFatal:
                     // Not the comparison's fault: nothing stored, the run stops and says why.
