@@ -37,3 +37,23 @@ extension String {
         utf8.count == other.utf8.count && lowercased() == other.lowercased()
     }
 }
+
+// MARK: - Printing without secrets
+
+extension HTTPHeaders: CustomStringConvertible, CustomReflectable {
+    /// Fields whose values are credentials: printed as `[redacted]`.
+    static let sensitiveNames: Set<String> = ["authorization", "proxy-authorization", "api-key", "x-api-key", "cookie"]
+
+    private var printable: [(String, String)] {
+        fields.map { ($0.name, Self.sensitiveNames.contains($0.name.lowercased()) ? "[redacted]" : $0.value) }
+    }
+
+    /// `[Name: value, …]` with credentials redacted, so a logged request never shows a key.
+    public var description: String {
+        "[" + printable.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "]"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, unlabeledChildren: printable.map { "\($0.0): \($0.1)" }, displayStyle: .collection)
+    }
+}
