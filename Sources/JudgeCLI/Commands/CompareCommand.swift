@@ -11,10 +11,10 @@ struct CompareCommand: AsyncParsableCommand {
         commandName: "compare",
         abstract: "Judge the stored outputs of the suite's models, pairwise, and store every verdict.",
         discussion: """
-        Every pair of the suite's models is judged on every item that has outputs from both (or N pairs per item
-        with --pairs sample:N), in both orders unless the suite says both_orders: false. Judgments already in the
-        store are reused, never sent again, so an interrupted run continues where it stopped. The judge's API key
-        is read from the environment variable named by judge.api_key_env (default OPENAI_API_KEY); it is never
+        Every pair of the suite's models is judged on every item that has outputs from both (or N pairs per item \
+        with --pairs sample:N), in both orders unless the suite says both_orders: false. Judgments already in the \
+        store are reused, never sent again, so an interrupted run continues where it stopped. The judge's API key \
+        is read from the environment variable named by judge.api_key_env (default OPENAI_API_KEY); it is never \
         stored or printed. Ends with a summary: calls sent, reused, failed, unparsed, tokens, cost.
         """
     )

@@ -14,10 +14,10 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Add candidate outputs (JSONL: model, task, item_id, output) to the store.",
         discussion: """
-        Each line of FILE is one JSON object: {"model": "gpt-4", "task": "extraction", "item_id": "e-01", "output": "..."}.
-        Items are matched by task name and item id in the suite given with --suite, or in the one suite the store holds.
-        Bad JSON, missing fields, unknown tasks or items and duplicate lines are all reported with their line
-        numbers, and then nothing is imported. Importing the same file again changes nothing; a changed output
+        Each line of FILE is one JSON object: {"model": "gpt-4", "task": "extraction", "item_id": "e-01", "output": "..."}. \
+        Items are matched by task name and item id in the suite given with --suite, or in the one suite the store holds. \
+        Bad JSON, missing fields, unknown tasks or items and duplicate lines are all reported with their line \
+        numbers, and then nothing is imported. Importing the same file again changes nothing; a changed output \
         replaces the model's current one (the old one and its judgments stay in the store).
         """
     )
