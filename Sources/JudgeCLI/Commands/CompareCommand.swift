@@ -115,6 +115,7 @@ struct CompareCommand: AsyncParsableCommand {
         bar.finish()
         print("judged \(suite.name) with \(judge.model) (template \(template.id) \(template.version))")
         print(summary)
+        print(Self.describe(try judgeStore.judgeHealth(suite: suite.name, judgeModel: judge.model)))
         switch summary.stopReason {
         case .fatal?, .failuresPersist?: throw ExitCode.failure
         case .cancelled?: throw ExitCode(130)
@@ -137,6 +138,14 @@ struct CompareCommand: AsyncParsableCommand {
             lines.append("estimated cost: unknown (add judge.prices.\(judgeModel): { input: USD, output: USD } per million tokens to the suite)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One line of judge health over everything this judge has judged in the suite.
+    static func describe(_ health: JudgeHealth) -> String {
+        func percent(_ rate: Double?) -> String { rate.map { String(format: "%.0f%%", $0 * 100) } ?? "n/a" }
+        return "judge health (whole store): first position wins \(percent(health.firstPositionWinRate)) of decisive verdicts, "
+            + "orders disagree on \(percent(health.orderDisagreementRate)) of pairs, longer answer wins \(percent(health.longerAnswerWinRate)); "
+            + "\(health.resolvedComparisons) comparisons resolved, \(health.unresolvedComparisons) not (unparsed \(health.unparsed), failed \(health.failed))"
     }
 
     static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
