@@ -78,6 +78,30 @@ final class JudgeStoreTests: XCTestCase {
         XCTAssertEqual(rows, 3)
     }
 
+    func testSavedCandidatesAreKeyedBySettingsAndTheNewestIsCurrent() throws {
+        let fixture = try StoreFixture()
+        let model = try fixture.store.saveModel(name: "smol", kind: "local", spec: #"{"path":"/m.gguf"}"#)
+        XCTAssertEqual(model.kind, "local")
+        let item = fixture.itemID("dev/d1")
+        func generated(_ output: String, key: String) -> CandidateRecord {
+            CandidateRecord(modelID: model.id!, itemID: item, output: output, contentKey: key, source: "local", settings: #"{"temperature":0}"#)
+        }
+        XCTAssertNil(try fixture.store.candidate(modelID: model.id!, itemID: item, contentKey: "settings-1"))
+        let first = try fixture.store.saveCandidate(generated("hi", key: "settings-1"))
+        XCTAssertEqual(first.revision, 1)
+        XCTAssertEqual(try fixture.store.candidate(modelID: model.id!, itemID: item, contentKey: "settings-1")?.output, "hi")
+        let second = try fixture.store.saveCandidate(generated("hello", key: "settings-2"))
+        XCTAssertEqual(second.revision, 2)
+        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"]).map(\.output), ["hello"])
+        // Back to the first settings: the stored row is reused and becomes current again.
+        let again = try fixture.store.saveCandidate(generated("ignored: the key is already stored", key: "settings-1"))
+        XCTAssertEqual(again.id, first.id)
+        XCTAssertEqual(again.output, "hi")
+        XCTAssertEqual(again.revision, 3)
+        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"]).map(\.output), ["hi"])
+        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"], tasks: ["held"]).count, 0)
+    }
+
     func testCandidateKeyIsUnique() throws {
         let fixture = try StoreFixture()
         _ = try fixture.store.importCandidates([.init(model: "alpha", itemID: fixture.itemID("dev/d1"), output: "one")])
@@ -126,6 +150,19 @@ final class JudgeStoreTests: XCTestCase {
         var both = fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter)
         both.error = "and failed"
         XCTAssertThrowsError(try fixture.store.saveVerdict(both))
+    }
+
+    func testJudgmentsByItemAndBySuite() throws {
+        var fixture = try StoreFixture()
+        try fixture.importOutputs(["alpha": ["dev/d1": "hi", "held/h1": "x"], "beta": ["dev/d1": "hello", "held/h1": "y"]])
+        let ab = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
+        let ba = fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: nil, error: "HTTP 503")
+        let held = fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .tie)
+        XCTAssertEqual(try fixture.store.saveVerdicts([ab, ba, held]), 3)
+        XCTAssertEqual(try fixture.store.verdicts(for: fixture.itemID("dev/d1")).map(\.key), [ab.key, ba.key])
+        XCTAssertEqual(try fixture.store.judgments(suite: "demo").count, 3)
+        XCTAssertEqual(try fixture.store.judgments(suite: "demo").first?.canonicalVerdict, .aBetter)
+        XCTAssertThrowsError(try fixture.store.judgments(suite: "nope"))
     }
 
     func testSettledKeysHandlesManyKeys() throws {
