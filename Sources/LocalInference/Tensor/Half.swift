@@ -1,7 +1,22 @@
 // fp16 and bf16 conversions (the scales of every quantized block are fp16).
 
+/// fp16 → fp32 by bit manipulation: the standard library's conversion is a software call
+/// (`__extendhfsf2`) on x86 without F16C, which dominated the quantized kernels.
 @inline(__always)
-func halfToFloat(_ bits: UInt16) -> Float { Float(Float16(bitPattern: bits)) }
+func halfToFloat(_ bits: UInt16) -> Float {
+    let sign = UInt32(bits & 0x8000) << 16
+    let exponent = UInt32(bits >> 10) & 0x1f
+    let mantissa = UInt32(bits & 0x03ff)
+    if exponent != 0 && exponent != 31 {
+        return Float(bitPattern: sign | ((exponent + 112) << 23) | (mantissa << 13))
+    }
+    if exponent == 0 {
+        // Zero or subnormal: mantissa × 2^-24.
+        let magnitude = Float(mantissa) * (1.0 / 16_777_216.0)
+        return sign != 0 ? -magnitude : magnitude
+    }
+    return Float(bitPattern: sign | 0x7f80_0000 | (mantissa << 13))   // infinity or NaN
+}
 
 @inline(__always)
 func floatToHalf(_ value: Float) -> UInt16 { Float16(value).bitPattern }

@@ -10,13 +10,19 @@ enum RowDot {
     static func kernel(for type: GGMLType) -> RowDotKernel {
         switch type {
         case .f32: return dotF32
-        case .q8_0: return dotQ8_0
-        case .q4_0: return dotQ4_0
-        case .q4_1: return dotQ4_1
-        case .f16: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 64) { b, y in
-            for i in 0..<32 { y[i] = b.half(2 * i) } } }
-        case .bf16: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 64) { b, y in
-            for i in 0..<32 { y[i] = bf16ToFloat(b.u16(2 * i)) } } }
+        case .q8_0: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 34, dequantizeQ8_0) }
+        case .q4_0: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 18, dequantizeQ4_0) }
+        case .q4_1: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 20, dequantizeQ4_1) }
+        case .f16: return { row, x, n in
+            var sum = blockwise(row, x, n, blockSize: 16, blockBytes: 32) { b, y in for i in 0..<16 { y[i] = b.half(2 * i) } }
+            for i in (n - n % 16)..<n { sum += row.half(2 * i) * x[i] }   // rows need not be whole groups of 16
+            return sum
+        }
+        case .bf16: return { row, x, n in
+            var sum = blockwise(row, x, n, blockSize: 16, blockBytes: 32) { b, y in for i in 0..<16 { y[i] = bf16ToFloat(b.u16(2 * i)) } }
+            for i in (n - n % 16)..<n { sum += bf16ToFloat(row.u16(2 * i)) * x[i] }
+            return sum
+        }
         case .q5_0: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 22, dequantizeQ5_0) }
         case .q5_1: return { row, x, n in blockwise(row, x, n, blockSize: 32, blockBytes: 24, dequantizeQ5_1) }
         case .q2_K: return { row, x, n in blockwise(row, x, n, blockSize: 256, blockBytes: 84, dequantizeQ2_K) }
@@ -58,12 +64,21 @@ enum RowDot {
                           _ dequantize: (UnsafeRawPointer, UnsafeMutablePointer<Float>) -> Void) -> Float {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { buffer in
             let y = buffer.baseAddress!
-            var sum: Float = 0
+            // One vector accumulator across all blocks: a horizontal sum per block cost more than the block.
+            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
             for b in 0..<(n / blockSize) {
                 dequantize(row + b * blockBytes, y)
-                sum += dot(y, x + b * blockSize, blockSize)
+                let xs = x + b * blockSize
+                var i = 0
+                while i < blockSize {
+                    acc0 += UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                        * UnsafeRawPointer(xs + i).loadUnaligned(as: SIMD8<Float>.self)
+                    acc1 += UnsafeRawPointer(y + i + 8).loadUnaligned(as: SIMD8<Float>.self)
+                        * UnsafeRawPointer(xs + i + 8).loadUnaligned(as: SIMD8<Float>.self)
+                    i += 16
+                }
             }
-            return sum
+            return (acc0 + acc1).sum()
         }
     }
 

@@ -8,10 +8,16 @@ final class RowDotTests: XCTestCase {
     static let relativeTolerance: Float = 1e-5
 
     func testEveryKernelMatchesTheReference() {
+        for columns in [1024, 256 + 32, 1000, 7] {
+            checkKernels(columns: columns)
+        }
+    }
+
+    private func checkKernels(columns: Int) {
         var rng = SplitMix64(seed: 11)
-        let columns = 1024, rows = 37
+        let rows = 37
         let x = (0..<columns).map { _ in rng.normal() }
-        for type in GGMLType.supported {
+        for type in GGMLType.supported where columns % type.blockSize == 0 {
             let bytes = SyntheticLlama.randomTensor(type: type, count: rows * columns, scale: 1, rng: &rng)
             let rowBytes = type.rowBytes(columns)
             var y = [Float](repeating: .nan, count: rows)
@@ -25,8 +31,23 @@ final class RowDotTests: XCTestCase {
                     let exact = zip(w, x).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
                     let magnitude = zip(w, x).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
                     XCTAssertLessThanOrEqual(abs(Double(y[r]) - exact), Double(Self.relativeTolerance) * magnitude,
-                                             "\(type.name) row \(r)")
+                                             "\(type.name) row \(r) of \(columns)")
                 }
+            }
+        }
+    }
+}
+
+final class HalfConversionTests: XCTestCase {
+    /// Our fp16 → fp32 conversion equals the standard library's for all 65,536 bit patterns.
+    func testEveryHalfBitPattern() {
+        for bits in 0...UInt16.max {
+            let want = Float(Float16(bitPattern: bits))
+            let got = halfToFloat(bits)
+            if want.isNaN {
+                XCTAssertTrue(got.isNaN, "\(bits)")
+            } else {
+                XCTAssertEqual(got.bitPattern, want.bitPattern, "\(bits)")
             }
         }
     }
