@@ -37,10 +37,11 @@ struct ComparisonDesign {
     /// Parameters: θ for each model, then η (Davidson) or β (length control).
     var parameterCount: Int { models.count + (tieModel == .davidson || hasCovariate ? 1 : 0) }
 
-    init(_ comparisons: [Comparison], options: RatingOptions) throws {
-        guard !comparisons.isEmpty else { throw RankError.noComparisons(task: nil) }
+    /// - Parameter extraModels: models to include even without comparisons (they get the prior's θ = 0).
+    init(_ comparisons: [Comparison], options: RatingOptions, extraModels: [String] = []) throws {
+        guard !comparisons.isEmpty || !extraModels.isEmpty else { throw RankError.noComparisons(task: nil) }
         for c in comparisons where c.modelA == c.modelB { throw RankError.selfComparison(model: c.modelA) }
-        let models = Array(Set(comparisons.flatMap { [$0.modelA, $0.modelB] })).sorted()
+        let models = Array(Set(comparisons.flatMap { [$0.modelA, $0.modelB] } + extraModels)).sorted()
         var index: [String: Int] = [:]
         for (k, m) in models.enumerated() { index[m] = k }
         self.models = models
