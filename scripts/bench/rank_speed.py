@@ -9,17 +9,18 @@ Data: 30 models (log-strengths ~ N(0, 1)), 9,000 battles between random pairs, 1
 and the same Gaussian prior (alpha = 0.05), and run 1,000 bootstrap rounds (multinomial
 resampling of the battles) for 2.5/97.5 percentile intervals.
 
-- Swift: `judge rank --battles FILE --bootstrap 1000 --format json`, wall time of the whole
-  process (reading the JSONL included), median of --runs runs.
+- Swift: `judge rank --battles FILE --bootstrap 1000 --format json`, wall and CPU (user + sys)
+  time of the whole process (reading the JSONL included), median of --runs runs.
 - Python (Chatbot Arena style, as in FastChat's elo_analysis.py: a maximum-likelihood fit per
   bootstrap round): battles deduplicated into (a, b, outcome) counts, each round a numpy
   multinomial redraw of the counts and a scipy.optimize.minimize (L-BFGS-B, analytic gradient)
-  fit; single process, like FastChat's loop. Timed from the parsed battles.
+  fit; single process, like FastChat's loop. Wall and CPU time from the parsed battles.
 """
 import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -51,6 +52,7 @@ def make_battles(path, n_models=30, n_battles=9000, seed=20261125):
 def python_reference(path, rounds=1000, seed=1):
     rows = [json.loads(line) for line in open(path)]
     t0 = time.perf_counter()
+    c0 = time.process_time()
     models = sorted({r["model_a"] for r in rows} | {r["model_b"] for r in rows})
     idx = {m: k for k, m in enumerate(models)}
     n = len(models)
@@ -91,8 +93,9 @@ def python_reference(path, rounds=1000, seed=1):
         draws[r] = 1000 + ELO * (t - t.mean())
     low, high = np.percentile(draws, [2.5, 97.5], axis=0)
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     ratings = 1000 + ELO * (theta - theta.mean())
-    return elapsed, dict(zip(models, ratings)), dict(zip(models, high - low))
+    return elapsed, cpu, dict(zip(models, ratings)), dict(zip(models, high - low))
 
 
 def main():
@@ -104,21 +107,26 @@ def main():
         path = os.path.join(tmp, "battles.jsonl")
         make_battles(path)
         cmd = [args.judge, "rank", "--battles", path, "--bootstrap", "1000", "--seed", "1", "--format", "json"]
-        times = []
+        times, cpus = [], []
         for _ in range(args.runs):
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
             times.append(time.perf_counter() - t0)
-        swift_time = statistics.median(times)
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+        swift_time, swift_cpu = statistics.median(times), statistics.median(cpus)
         swift_rows = {r["model"]: r for r in json.loads(out)}
-        py_time, py_ratings, py_widths = python_reference(path)
+        py_time, py_cpu, py_ratings, py_widths = python_reference(path)
     gap = max(abs(swift_rows[m]["rating"] - py_ratings[m]) for m in py_ratings)
     width_ratio = statistics.median((swift_rows[m]["ci_high"] - swift_rows[m]["ci_low"]) / py_widths[m] for m in py_widths)
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, cores: {os.cpu_count()}")
     print(f"data: 9000 battles, 30 models, 1000 bootstrap rounds")
-    print(f"swift  `judge rank --battles … --bootstrap 1000` (release, whole process, median of {args.runs}): {swift_time:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in times)})")
-    print(f"python scipy MLE per bootstrap round (Chatbot Arena style): {py_time:.3f} s")
-    print(f"ratio python/swift: {py_time / swift_time:.1f}x")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (a shared machine: CPU time is the steadier figure)")
+    print(f"swift  `judge rank --battles … --bootstrap 1000` (release, whole process, median of {args.runs}): "
+          f"wall {swift_time:.3f} s, CPU {swift_cpu:.3f} s  (wall runs: {', '.join(f'{t:.3f}' for t in times)})")
+    print(f"python scipy MLE per bootstrap round (Chatbot Arena style, one process): wall {py_time:.3f} s, CPU {py_cpu:.3f} s")
+    print(f"ratio python/swift: wall {py_time / swift_time:.1f}x, CPU {py_cpu / swift_cpu:.1f}x")
     print(f"check: max |rating difference| {gap:.2e} Elo; median CI width ratio swift/python {width_ratio:.3f}")
 
 

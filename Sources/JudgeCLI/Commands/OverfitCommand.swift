@@ -45,12 +45,10 @@ struct OverfitCommand: AsyncParsableCommand {
 
     func validate() throws {
         if battles != nil, store.db != nil { throw ValidationError("pass either --db or --battles, not both") }
-        if suite == nil, heldOut.isEmpty {
-            throw ValidationError("name the held-out tasks: pass SUITE.yaml (tasks with held_out: true) or --held-out TASK")
+        if suite == nil, battles != nil, heldOut.isEmpty {
+            throw ValidationError("name the held-out tasks of the battles file: pass SUITE.yaml (tasks with held_out: true) or --held-out TASK")
         }
-        if suite == nil, battles == nil {
-            throw ValidationError("without a suite, pass --battles FILE (the store is read per suite)")
-        }
+        if let suite, !FileManager.default.fileExists(atPath: suite) { throw ValidationError("no suite file at \(suite)") }
         if bootstrap < 1 { throw ValidationError("--bootstrap must be ≥ 1: the verdict rests on the intervals") }
         if !(-1...1).contains(minTau) { throw ValidationError("--min-tau must lie in [-1, 1]") }
         do { try options.validate() } catch { throw ValidationError("\(error)") }
@@ -67,9 +65,12 @@ struct OverfitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source = ComparisonSource(battles: battles, db: store.db, suite: suite)
-        let all = try source.load()
-        let heldOutTasks = Set(heldOut).union(try source.heldOutTasks())
+        let loaded = try ComparisonSource(battles: battles, store: store, suite: suite).load()
+        let all = loaded.comparisons
+        let heldOutTasks = Set(heldOut).union(loaded.heldOutTasks)
+        guard !heldOutTasks.isEmpty else {
+            throw RankError.invalidOption("no held-out task: mark one `held_out: true` in the suite, or pass --held-out TASK")
+        }
         let known = Set(all.compactMap(\.task))
         if let unknown = heldOutTasks.subtracting(known).sorted().first {
             throw RankError.invalidOption("held-out task '\(unknown)' has no comparisons; tasks with comparisons: \(known.sorted().joined(separator: ", "))")

@@ -1,40 +1,84 @@
 import Foundation
 import Rank
+import Store
+import Suite
 
 // MARK: - ComparisonSource: where `judge rank` and `judge overfit` get their comparisons
 
-/// Loads comparisons for the rating commands: a battles file, or the store.
+/// Loads comparisons for the rating commands: a battles file, or the store (one suite's resolved
+/// comparisons).
 ///
-/// The store's records are mapped onto `Rank.Comparison` here, in the CLI, so `Rank` stays
-/// independent of the store.
+/// The store's `ComparisonRecord`s are mapped onto `Rank.Comparison` here, in the CLI, so `Rank`
+/// stays independent of the store.
 struct ComparisonSource {
     var battles: String?
-    var db: String?
+    var store: StoreOptions
+    /// The suite file (`--suite` / the positional SUITE.yaml), if any.
     var suite: String?
 
-    func load() throws -> [Comparison] {
+    struct Loaded {
+        var comparisons: [Comparison]
+        /// Tasks marked `held_out: true` by the suite file, or by the store's task table.
+        var heldOutTasks: Set<String>
+    }
+
+    func load() throws -> Loaded {
+        let definition = try suite.map { try Suite.load(from: URL(fileURLWithPath: $0)) }
+        let suiteHeldOut = Set(definition?.tasks.filter(\.heldOut).map(\.name) ?? [])
         if let battles {
             let comparisons = try Comparison.readBattles(contentsOf: URL(fileURLWithPath: battles))
             guard !comparisons.isEmpty else { throw RankError.noComparisons(task: nil) }
-            return comparisons
+            return Loaded(comparisons: comparisons, heldOutTasks: suiteHeldOut)
         }
-        throw SourceError.storeUnavailable
+        let path = store.path(suiteFile: suite.map { URL(fileURLWithPath: $0) })
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SourceError.noStore(path)
+        }
+        let judgeStore = try JudgeStore(path: path)
+        let name: String
+        if let definition {
+            name = definition.name
+        } else {
+            let names = try judgeStore.suiteNames()
+            guard names.count == 1 else {
+                throw names.isEmpty ? SourceError.emptyStore(path) : SourceError.severalSuites(path, names)
+            }
+            name = names[0]
+        }
+        let records = try judgeStore.comparisons(suite: name)
+        guard !records.isEmpty else { throw SourceError.noComparisons(suite: name, path: path) }
+        return Loaded(comparisons: records.map(Self.comparison),
+                      heldOutTasks: suiteHeldOut.union(records.filter(\.heldOut).map(\.task)))
     }
 
-    /// Held-out task names declared by the suite (none without a suite).
-    func heldOutTasks() throws -> Set<String> {
-        guard suite != nil else { return [] }
-        throw SourceError.suiteUnavailable
+    /// A store record as Rank's input: the same five-point verdict, the task and both output lengths.
+    static func comparison(_ r: ComparisonRecord) -> Comparison {
+        let outcome: Outcome
+        switch r.outcome {
+        case .aMuchBetter: outcome = .aMuchBetter
+        case .aBetter: outcome = .aBetter
+        case .tie: outcome = .tie
+        case .bBetter: outcome = .bBetter
+        case .bMuchBetter: outcome = .bMuchBetter
+        }
+        return Comparison(modelA: r.modelA, modelB: r.modelB, outcome: outcome, task: r.task,
+                          lengthA: r.lengthA, lengthB: r.lengthB)
     }
 
     enum SourceError: Error, CustomStringConvertible {
-        case storeUnavailable, suiteUnavailable
+        case noStore(String)
+        case emptyStore(String)
+        case severalSuites(String, [String])
+        case noComparisons(suite: String, path: String)
+
         var description: String {
             switch self {
-            case .storeUnavailable:
-                return "reading comparisons from the store is not available in this build yet; export them and pass --battles FILE"
-            case .suiteUnavailable:
-                return "reading held_out flags from a suite is not available in this build yet; pass --held-out TASK"
+            case .noStore(let path): return "no store at \(path); pass --db PATH or --battles FILE, or run `judge compare` first"
+            case .emptyStore(let path): return "the store \(path) holds no suite yet; run `judge compare SUITE.yaml` first"
+            case .severalSuites(let path, let names):
+                return "the store \(path) holds several suites (\(names.joined(separator: ", "))); pass --suite SUITE.yaml"
+            case .noComparisons(let suite, let path):
+                return "suite '\(suite)' has no judged comparisons in \(path); run `judge compare` first"
             }
         }
     }

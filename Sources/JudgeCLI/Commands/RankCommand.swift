@@ -50,6 +50,7 @@ struct RankCommand: AsyncParsableCommand {
         if battles != nil, suite != nil {
             throw ValidationError("--suite selects comparisons in the store; with --battles use --task")
         }
+        if let suite, !FileManager.default.fileExists(atPath: suite) { throw ValidationError("no suite file at \(suite)") }
         if task != nil, perTask { throw ValidationError("--task and --per-task exclude each other") }
         if let anchor, RatingOptions.Anchor(parsing: anchor) == nil {
             throw ValidationError("--anchor must be MODEL=RATING, e.g. gpt-4=1000 (got '\(anchor)')")
@@ -71,7 +72,7 @@ struct RankCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let all = try ComparisonSource(battles: battles, db: store.db, suite: suite).load()
+        let all = try ComparisonSource(battles: battles, store: store, suite: suite).load().comparisons
         let ranker = Ranker(options: options)
         let output: String
         if let task {
