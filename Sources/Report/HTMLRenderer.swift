@@ -167,6 +167,9 @@ public struct HTMLRenderer: Sendable {
         guard let check = data.overfit else { return "" }
         var out = "<section id=\"overfit\">\n<h2>Held-out check</h2>\n"
         out += "<div class=\"verdict \(check.generalizes ? "good" : "bad")\">\(check.verdict.html)</div>\n"
+        if check.findings.count > 1 {
+            out += "<ul>" + check.findings.map { "<li>\($0.html)</li>" }.joined() + "</ul>\n"
+        }
         out += "<p>Development tasks vs held-out \(check.heldOutTasks.count == 1 ? "task" : "tasks") "
         out += check.heldOutTasks.map { "<strong>\($0.html)</strong>" }.joined(separator: ", ") + ": "
         out += "Kendall’s τ = \(Format.fixed(check.kendallTau, 3))\(intervalText(check.kendallTauCI)), "

@@ -60,6 +60,9 @@ public struct MarkdownRenderer: Sendable {
         guard let check = data.overfit else { return "" }
         var out = "### Held-out check\n\n"
         out += "\(check.generalizes ? "✅" : "⚠️") **\(check.verdict.md)**\n\n"
+        if check.findings.count > 1 {
+            out += check.findings.map { "- \($0.md)\n" }.joined() + "\n"
+        }
         out += "Kendall’s τ = \(Format.fixed(check.kendallTau, 3))"
         if let ci = check.kendallTauCI { out += " (95%: \(Format.fixed(ci.low, 3)) to \(Format.fixed(ci.high, 3)))" }
         out += ", Spearman’s ρ = \(Format.fixed(check.spearmanRho, 3))"

@@ -70,6 +70,17 @@ public struct ReportBuilder {
                 notes.append("Task \(task) has no ratings of its own: \(error)")
             }
         }
+        let overfit = phase("rank: held-out check") { () -> HeldOutSummary? in
+            let development = comparisons.filter { !(heldOut[$0.task ?? ""] ?? false) }
+            let held = comparisons.filter { heldOut[$0.task ?? ""] ?? false }
+            guard !held.isEmpty else { return nil }
+            do {
+                return Self.summary(try OverfitCheck(options: options).run(development: development, heldOut: held))
+            } catch {
+                notes.append("The held-out check could not run: \(error)")
+                return nil
+            }
+        }
         let judges = Set(records.map { r in
             "\(r.judgeModel), template \(r.templateID) \(r.templateVersion.hasPrefix("v") ? "" : "v")\(r.templateVersion)"
         }).sorted()
@@ -78,7 +89,7 @@ public struct ReportBuilder {
             anchor: options.anchor?.model, leaderboard: Self.rows(overall), tasks: tasks,
             winRates: WinRateTable(models: overall.observedWinRates.models, rates: overall.observedWinRates.rates,
                                    counts: overall.observedWinRates.counts),
-            overfit: nil, health: Self.summary(health), samples: samples, history: [], notes: notes)
+            overfit: overfit, health: Self.summary(health), samples: samples, history: [], notes: notes)
     }
 
     // MARK: - Mapping
@@ -95,6 +106,22 @@ public struct ReportBuilder {
                            winRateVsAnchor: r.winRateVsAnchor, comparisons: r.comparisons, wins: r.wins,
                            losses: r.losses, ties: r.ties)
         }
+    }
+
+    static func summary(_ r: OverfitReport) -> HeldOutSummary {
+        let intervals = Dictionary(r.development.rows.map { ($0.model, ($0.ciLow, $0.ciHigh)) }, uniquingKeysWith: { a, _ in a })
+        return HeldOutSummary(
+            generalizes: r.verdict.generalizes, verdict: r.verdict.message, heldOutTasks: r.heldOutTasks,
+            kendallTau: r.kendallTau.value, kendallTauCI: ReportInterval(low: r.kendallTau.ciLow, high: r.kendallTau.ciHigh),
+            spearmanRho: r.spearmanRho.value,
+            spearmanRhoCI: ReportInterval(low: r.spearmanRho.ciLow, high: r.spearmanRho.ciHigh),
+            shifts: r.shifts.map { s in
+                let ci = intervals[s.model] ?? (s.developmentRating, s.developmentRating)
+                return HeldOutShift(model: s.model, developmentRank: s.developmentRank, heldOutRank: s.heldOutRank,
+                                    developmentRating: s.developmentRating, heldOutRating: s.heldOutRating,
+                                    outsideInterval: s.heldOutRating < ci.0 || s.heldOutRating > ci.1)
+            },
+            findings: r.verdict.findings.map(\.message))
     }
 
     static func summary(_ h: JudgeHealth) -> JudgeHealthSummary {

@@ -144,11 +144,13 @@ public struct HeldOutSummary: Codable, Equatable, Sendable {
     public var spearmanRho: Double
     public var spearmanRhoCI: ReportInterval?
     public var shifts: [HeldOutShift]
+    /// Every reason for suspicion (the verdict quotes the first).
+    public var findings: [String]
 
     public init(
         generalizes: Bool, verdict: String, heldOutTasks: [String], kendallTau: Double,
         kendallTauCI: ReportInterval? = nil, spearmanRho: Double, spearmanRhoCI: ReportInterval? = nil,
-        shifts: [HeldOutShift]
+        shifts: [HeldOutShift], findings: [String] = []
     ) {
         self.generalizes = generalizes
         self.verdict = verdict
@@ -158,6 +160,7 @@ public struct HeldOutSummary: Codable, Equatable, Sendable {
         self.spearmanRho = spearmanRho
         self.spearmanRhoCI = spearmanRhoCI
         self.shifts = shifts
+        self.findings = findings
     }
 }
 
