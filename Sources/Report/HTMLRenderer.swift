@@ -83,7 +83,7 @@ public struct HTMLRenderer: Sendable {
         var out = "<section id=\"leaderboard\">\n<h2>Leaderboard</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
         out += "<th class=\"num\">#</th><th>Model</th><th class=\"num\">Rating</th><th class=\"num\">95% interval</th>"
         if showChange { out += "<th class=\"num\">Change</th>" }
-        if showAnchor { out += "<th class=\"num\">Win rate vs \(data.anchor.map(\.html) ?? "a 1000-rated model")</th>" }
+        if showAnchor { out += "<th class=\"num\">Win rate vs \(data.anchor.map(\.html) ?? "1000")</th>" }
         out += "<th class=\"num\">Comparisons</th><th class=\"num\">Wins</th><th class=\"num\">Losses</th><th class=\"num\">Ties</th>"
         out += "</tr></thead>\n<tbody>\n"
         for row in data.leaderboard {

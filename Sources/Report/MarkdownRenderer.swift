@@ -38,7 +38,7 @@ public struct MarkdownRenderer: Sendable {
         var header = ["#", "Model", "Rating", "95% interval"]
         var align = ["--:", ":--", "--:", "--:"]
         if showChange { header.append("Change"); align.append("--:") }
-        if showAnchor { header.append("Win rate vs \(data.anchor.map(\.md) ?? "a 1000\\-rated model")"); align.append("--:") }
+        if showAnchor { header.append("Win rate vs \(data.anchor.map(\.md) ?? "1000")"); align.append("--:") }
         header += ["Comparisons", "W / L / T"]
         align += ["--:", "--:"]
         var out = "### Leaderboard\n\n" + row(header) + row(align)

@@ -44,8 +44,17 @@ public struct ReportBuilder {
         for suite in suites {
             records += try phase("store.comparisons(\(suite))") { try store.comparisons(suite: suite) }
             health = Self.add(health, try phase("store.judgeHealth(\(suite))") { try store.judgeHealth(suite: suite) })
-            samples += try phase("store.sampleComparisons(\(suite))") {
-                try store.sampleComparisons(suite: suite, limit: sampleLimit).map(Self.sample)
+        }
+        // Samples from every task, spread over its items: the store returns the first `limit` in
+        // item order, so ask for three times as many and keep every third.
+        for suite in suites {
+            let tasks = Set(records.map(\.task)).sorted()
+            let perTask = max(1, (sampleLimit + tasks.count - 1) / max(1, tasks.count))
+            for task in tasks {
+                let pool = try phase("store.sampleComparisons(\(suite), \(task))") {
+                    try store.sampleComparisons(suite: suite, task: task, limit: perTask * 3)
+                }
+                samples += Swift.stride(from: 0, to: pool.count, by: 3).prefix(perTask).map { Self.sample(pool[$0]) }
             }
         }
         guard !records.isEmpty else {
@@ -109,17 +118,17 @@ public struct ReportBuilder {
     }
 
     static func summary(_ r: OverfitReport) -> HeldOutSummary {
-        let intervals = Dictionary(r.development.rows.map { ($0.model, ($0.ciLow, $0.ciHigh)) }, uniquingKeysWith: { a, _ in a })
+        // Rank's rule: a model is flagged when a finding names it (it fell outside its interval).
+        let flagged = Set(r.verdict.findings.compactMap(\.model))
         return HeldOutSummary(
             generalizes: r.verdict.generalizes, verdict: r.verdict.message, heldOutTasks: r.heldOutTasks,
             kendallTau: r.kendallTau.value, kendallTauCI: ReportInterval(low: r.kendallTau.ciLow, high: r.kendallTau.ciHigh),
             spearmanRho: r.spearmanRho.value,
             spearmanRhoCI: ReportInterval(low: r.spearmanRho.ciLow, high: r.spearmanRho.ciHigh),
             shifts: r.shifts.map { s in
-                let ci = intervals[s.model] ?? (s.developmentRating, s.developmentRating)
-                return HeldOutShift(model: s.model, developmentRank: s.developmentRank, heldOutRank: s.heldOutRank,
-                                    developmentRating: s.developmentRating, heldOutRating: s.heldOutRating,
-                                    outsideInterval: s.heldOutRating < ci.0 || s.heldOutRating > ci.1)
+                HeldOutShift(model: s.model, developmentRank: s.developmentRank, heldOutRank: s.heldOutRank,
+                             developmentRating: s.developmentRating, heldOutRating: s.heldOutRating,
+                             outsideInterval: flagged.contains(s.model))
             },
             findings: r.verdict.findings.map(\.message))
     }

@@ -181,7 +181,7 @@ public struct HeldOutShift: Codable, Equatable, Sendable {
     public var heldOutRank: Int
     public var developmentRating: Double
     public var heldOutRating: Double
-    /// True when the held-out rating lies outside the development 95% interval.
+    /// True when the held-out check names this model in a finding (it fell outside its 95% interval).
     public var outsideInterval: Bool
 
     public init(

@@ -12,9 +12,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out=reports/sample
 
-swift build -c release --product judge >&2
-judge=$(swift build -c release --show-bin-path)/judge
-python3 scripts/bench/report_store.py --out "$work/full.sqlite" --judgments 60000 --models 10 --days 6 \
+if [ -z "${JUDGE:-}" ]; then   # JUDGE=path/to/judge uses a binary already built
+  swift build -c release --product judge >&2
+  JUDGE=$(swift build -c release --show-bin-path)/judge
+fi
+judge=$JUDGE
+python3 scripts/bench/report_store.py --out "$work/full.sqlite" --judgments 40000 --models 10 --days 6 \
   --suite demo --hostile
 rm -rf "$out"
 for day in 20 21 22 23 24 25; do
