@@ -9,15 +9,18 @@
 /// tag or autolink (`<javascript:…>`) survives; and the colon after a URL scheme is escaped so no
 /// `javascript:` text is ever a link target.
 enum MarkdownText {
-    /// Characters whose backslash escape CommonMark defines and that carry meaning somewhere in GFM.
-    private static let punctuation: Set<Unicode.Scalar> = [
-        "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "-", ".", "!", "|", "~", "=", ":", "^",
-    ]
+    /// Characters with an inline meaning in GFM (code, emphasis, strikethrough, links, images, table
+    /// cells, autolink schemes): escaped wherever they appear.
+    private static let inline: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "(", ")", "!", "|", "~", ":"]
+    /// Characters that start a block (heading, list, thematic break, setext underline): escaped only
+    /// at the start of the text, after nothing but spaces and digits ("1. item", "- item", "# h").
+    private static let blockStart: Set<Unicode.Scalar> = ["#", "+", "-", "=", ".", "{", "}"]
 
     /// Escapes one line or paragraph for inline use; newlines become spaces (use ``cell(_:)`` in tables).
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + text.utf8.count / 4)
+        var atStart = true
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
@@ -27,8 +30,11 @@ enum MarkdownText {
             case "\n", "\r", "\t": out += " "
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F { continue }
-                if punctuation.contains(scalar) { out += "\\" }
+                if inline.contains(scalar) || (atStart && blockStart.contains(scalar)) { out += "\\" }
                 out.unicodeScalars.append(scalar)
+            }
+            if !(scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || ("0"..."9").contains(scalar)) {
+                atStart = false
             }
         }
         return out

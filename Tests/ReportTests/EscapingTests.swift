@@ -38,7 +38,10 @@ final class EscapingTests: XCTestCase {
     }
 
     func testMarkdownJoinsLinesSoNoLineStartsWithUntrustedSyntax() {
-        XCTAssertEqual(MarkdownText.escape("a\n# b\r\n> c"), "a \\# b  &gt; c")
+        XCTAssertEqual(MarkdownText.escape("a\n# b\r\n> c"), "a # b  &gt; c")
+        XCTAssertEqual(MarkdownText.escape("  12. x-y 1.5"), "  12\\. x-y 1.5")
+        XCTAssertEqual(MarkdownText.escape("---"), "\\---")
+        XCTAssertEqual(MarkdownText.escape("=="), "\\==")
     }
 
     func testCodeBlockFenceIsLongerThanAnyBacktickRunInside() {

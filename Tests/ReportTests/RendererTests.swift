@@ -83,7 +83,7 @@ final class RendererTests: XCTestCase {
             XCTAssertTrue(md.contains(heading + "\n"), "missing \(heading)")
         }
         XCTAssertTrue(md.contains("3 more in report.html."))
-        XCTAssertTrue(md.contains("| 1 | **llama\\-3\\-8b\\-ft\\-v3** | 1061 |"))
+        XCTAssertTrue(md.contains("| 1 | **llama-3-8b-ft-v3** | 1061 |"))
     }
 
     // MARK: - Charts
