@@ -34,12 +34,12 @@ public final class GenerationStream {
         guard generator.activeStream == id else { throw GenerationError.superseded }
         let predictor = generator.predictor
         if let token = unevaluated {
-            try predictor.append([token])
+            try predictor.evaluate([token], allLogits: false)
             unevaluated = nil
         }
 
         // MARK: Sample
-        let logits = predictor.lastLogits
+        let logits = predictor.logits(at: -1)
         let token = generator.sampler.sample(logits)
         generator.sampler.accept(token)
         completionTokenCount += 1
@@ -58,7 +58,7 @@ public final class GenerationStream {
         if stopped {
             return finish(token, text: text, logprobs: logprobs, reason: .stop, flush: false)
         }
-        if completionTokenCount >= parameters.maxTokens || predictor.position >= predictor.capacity {
+        if completionTokenCount >= parameters.maxTokens || predictor.position >= predictor.contextLength {
             return finish(token, text: text, logprobs: logprobs, reason: .length)
         }
         unevaluated = token

@@ -28,7 +28,7 @@ public final class Generator {
     }
 
     /// How many tokens a prompt and its completion can hold together.
-    public var contextLength: Int { predictor.capacity }
+    public var contextLength: Int { predictor.contextLength }
 
     // MARK: - Generation
 
@@ -66,7 +66,7 @@ public final class Generator {
         for token in candidates { try checkInVocabulary(token) }
         activeStream &+= 1
         try evaluatePrompt(prompt)
-        let logits = predictor.lastLogits
+        let logits = predictor.logits(at: -1)
         let normalizer = LogProbabilities.logSumExp(logits)
         return candidates.map { LogProbabilities.logprob(of: $0, in: logits, logSumExp: normalizer) }
     }
@@ -75,12 +75,12 @@ public final class Generator {
 
     private func evaluatePrompt(_ prompt: [Int32]) throws {
         guard !prompt.isEmpty else { throw GenerationError.emptyPrompt }
-        guard prompt.count <= predictor.capacity else {
-            throw GenerationError.promptTooLong(tokens: prompt.count, context: predictor.capacity)
+        guard prompt.count <= predictor.contextLength else {
+            throw GenerationError.promptTooLong(tokens: prompt.count, context: predictor.contextLength)
         }
         for token in prompt { try checkInVocabulary(token) }
         predictor.reset()
-        try predictor.append(prompt)
+        try predictor.evaluate(prompt, allLogits: false)
     }
 
     private func checkInVocabulary(_ token: Int32) throws {

@@ -1,20 +1,22 @@
 // MARK: - TokenPredictor
 
-/// What generation needs from a model: feed tokens, read the logits after the last one.
+/// What generation and perplexity need from a model: evaluate tokens of one sequence, read logits.
 ///
-/// `InferenceContext` conforms (one sequence with its KV cache); tests conform scripted tables, so the
-/// generation loop is tested without a model. A batched engine can conform per sequence later.
+/// `InferenceContext` conforms as it is (one sequence with its KV cache); tests conform scripted tables,
+/// so the generation loop and the perplexity windows are tested without a model.
 protocol TokenPredictor: AnyObject {
     /// Tokens the model scores; the width of every logits buffer.
     var vocabularySize: Int { get }
     /// How many positions the sequence can hold.
-    var capacity: Int { get }
+    var contextLength: Int { get }
     /// How many tokens have been evaluated since the last reset.
     var position: Int { get }
     /// Forgets the sequence.
     func reset()
-    /// Appends `tokens` to the sequence; afterwards `lastLogits` predicts the token after the last one.
-    func append(_ tokens: [Int32]) throws
-    /// (vocabularySize) logits after the last evaluated token; valid until the next `append` or `reset`.
-    var lastLogits: UnsafeBufferPointer<Float> { get }
+    /// Appends `tokens` to the sequence, keeping the logits of every one of them when `allLogits`,
+    /// else of the last one.
+    func evaluate(_ tokens: [Int32], allLogits: Bool) throws
+    /// (vocabularySize) logits after token `index` of the last `evaluate` (-1: its last token);
+    /// valid until the next `evaluate` or `reset`.
+    func logits(at index: Int) -> UnsafeBufferPointer<Float>
 }

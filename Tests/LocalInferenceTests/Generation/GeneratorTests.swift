@@ -15,14 +15,14 @@ final class GeneratorTests: XCTestCase {
         Int32(Self.vocabulary.firstIndex { $0.text == text }!)
     }
 
-    private func makeGenerator(script: [String], fallback: String = "▁again", capacity: Int = 1_000,
+    private func makeGenerator(script: [String], fallback: String = "▁again", contextLength: Int = 1_000,
                                lead: Float = 8) throws -> (Generator, ScriptedPredictor) {
         let tokenizer = try Tokenizer(configuration: TokenizerConfiguration(
             model: .llama, tokens: Self.vocabulary.map(\.text),
             scores: [Float](repeating: 0, count: Self.vocabulary.count),
             tokenTypes: Self.vocabulary.map(\.type), bosID: 1, eosID: 2, unknownID: 0))
         let predictor = ScriptedPredictor(vocabularySize: Self.vocabulary.count, script: script.map(token),
-                                          fallback: token(fallback), lead: lead, capacity: capacity)
+                                          fallback: token(fallback), lead: lead, contextLength: contextLength)
         return (try Generator(predictor: predictor, tokenizer: tokenizer), predictor)
     }
 
@@ -52,7 +52,7 @@ final class GeneratorTests: XCTestCase {
     }
 
     func testAFullContextEndsWithLength() throws {
-        let (generator, _) = try makeGenerator(script: ["▁Hello", "▁world", "!", "</s>"], capacity: 5)
+        let (generator, _) = try makeGenerator(script: ["▁Hello", "▁world", "!", "</s>"], contextLength: 5)
         let completion = try generator.complete(prompt: prompt, parameters: GenerationParameters(maxTokens: 10))
         // Positions 3 and 4 take "▁Hello" and "▁world"; "!" is sampled but cannot be evaluated.
         XCTAssertEqual(completion.tokens, ["▁Hello", "▁world", "!"].map(token))
@@ -97,7 +97,7 @@ final class GeneratorTests: XCTestCase {
         var parameters = GenerationParameters(maxTokens: 5)
         parameters.topLogprobs = 3
         let stream = try generator.generate(prompt: prompt, parameters: parameters)
-        let logits = Array(predictor.lastLogits)
+        let logits = Array(predictor.logits(at: -1))
         let step = try XCTUnwrap(try stream.next())
         let logprobs = try XCTUnwrap(step.logprobs)
         let total = logits.map { exp(Double($0)) }.reduce(0, +)
@@ -133,7 +133,7 @@ final class GeneratorTests: XCTestCase {
     // MARK: - Errors
 
     func testBadPromptsAndParametersAreRejected() throws {
-        let (generator, _) = try makeGenerator(script: [], capacity: 4)
+        let (generator, _) = try makeGenerator(script: [], contextLength: 4)
         XCTAssertThrowsError(try generator.generate(prompt: [], parameters: GenerationParameters())) {
             XCTAssertEqual($0 as? GenerationError, .emptyPrompt)
         }

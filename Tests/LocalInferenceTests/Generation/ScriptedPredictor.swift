@@ -5,7 +5,7 @@ import Foundation
 /// favour `script[n]` by `lead` over a fixed, uneven background; past the script it favours `fallback`.
 final class ScriptedPredictor: TokenPredictor {
     let vocabularySize: Int
-    let capacity: Int
+    let contextLength: Int
     private(set) var position = 0
     private(set) var evaluated: [Int32] = []
     private var promptLength: Int?
@@ -15,12 +15,12 @@ final class ScriptedPredictor: TokenPredictor {
     /// (vocabularySize) the current logits.
     private var logits: [Float]
 
-    init(vocabularySize: Int, script: [Int32], fallback: Int32 = 0, lead: Float = 8, capacity: Int = 1_000) {
+    init(vocabularySize: Int, script: [Int32], fallback: Int32 = 0, lead: Float = 8, contextLength: Int = 1_000) {
         self.vocabularySize = vocabularySize
         self.script = script
         self.fallback = fallback
         self.lead = lead
-        self.capacity = capacity
+        self.contextLength = contextLength
         logits = [Float](repeating: 0, count: vocabularySize)
     }
 
@@ -30,8 +30,9 @@ final class ScriptedPredictor: TokenPredictor {
         promptLength = nil
     }
 
-    func append(_ tokens: [Int32]) throws {
-        precondition(position + tokens.count <= capacity, "the generator overfilled the context")
+    func evaluate(_ tokens: [Int32], allLogits: Bool) throws {
+        precondition(!allLogits, "generation asks only for the last logits")
+        precondition(position + tokens.count <= contextLength, "the generator overfilled the context")
         if promptLength == nil { promptLength = tokens.count }
         evaluated += tokens
         position += tokens.count
@@ -41,7 +42,8 @@ final class ScriptedPredictor: TokenPredictor {
         logits[Int(wanted)] += lead
     }
 
-    var lastLogits: UnsafeBufferPointer<Float> {
-        logits.withUnsafeBufferPointer { $0 }  // the array outlives every read: it is only rewritten by append
+    func logits(at index: Int) -> UnsafeBufferPointer<Float> {
+        precondition(index == -1, "only the last logits are kept")
+        return logits.withUnsafeBufferPointer { $0 }  // the array outlives every read: only evaluate rewrites it
     }
 }
