@@ -9,6 +9,7 @@
 //   HTTP            async HTTP on libcurl                         (CCurl)
 //   Store           SQLite store of everything                    (GRDB)
 //   Judge           pairwise judging over chat completions        (HTTP, Store, Suite)
+//   Candidates      generates missing candidate outputs           (LocalInference, Judge)
 //   Rank            Bradley-Terry ratings, held-out check         (pure Swift)
 //   Report          HTML / Markdown reports, nightly leaderboard  (Rank, Store)
 //   Server          OpenAI-compatible server over LocalInference  (swift-nio)
@@ -51,6 +52,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),
+        .target(name: "Candidates", dependencies: ["LocalInference", "Judge", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
         .target(name: "Report", dependencies: ["Rank", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "JudgeCLI",
             dependencies: [
-                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Rank", "Report", "Server",
+                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Candidates", "Rank", "Report", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +95,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "TestSupport"]),
+        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "TestSupport"]),
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI"]),

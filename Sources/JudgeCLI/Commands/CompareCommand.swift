@@ -1,17 +1,21 @@
 import ArgumentParser
+import Candidates
 import Foundation
 import HTTP
 import Judge
 import Store
 import Suite
 
-/// `judge compare SUITE.yaml`: judges the stored outputs of the suite's models, pair by pair.
+/// `judge compare SUITE.yaml`: generates the missing outputs of the suite's local and remote models, then
+/// judges the stored outputs of all its models, pair by pair.
 struct CompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Judge the stored outputs of the suite's models, pairwise, and store every verdict.",
+        abstract: "Generate missing candidate outputs, then judge the suite's models pairwise and store every verdict.",
         discussion: """
-        Every pair of the suite's models is judged on every item that has outputs from both (or N pairs per item \
+        First every missing output of the suite's local (GGUF) and remote (OpenAI-compatible) models is generated \
+        and stored, each keyed by the model file's fingerprint or the endpoint, the generation settings and the \
+        prompt: a rerun generates nothing, and changing one model or setting regenerates only its outputs. Then every pair of the suite's models is judged on every item that has outputs from both (or N pairs per item \
         with --pairs sample:N), in both orders unless the suite says both_orders: false. Judgments already in the \
         store are reused, never sent again, so an interrupted run continues where it stopped. The judge's API key \
         is read from the environment variable named by judge.api_key_env (default OPENAI_API_KEY); it is never \
@@ -69,12 +73,25 @@ struct CompareCommand: AsyncParsableCommand {
 
         let judgeStore = try store.open(suiteFile: suite.file)
         let ids = try judgeStore.saveSuite(suite.storeDefinition)
+        let generator = CandidateGenerator(store: judgeStore, suite: suite, ids: ids,
+                                           options: .init(concurrency: concurrency ?? judge.concurrency ?? 8))
+        var generationPlan: GenerationPlan?
+        if dryRun {
+            generationPlan = try generator.plan()
+        } else {
+            try await generate(with: generator)
+        }
         let candidates = try judgeStore.currentCandidates(suite: suite.name, models: suite.models.map(\.name))
         let plan = try ComparisonPlan(
             suite: suite, ids: ids, candidates: candidates,
             settings: .init(template: template, judgeModel: judge.model, bothOrders: judge.bothOrders,
                             pairs: PairSelection(argument: pairs)!))
         for missing in plan.missingOutputs { Self.note("note: \(missing) (import them with `judge import`)") }
+        if let generationPlan, generationPlan.missing > 0 {
+            print("dry run: \(generationPlan.missing) candidate outputs to generate first (the judging estimate below leaves them out)")
+            print(generationPlan)
+            if plan.entries.isEmpty { return }
+        }
         guard !plan.entries.isEmpty else {
             throw CompareFailure("nothing to judge: no item has stored outputs from two of the suite's models; import outputs with `judge import OUTPUTS.jsonl --suite \(self.suite)`")
         }
@@ -121,6 +138,27 @@ struct CompareCommand: AsyncParsableCommand {
         case .cancelled?: throw ExitCode(130)
         case .budget?, nil: break
         }
+    }
+
+    // MARK: - Generation
+
+    /// Generates the missing candidate outputs, with a progress bar on stderr; exits 130 when interrupted.
+    private func generate(with generator: CandidateGenerator) async throws {
+        let bar = ProgressBar(label: "generating")
+        let summary = try await withCancellationOnInterrupt(
+            notice: "\ninterrupted: stopping after the current output; stored outputs are kept (Ctrl-C again to quit at once)"
+        ) {
+            try await generator.run { progress in
+                bar.update(done: progress.done, total: progress.total,
+                           detail: progress.model + (progress.failed > 0 ? ", \(progress.failed) failed" : ""))
+            }
+        }
+        bar.finish()
+        for failure in summary.failures {
+            Self.note("warning: \(failure.model) on \(failure.item): no output: \(failure.reason)")
+        }
+        if summary.generated > 0 || !summary.failures.isEmpty || summary.cancelled { Self.note(summary.description) }
+        if summary.cancelled { throw ExitCode(130) }
     }
 
     // MARK: - Helpers
