@@ -14,6 +14,7 @@ struct JudgeCommand: AsyncParsableCommand {
             RunCommand.self,
             TokenizeCommand.self,
             PerplexityCommand.self,
+            ServeCommand.self,
             // MARK: - Comparisons and verdicts
             ImportCommand.self,
             CompareCommand.self,
