@@ -23,18 +23,7 @@ extension JudgeTemplate {
         one of: [[A]] if assistant A's answer is better, [[B]] if assistant B's answer is better, [[C]] if \
         they are equally good.
         """,
-        user: """
-        <|Request|>
-        {{question}}
-
-        <|Assistant A's answer|>
-        {{answer_a}}
-        <|End of assistant A's answer|>
-
-        <|Assistant B's answer|>
-        {{answer_b}}
-        <|End of assistant B's answer|>
-        """,
+        user: request + "\n\n" + answers,
         format: .pairwise
     )
 
@@ -61,18 +50,7 @@ extension JudgeTemplate {
         [[B>A]] assistant B is better
         [[B>>A]] assistant B is much better
         """,
-        user: """
-        <|Request|>
-        {{question}}
-
-        <|Assistant A's answer|>
-        {{answer_a}}
-        <|End of assistant A's answer|>
-
-        <|Assistant B's answer|>
-        {{answer_b}}
-        <|End of assistant B's answer|>
-        """,
+        user: request + "\n\n" + answers,
         format: .graded
     )
 
@@ -93,14 +71,24 @@ extension JudgeTemplate {
         of: [[A]] if assistant A's answer is better, [[B]] if assistant B's answer is better, [[C]] if they \
         are equally good.
         """,
-        user: """
-        <|Request|>
-        {{question}}
-
+        user: request + "\n\n" + """
         <|Reference answer|>
         {{reference}}
         <|End of reference answer|>
+        """ + "\n\n" + answers,
+        format: .pairwise
+    )
 
+    // MARK: - Shared parts of the user message
+
+    /// The request block every built-in template opens its user message with.
+    private static let request = """
+        <|Request|>
+        {{question}}
+        """
+
+    /// The two answers, A then B, that close every built-in template's user message.
+    private static let answers = """
         <|Assistant A's answer|>
         {{answer_a}}
         <|End of assistant A's answer|>
@@ -108,7 +96,5 @@ extension JudgeTemplate {
         <|Assistant B's answer|>
         {{answer_b}}
         <|End of assistant B's answer|>
-        """,
-        format: .pairwise
-    )
+        """
 }
