@@ -42,4 +42,20 @@ struct WeightMatrix: @unchecked Sendable {
             for r in range { y[r] = kernel(row(r), x, columns) }
         }
     }
+
+    /// `y[b] = W x[b]` for `batch` activation vectors at once: (batch, rows) = (batch, columns) × Wᵀ.
+    ///
+    /// The entry point for prompt processing and batched decoding: an implementation may read each weight
+    /// row once for the whole batch (this one does, row by row). `x` is (batch, columns), `y` is (batch, rows).
+    func multiply(batch: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        if batch == 1 { return multiply(x, into: y) }
+        let kernel = RowDot.kernel(for: type)
+        let columns = self.columns, rows = self.rows
+        Parallel.forRanges(count: rows, minimumChunk: 16) { range in
+            for r in range {
+                let w = row(r)
+                for b in 0..<batch { y[b * rows + r] = kernel(w, x + b * columns, columns) }
+            }
+        }
+    }
 }
