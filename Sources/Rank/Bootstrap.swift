@@ -4,12 +4,17 @@ import Foundation
 
 /// Nonparametric bootstrap of a Bradley-Terry fit (Efron & Tibshirani, *An Introduction to the
 /// Bootstrap*, 1993, ch. 13): each round draws as many comparisons as there are, with
-/// replacement (a multinomial over the deduplicated groups), and refits.
+/// replacement, and refits.
+///
+/// Drawing N comparisons with replacement and counting them per deduplicated group is a
+/// multinomial draw of N over the group counts, so each round draws that multinomial directly
+/// (conditional binomials, `SeededGenerator.multinomial`): O(groups) per round, not O(N) — the
+/// same distribution, whether there are 9,000 comparisons or 500,000.
 ///
 /// Rounds run on all cores (`DispatchQueue.concurrentPerform`), each with its own random stream
 /// `SeededGenerator(seed:stream: round)` and its own output slot, so the result is identical
 /// for a given seed whatever the thread count or scheduling.
-/// - Complexity: rounds × (comparisons + Newton fit over cells), divided by the cores.
+/// - Complexity: rounds × (groups + Newton fit over cells), divided by the cores.
 enum Bootstrap {
     /// Fitted parameters per round: (rounds × parameterCount), row-major.
     static func parameters(design: ComparisonDesign, prior: Double, rounds: Int, seed: UInt64,
@@ -23,12 +28,11 @@ enum Bootstrap {
         out.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var counts = [Double](repeating: 0, count: groups)   // (groups)
+                var counts = [Double](repeating: 0, count: groups)   // (groups) this round's draw
                 for round in (c * chunk)..<min(rounds, (c + 1) * chunk) {
                     var rng = SeededGenerator(seed: seed, stream: UInt64(round))
-                    for g in 0..<groups { counts[g] = 0 }
-                    design.urn.withUnsafeBufferPointer { urn in
-                        for _ in 0..<n { counts[Int(urn[rng.below(n)])] += 1 }
+                    design.groupCount.withUnsafeBufferPointer { weights in
+                        counts.withUnsafeMutableBufferPointer { rng.multinomial(n, weights: weights, into: $0) }
                     }
                     let totals = design.cellTotals(groupCounts: counts)
                     do {

@@ -82,7 +82,7 @@ struct Likelihood {
     let prior: Double
 
     func fit(from start: [Double]? = nil) throws -> (x: [Double], iterations: Int) {
-        try NewtonSolver().minimize(from: start ?? initialParameters(), value: value, evaluate: evaluate)
+        try NewtonSolver().minimize(from: start ?? initialParameters(), value: value, derivatives: derivatives)
     }
 
     /// θ = 0; η from the tie share at equal strengths (ν / (2 + ν) = share); β = 0.
@@ -127,6 +127,11 @@ struct Likelihood {
     // MARK: Gradient and Hessian
 
     func evaluate(_ x: [Double]) -> NewtonSolver.Evaluation {
+        let (g, h) = derivatives(x)
+        return (value(x), g, h)
+    }
+
+    func derivatives(_ x: [Double]) -> NewtonSolver.Derivatives {
         let n = design.modelCount, p = x.count
         var g = [Double](repeating: 0, count: p)          // (p)
         var h = [Double](repeating: 0, count: p * p)      // (p × p) row-major
@@ -178,7 +183,7 @@ struct Likelihood {
                 }
             }
         }
-        return (value(x), g, h)
+        return (g, h)
     }
 }
 

@@ -7,7 +7,11 @@
 ///
 /// ```swift
 /// let c = Comparison(modelA: "ft-3", modelB: "base", outcome: .aMuchBetter, task: "code")
+/// let tenTies = Comparison(modelA: "ft-3", modelB: "base", outcome: .tie, count: 10)
 /// ```
+/// `count` lets a caller hand over deduplicated verdicts — unique (A, B, outcome, task, lengths)
+/// with how many times each occurred — which rate exactly like as many separate comparisons
+/// (the bootstrap resamples the individual verdicts either way), at a fraction of the memory.
 public struct Comparison: Hashable, Codable, Sendable {
     public var modelA: String
     public var modelB: String
@@ -18,22 +22,42 @@ public struct Comparison: Hashable, Codable, Sendable {
     /// needed only for length control.
     public var lengthA: Int?
     public var lengthB: Int?
+    /// How many identical verdicts this one stands for (≥ 1; 1 unless deduplicated).
+    public var count: Int
 
     public init(modelA: String, modelB: String, outcome: Outcome, task: String? = nil,
-                lengthA: Int? = nil, lengthB: Int? = nil) {
+                lengthA: Int? = nil, lengthB: Int? = nil, count: Int = 1) {
         self.modelA = modelA
         self.modelB = modelB
         self.outcome = outcome
         self.task = task
         self.lengthA = lengthA
         self.lengthB = lengthB
+        self.count = count
     }
 
     /// The same verdict with A and B swapped.
     public var mirrored: Comparison {
         Comparison(modelA: modelB, modelB: modelA, outcome: outcome.mirrored, task: task,
-                   lengthA: lengthB, lengthB: lengthA)
+                   lengthA: lengthB, lengthB: lengthA, count: count)
     }
+
+    // MARK: Codable (`count` is optional in JSON and defaults to 1)
+
+    enum CodingKeys: String, CodingKey { case modelA, modelB, outcome, task, lengthA, lengthB, count }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(modelA: try c.decode(String.self, forKey: .modelA), modelB: try c.decode(String.self, forKey: .modelB),
+                  outcome: try c.decode(Outcome.self, forKey: .outcome), task: try c.decodeIfPresent(String.self, forKey: .task),
+                  lengthA: try c.decodeIfPresent(Int.self, forKey: .lengthA), lengthB: try c.decodeIfPresent(Int.self, forKey: .lengthB),
+                  count: try c.decodeIfPresent(Int.self, forKey: .count) ?? 1)
+    }
+}
+
+extension Array where Element == Comparison {
+    /// The number of verdicts, counting each comparison `count` times.
+    public var verdictCount: Int { reduce(0) { $0 + $1.count } }
 }
 
 // MARK: - Outcome

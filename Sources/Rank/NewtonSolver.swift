@@ -13,13 +13,20 @@ struct NewtonSolver {
 
     /// The objective's value, gradient (p) and Hessian (p × p, row-major) at a point.
     typealias Evaluation = (value: Double, gradient: [Double], hessian: [Double])
+    /// The objective's gradient (p) and Hessian (p × p, row-major) at a point.
+    typealias Derivatives = (gradient: [Double], hessian: [Double])
 
+    /// - Parameters:
+    ///   - value: the objective (evaluated once per line-search trial; the accepted trial's value
+    ///     is reused for the next iteration, never recomputed).
+    ///   - derivatives: gradient and Hessian.
     func minimize(from start: [Double], value: ([Double]) -> Double,
-                  evaluate: ([Double]) -> Evaluation) throws -> (x: [Double], iterations: Int) {
+                  derivatives: ([Double]) -> Derivatives) throws -> (x: [Double], iterations: Int) {
         var x = start
+        var f = value(x)
         let p = x.count
         for iteration in 1...maxIterations {
-            let (f, g, h) = evaluate(x)
+            let (g, h) = derivatives(x)
             var step = g.map { -$0 }
             guard Cholesky.solve(h, &step, size: p) else { throw RankError.notConverged(iterations: iteration) }
             let slope = zip(g, step).reduce(0) { $0 + $1.0 * $1.1 }   // gᵀδ < 0 for a descent direction
@@ -27,7 +34,8 @@ struct NewtonSolver {
             var candidate = x
             while true {
                 for k in 0..<p { candidate[k] = x[k] + t * step[k] }
-                if value(candidate) <= f + 1e-4 * t * slope || t < 1e-10 { break }
+                let trial = value(candidate)
+                if trial <= f + 1e-4 * t * slope || t < 1e-10 { f = trial; break }
                 t *= 0.5
             }
             x = candidate

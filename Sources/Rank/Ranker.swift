@@ -85,7 +85,7 @@ public struct Ranker: Sendable {
             observedWinRates: Self.observed(comparisons, models: order.map { design.models[$0] }),
             predictedWinRates: Self.predicted(fit, order: order),
             tieModel: options.ties, tieParameter: fit.tieParameter, lengthEffect: lengthEffect,
-            comparisons: comparisons.count, bootstrapRounds: rounds, seed: options.seed,
+            comparisons: design.comparisonCount, bootstrapRounds: rounds, seed: options.seed,
             confidence: options.confidence)
         return Rated(leaderboard: board, models: design.models, roundRatings: roundRatings)
     }
@@ -105,12 +105,12 @@ public struct Ranker: Sendable {
         var total = [Int](repeating: 0, count: models.count)
         var wins = total, losses = total, ties = total
         for c in comparisons {
-            let a = index[c.modelA]!, b = index[c.modelB]!
-            total[a] += 1; total[b] += 1
+            let a = index[c.modelA]!, b = index[c.modelB]!, n = c.count
+            total[a] += n; total[b] += n
             switch c.outcome.sign {
-            case 1: wins[a] += 1; losses[b] += 1
-            case -1: wins[b] += 1; losses[a] += 1
-            default: ties[a] += 1; ties[b] += 1
+            case 1: wins[a] += n; losses[b] += n
+            case -1: wins[b] += n; losses[a] += n
+            default: ties[a] += n; ties[b] += n
             }
         }
         return (total, wins, losses, ties)
@@ -123,10 +123,10 @@ public struct Ranker: Sendable {
         var score = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         var games = [[Int]](repeating: [Int](repeating: 0, count: n), count: n)
         for c in comparisons {
-            let a = index[c.modelA]!, b = index[c.modelB]!
-            games[a][b] += 1; games[b][a] += 1
+            let a = index[c.modelA]!, b = index[c.modelB]!, n = c.count
+            games[a][b] += n; games[b][a] += n
             let s = c.outcome.sign == 0 ? 0.5 : (c.outcome.sign > 0 ? 1.0 : 0.0)
-            score[a][b] += s; score[b][a] += 1 - s
+            score[a][b] += Double(n) * s; score[b][a] += Double(n) * (1 - s)
         }
         let rates = (0..<n).map { r in (0..<n).map { c in games[r][c] > 0 ? score[r][c] / Double(games[r][c]) : nil } }
         return WinRateMatrix(models: models, rates: rates, counts: games)

@@ -194,3 +194,40 @@ final class RankerTests: XCTestCase {
                                         "comparisons", "wins", "losses", "ties"])
     }
 }
+
+// MARK: - Deduplicated (counted) comparisons
+
+final class CountedComparisonTests: XCTestCase {
+    /// The same verdicts given one by one or deduplicated with counts rate identically —
+    /// ratings, intervals (same seed), counts and win rates.
+    func testCountsRateLikeRepeatedComparisons() throws {
+        let expanded = try RankFixtures.battles("graded")
+        var order: [Comparison] = []
+        var counts: [Comparison: Int] = [:]
+        for c in expanded {
+            if counts[c] == nil { order.append(c) }
+            counts[c, default: 0] += 1
+        }
+        let deduplicated = order.map { c -> Comparison in var d = c; d.count = counts[c]!; return d }
+        XCTAssertLessThan(deduplicated.count, expanded.count, "the fixture should contain repeats")
+        XCTAssertEqual(deduplicated.verdictCount, expanded.count)
+        var options = RatingOptions()
+        options.bootstrapRounds = 100
+        let a = try Ranker(options: options).leaderboard(expanded)
+        let b = try Ranker(options: options).leaderboard(deduplicated)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(b.comparisons, expanded.count)
+    }
+
+    func testACountBelowOneIsRejected() {
+        let bad = [Comparison(modelA: "a", modelB: "b", outcome: .aBetter, count: 0)]
+        XCTAssertThrowsError(try Ranker().leaderboard(bad)) { error in
+            XCTAssert("\(error)".contains("count 0"), "\(error)")
+        }
+    }
+
+    func testCountIsOptionalInJSON() throws {
+        let json = Data(#"{"modelA": "a", "modelB": "b", "outcome": "A>B"}"#.utf8)
+        XCTAssertEqual(try JSONDecoder().decode(Comparison.self, from: json).count, 1)
+    }
+}
