@@ -118,7 +118,8 @@ struct Likelihood {
                 let wi = totals.winsI[c], wj = totals.winsJ[c]
                 if wi + wj == 0 { continue }
                 let z = x[design.cellI[c]] - x[design.cellJ[c]] + beta * design.cellX[c]
-                f += wi * softplus(-z) + wj * softplus(z)
+                // wᵢ·log(1 + e⁻ᶻ) + wⱼ·log(1 + eᶻ), with log(1 + eᶻ) = log(1 + e⁻ᶻ) + z: one softplus.
+                f += (wi + wj) * softplus(-z) + wj * z
             }
         }
         return f

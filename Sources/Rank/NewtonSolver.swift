@@ -9,6 +9,8 @@
 struct NewtonSolver {
     /// Stop once the largest Newton step component is below this.
     var stepTolerance = 1e-10
+    /// Below this largest step component, full Newton steps are taken without a line search.
+    var quadraticRegion = 1e-5
     var maxIterations = 100
 
     /// The objective's value, gradient (p) and Hessian (p × p, row-major) at a point.
@@ -17,30 +19,39 @@ struct NewtonSolver {
     typealias Derivatives = (gradient: [Double], hessian: [Double])
 
     /// - Parameters:
-    ///   - value: the objective (evaluated once per line-search trial; the accepted trial's value
-    ///     is reused for the next iteration, never recomputed).
+    ///   - value: the objective, evaluated only by the line search (once per trial; the accepted
+    ///     trial's value is reused by the next iteration, never recomputed).
     ///   - derivatives: gradient and Hessian.
     func minimize(from start: [Double], value: ([Double]) -> Double,
                   derivatives: ([Double]) -> Derivatives) throws -> (x: [Double], iterations: Int) {
         var x = start
-        var f = value(x)
+        var f: Double? = nil   // the value at x, computed only when a line search needs it
         let p = x.count
         for iteration in 1...maxIterations {
             let (g, h) = derivatives(x)
             var step = g.map { -$0 }
             guard Cholesky.solve(h, &step, size: p) else { throw RankError.notConverged(iterations: iteration) }
+            let largest = step.reduce(0) { max($0, abs($1)) }
+            if largest < quadraticRegion {
+                // Near the optimum of a smooth convex function the full Newton step is safe, and an
+                // Armijo test on values equal to ~1e-12 relative would only measure rounding.
+                for k in 0..<p { x[k] += step[k] }
+                f = nil
+                if largest < stepTolerance { return (x, iteration) }
+                continue
+            }
+            let fx = f ?? value(x)
             let slope = zip(g, step).reduce(0) { $0 + $1.0 * $1.1 }   // gᵀδ < 0 for a descent direction
             var t = 1.0
             var candidate = x
             while true {
                 for k in 0..<p { candidate[k] = x[k] + t * step[k] }
                 let trial = value(candidate)
-                if trial <= f + 1e-4 * t * slope || t < 1e-10 { f = trial; break }
+                if trial <= fx + 1e-4 * t * slope || t < 1e-10 { f = trial; break }
                 t *= 0.5
             }
             x = candidate
-            let largest = step.reduce(0) { max($0, abs($1)) } * t
-            if largest < stepTolerance { return (x, iteration) }
+            if largest * t < stepTolerance { return (x, iteration) }
         }
         throw RankError.notConverged(iterations: maxIterations)
     }

@@ -5,8 +5,7 @@ import Foundation
 extension SeededGenerator {
     /// A draw from Binomial(`n`, `p`): the number of successes in `n` trials of probability `p`.
     ///
-    /// Inversion by geometric waiting times when n·min(p, 1−p) < 10 (Devroye, *Non-Uniform Random
-    /// Variate Generation*, 1986, §X.4.3), otherwise BTRS — transformed rejection with a squeeze
+    /// Inversion (a search of the CDF) when n·min(p, 1−p) < 10, otherwise BTRS — transformed rejection with a squeeze
     /// (Hörmann, "The generation of binomial random variates", J. Stat. Comput. Simul. 46, 1993) —
     /// so a draw costs O(1) expected uniforms whatever `n`.
     /// - Complexity: O(n·p) for small means, O(1) expected otherwise.
@@ -42,15 +41,21 @@ extension SeededGenerator {
 
     // MARK: Small means: inversion
 
-    /// Counts geometric waiting times (trials up to and including each success) until they pass n.
+    /// Sequential search of the CDF from k = 0 (Kachitvichyanukul & Schmeiser's BINV, CACM 31,
+    /// 1988): one uniform, one `exp`, and O(n·p) multiplications by the pmf ratio
+    /// f(k+1)/f(k) = (n−k)/(k+1) · p/q.
     private mutating func binomialInversion(_ n: Int, _ p: Double) -> Int {
-        let logQ = log1p(-p)
-        var trials = 0.0, successes = 0
+        let q = 1 - p, ratio = p / q
+        let f0 = exp(Double(n) * log1p(-p))            // q^n ≥ e^−20 here (n·p < 10, p ≤ ½)
         while true {
-            let u = 1 - uniform()                       // (0, 1]
-            trials += (log(u) / logQ).rounded(.up)      // Geometric(p) on {1, 2, …}
-            if trials > Double(n) { return successes }
-            successes += 1
+            var u = uniform(), f = f0, k = 0
+            while u > f {
+                u -= f
+                if k >= n { break }                     // rounding left u above the total: redraw
+                f *= Double(n - k) / Double(k + 1) * ratio
+                k += 1
+            }
+            if u <= f { return k }
         }
     }
 
