@@ -148,19 +148,90 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(health.meanLatency, 0.5)
     }
 
-    func testSamplesCarryOutputsAndReasoningDisagreementsFirst() throws {
-        try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .bBetter),
-                 fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter),
-                 fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .aBetter),
+    func testSamplesCarryOutputsAndReasoning() throws {
+        try save(fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .aBetter),
                  fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .aBetter))
         let samples = try fixture.store.sampleComparisons(suite: "demo", limit: 1)
         XCTAssertEqual(samples.count, 1)
-        XCTAssertEqual(samples[0].comparison.itemID, "h1", "the disagreement comes first")
+        XCTAssertEqual(samples[0].comparison.itemID, "h1")
+        XCTAssertEqual(samples[0].comparison.ordersAgreed, false)
         XCTAssertEqual(samples[0].prompt, "Classify: great!")
         XCTAssertEqual(samples[0].outputA, "positive")
         XCTAssertEqual(samples[0].outputB, "it is positive")
         XCTAssertEqual(samples[0].judgments.map(\.position), [.ab, .ba])
         XCTAssertEqual(samples[0].judgments[0].rawReply, "reasoning… [[A>B]]")
-        XCTAssertEqual(try fixture.store.sampleComparisons(suite: "demo", limit: 5).count, 2)
+    }
+
+    /// Every task, and within it decisive verdicts, ties and order disagreements, take turns.
+    func testSamplesAreAFairDeterministicMix() throws {
+        try save(
+            // dev: two decisive (d1 alpha–beta, d1 alpha–gamma), one tie (d2), one disagreement (d1 beta–gamma).
+            fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
+            fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .bBetter),
+            fixture.judgment("dev/d1", "alpha", "gamma", .ab, verdict: .bBetter),
+            fixture.judgment("dev/d1", "alpha", "gamma", .ba, verdict: .aBetter),
+            fixture.judgment("dev/d2", "alpha", "beta", .ab, verdict: .tie),
+            fixture.judgment("dev/d2", "alpha", "beta", .ba, verdict: .tie),
+            fixture.judgment("dev/d1", "beta", "gamma", .ab, verdict: .aBetter),
+            fixture.judgment("dev/d1", "beta", "gamma", .ba, verdict: .aBetter),
+            // held: one decisive.
+            fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .bBetter),
+            fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .aBetter))
+        func kinds(_ samples: [ComparisonSample]) -> [String] {
+            samples.map { s in
+                let kind = s.comparison.ordersAgreed == false ? "disagree" : s.comparison.outcome.direction == 0 ? "tie" : "decisive"
+                return "\(s.comparison.task)/\(kind)"
+            }
+        }
+        // Four picks: one of each kind from dev, the decisive one from held — not the first four in item order.
+        let four = try fixture.store.sampleComparisons(suite: "demo", limit: 4)
+        XCTAssertEqual(kinds(four), ["dev/decisive", "dev/tie", "dev/disagree", "held/decisive"])
+        XCTAssertEqual(try fixture.store.sampleComparisons(suite: "demo", limit: 4), four, "deterministic")
+        let all = try fixture.store.sampleComparisons(suite: "demo", limit: 50)
+        XCTAssertEqual(kinds(all), ["dev/decisive", "dev/decisive", "dev/tie", "dev/disagree", "held/decisive"])
+        XCTAssertEqual(try fixture.store.sampleComparisons(suite: "demo", limit: 2).count, 2)
+        XCTAssertEqual(try fixture.store.sampleComparisons(suite: "demo", limit: 0), [])
+    }
+
+    // MARK: - The one-pass summary
+
+    func testSummaryCountsTheSameComparisonsAsTheRecords() throws {
+        try save(
+            fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
+            fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .bBetter),
+            fixture.judgment("dev/d2", "alpha", "beta", .ab, verdict: .aBetter),
+            fixture.judgment("dev/d2", "alpha", "beta", .ba, verdict: .bBetter),
+            fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .aMuchBetter),
+            fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .bMuchBetter),
+            fixture.judgment("dev/d1", "alpha", "gamma", .ab, verdict: nil, unparsed: true),
+            fixture.judgment("dev/d1", "alpha", "gamma", .ba, verdict: .aBetter),
+            fixture.judgment("dev/d1", "beta", "gamma", .ab, verdict: .tie, judge: "judge-2"),
+            fixture.judgment("dev/d1", "beta", "gamma", .ba, verdict: .tie, judge: "judge-2"))
+        let summary = try fixture.store.comparisonSummary(suite: "demo", sampleLimit: 3)
+        XCTAssertEqual(summary.groups.map { "\($0.task) \($0.modelA)-\($0.modelB) \($0.outcome.rawValue) \($0.judgeModel) ×\($0.count)" }, [
+            "dev alpha-beta A>B judge-1 ×2",
+            "dev beta-gamma A=B judge-2 ×1",
+            "held alpha-beta A>>B judge-1 ×1",
+        ])
+        XCTAssertEqual(summary.groups.last?.heldOut, true)
+        XCTAssertEqual(summary.comparisonCount, try fixture.store.comparisons(suite: "demo").count)
+        XCTAssertEqual(summary.health, try fixture.store.judgeHealth(suite: "demo"))
+        XCTAssertEqual(summary.health.unresolvedComparisons, 1, "alpha–gamma: one order unparsed")
+        XCTAssertEqual(summary.samples, try fixture.store.sampleComparisons(suite: "demo", limit: 3))
+        XCTAssertEqual(try fixture.store.comparisonSummary(suite: "demo", task: "held").groups.map(\.count), [1])
+        XCTAssertEqual(try fixture.store.comparisonSummary(suite: "demo", judgeModel: "judge-2").groups.map(\.outcome), [.tie])
+        XCTAssertThrowsError(try fixture.store.comparisonSummary(suite: "other"))
+    }
+
+    func testNewestJudgmentDate() throws {
+        XCTAssertNil(try fixture.store.newestJudgment(suites: ["demo"]))
+        var early = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
+        early.createdAt = Date(timeIntervalSince1970: 1_700_000_000)
+        var late = fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .bBetter)
+        late.createdAt = Date(timeIntervalSince1970: 1_764_000_000)
+        try save(late, early)
+        XCTAssertEqual(try fixture.store.newestJudgment(suites: ["demo"])?.timeIntervalSince1970 ?? 0, 1_764_000_000, accuracy: 0.001)
+        XCTAssertNil(try fixture.store.newestJudgment(suites: ["other"]))
+        XCTAssertNil(try fixture.store.newestJudgment(suites: []))
     }
 }

@@ -1,0 +1,268 @@
+import GRDB
+
+// MARK: - One pass over a suite's judgments
+
+extension JudgeStore {
+    /// A suite's judgments resolved into comparisons in one cursor pass.
+    ///
+    /// The small tables (tasks, items, models, current candidates with their output lengths) are
+    /// read first into arrays indexed by row id; then every judgment of the suite is read once,
+    /// column by index (verdicts mapped to small integers in SQL), its health figures counted on
+    /// the spot and its (pair, judge, template) group updated in a hash table — so resolution
+    /// does not depend on the order SQLite returns rows in, and no row is kept once counted.
+    /// Each resolved comparison is then handed to `visit`, in no particular order: callers that
+    /// need an order sort what they keep.
+    /// - Complexity: one pass over the suite's judgments; memory O(groups), a few dozen bytes each.
+    struct ComparisonScan {
+        // MARK: Names (interned; the resolved comparisons refer to them by index)
+        var tasks: [String] = []        // (tasks)
+        var heldOut: [Bool] = []        // (tasks)
+        var models: [String] = []       // (models)
+        var judges: [JudgeKey] = []     // (judge, template, version) combinations
+        var itemExternalID: [Int64: String] = [:]
+
+        var health = JudgeHealth()
+
+        struct JudgeKey: Hashable {
+            var model: String
+            var templateID: String
+            var templateVersion: String
+        }
+
+        /// One resolved comparison, by index into the names above.
+        struct Resolved {
+            var task: Int32
+            var modelA: Int32
+            var modelB: Int32
+            var judge: Int32
+            var outcome: Verdict
+            var ordersAgreed: Bool?
+            var identicalOutputs: Bool
+            var lengthA: Int32
+            var lengthB: Int32
+            var itemID: Int64
+            var candidateAID: Int64
+            var candidateBID: Int64
+            /// The judgments combined: the identical-output tie, or the newest per position (`ab` first).
+            var judgmentIDs: [Int64]
+        }
+
+        func record(_ r: Resolved) -> ComparisonRecord {
+            let judge = judges[Int(r.judge)]
+            return ComparisonRecord(
+                task: tasks[Int(r.task)], heldOut: heldOut[Int(r.task)], itemID: itemExternalID[r.itemID] ?? "",
+                modelA: models[Int(r.modelA)], modelB: models[Int(r.modelB)], outcome: r.outcome,
+                lengthA: Int(r.lengthA), lengthB: Int(r.lengthB), ordersAgreed: r.ordersAgreed,
+                identicalOutputs: r.identicalOutputs, judgeModel: judge.model,
+                templateID: judge.templateID, templateVersion: judge.templateVersion)
+        }
+    }
+
+    /// Scans `suite` (optionally one task and one judge model), calling `visit` with each resolved
+    /// comparison; returns the names and the judge health (both-order and length figures included).
+    static func scanComparisons(_ db: Database, suite: String, task: String?, judgeModel: String?,
+                                visit: (ComparisonScan.Resolved, ComparisonScan) throws -> Void) throws -> ComparisonScan {
+        guard let suiteID = try Int64.fetchOne(db, sql: "SELECT id FROM suite WHERE name = ?", arguments: [suite]) else {
+            throw StoreError.unknownSuite(suite)
+        }
+        var scan = ComparisonScan()
+
+        // MARK: Tasks and items of the suite
+        var taskArguments: StatementArguments = [suiteID]
+        var taskFilter = ""
+        if let task { taskFilter = " AND t.name = ?"; taskArguments += [task] }
+        var taskIndex: [Int64: Int32] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT t.id, t.name, t.held_out FROM task t WHERE t.suite_id = ?\(taskFilter) ORDER BY t.name",
+                                    arguments: taskArguments) {
+            taskIndex[row[0]] = Int32(scan.tasks.count)
+            scan.tasks.append(row[1])
+            scan.heldOut.append(row[2])
+        }
+        let itemSQL = "SELECT i.id, i.task_id, i.external_id FROM item i JOIN task t ON t.id = i.task_id WHERE t.suite_id = ?\(taskFilter)"
+        var itemTask: [Int32] = []      // (max item id + 1) → task index, −1 outside the suite or task
+        let items = try Row.fetchCursor(db, sql: itemSQL, arguments: taskArguments)
+        while let row = try items.next() {
+            let id: Int64 = row[0]
+            Self.grow(&itemTask, to: id)
+            itemTask[Int(id)] = taskIndex[row[1]] ?? -1
+            scan.itemExternalID[id] = row[2]
+        }
+
+        // MARK: Models and current candidates (with output lengths in characters)
+        var modelIndex: [Int64: Int32] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM model ORDER BY name") {
+            modelIndex[row[0]] = Int32(scan.models.count)
+            scan.models.append(row[1])
+        }
+        var candidateLength: [Int32] = []   // (max candidate id + 1) → length, −1 when not current
+        let candidates = try Row.fetchCursor(db, sql: """
+            SELECT c.id, length(c.output) FROM candidate c
+            JOIN \(currentCandidatesSQL) cur ON cur.id = c.id
+            JOIN item i ON i.id = c.item_id JOIN task t ON t.id = i.task_id
+            WHERE t.suite_id = ?\(taskFilter)
+            """, arguments: taskArguments)
+        while let row = try candidates.next() {
+            let id: Int64 = row[0]
+            Self.grow(&candidateLength, to: id)
+            candidateLength[Int(id)] = Int32(clamping: row[1] as Int64)
+        }
+
+        // MARK: The judgments, once
+        var sql = """
+            SELECT j.id, j.item_id, j.candidate_a_id, j.candidate_b_id, j.model_a_id, j.model_b_id,
+                   j.position = 'ab', j.orders_planned, j.method = 'identical',
+                   CASE j.verdict WHEN 'A>>B' THEN 2 WHEN 'A>B' THEN 1 WHEN 'A=B' THEN 0
+                                  WHEN 'B>A' THEN -1 WHEN 'B>>A' THEN -2 ELSE \(Pending.noVerdict) END,
+                   j.unparsed, j.error IS NOT NULL, j.latency, j.prompt_tokens, j.completion_tokens, j.cost,
+                   j.judge_model, j.template_id, j.template_version
+            FROM judgment j
+            WHERE j.item_id IN (SELECT i.id FROM item i JOIN task t ON t.id = i.task_id WHERE t.suite_id = ?\(taskFilter))
+            """
+        var arguments = taskArguments
+        if let judgeModel { sql += " AND j.judge_model = ?"; arguments += [judgeModel] }
+
+        var judgeIndex: [ComparisonScan.JudgeKey: Int32] = [:]
+        var pending: [PairKey: Pending] = [:]
+        var latencySum = 0.0, latencyCount = 0
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let itemID: Int64 = row[1], candidateA: Int64 = row[2], candidateB: Int64 = row[3]
+            // Only judgments of current candidates count.
+            guard Self.isCurrent(candidateA, candidateLength), Self.isCurrent(candidateB, candidateLength),
+                  Int(itemID) < itemTask.count, itemTask[Int(itemID)] >= 0,
+                  let modelA = modelIndex[row[4]], let modelB = modelIndex[row[5]] else { continue }
+            let id: Int64 = row[0]
+            let isAB: Bool = row[6]
+            let planned = Int8(clamping: row[7] as Int64)
+            let identical: Bool = row[8]
+            let verdict = Int8(clamping: row[9] as Int64)
+            let unparsed: Bool = row[10]
+            let failed: Bool = row[11]
+
+            // Health, per judge call.
+            if !identical {
+                scan.health.calls += 1
+                if failed { scan.health.failed += 1 }
+                if unparsed { scan.health.unparsed += 1 }
+                if verdict != Pending.noVerdict {
+                    scan.health.parsed += 1
+                    switch verdict.signum() {
+                    case 1: scan.health.firstPositionWins += 1
+                    case -1: scan.health.secondPositionWins += 1
+                    default: scan.health.ties += 1
+                    }
+                }
+                scan.health.promptTokens += (row[13] as Int?) ?? 0
+                scan.health.completionTokens += (row[14] as Int?) ?? 0
+                scan.health.cost += (row[15] as Double?) ?? 0
+                if !failed, let latency = row[12] as Double? { latencySum += latency; latencyCount += 1 }
+            }
+
+            // The (pair, judge, template) group.
+            let key = ComparisonScan.JudgeKey(model: row[16], templateID: row[17], templateVersion: row[18])
+            let judge: Int32
+            if let found = judgeIndex[key] { judge = found } else {
+                judge = Int32(scan.judges.count)
+                judgeIndex[key] = judge
+                scan.judges.append(key)
+            }
+            let pairKey = PairKey(candidateA: candidateA, candidateB: candidateB, judge: judge)
+            var group = pending[pairKey] ?? Pending(itemID: itemID, modelA: modelA, modelB: modelB)
+            group.planned = max(group.planned, planned)
+            if identical {
+                group.identicalID = max(group.identicalID, id)
+            } else if isAB {
+                if id > group.abID { group.abID = id; group.abVerdict = verdict }
+            } else {
+                if id > group.baID { group.baID = id; group.baVerdict = verdict }
+            }
+            pending[pairKey] = group
+        }
+        scan.health.meanLatency = latencyCount == 0 ? nil : latencySum / Double(latencyCount)
+
+        // MARK: Resolution (see ComparisonRecord for the rules)
+        for (key, group) in pending {
+            guard let (outcome, agreed, identical, ids) = group.resolved() else {
+                scan.health.unresolvedComparisons += 1
+                continue
+            }
+            let lengthA = candidateLength[Int(key.candidateA)], lengthB = candidateLength[Int(key.candidateB)]
+            scan.health.resolvedComparisons += 1
+            if identical { scan.health.identicalOutputTies += 1 }
+            if let agreed {
+                scan.health.bothOrderComparisons += 1
+                if !agreed { scan.health.orderDisagreements += 1 }
+            }
+            if outcome.direction != 0, lengthA != lengthB {
+                scan.health.decisiveWithLengthDifference += 1
+                if (lengthA > lengthB) == (outcome.direction == 1) { scan.health.longerAnswerWins += 1 }
+            }
+            try visit(ComparisonScan.Resolved(
+                task: itemTask[Int(group.itemID)], modelA: group.modelA, modelB: group.modelB, judge: key.judge,
+                outcome: outcome, ordersAgreed: agreed, identicalOutputs: identical, lengthA: lengthA, lengthB: lengthB,
+                itemID: group.itemID, candidateAID: key.candidateA, candidateBID: key.candidateB, judgmentIDs: ids), scan)
+        }
+        return scan
+    }
+
+    // MARK: - Helpers
+
+    private static func grow(_ array: inout [Int32], to id: Int64) {
+        precondition(id >= 0 && id < Int64(Int32.max), "row id \(id) out of range")
+        if Int(id) >= array.count { array += [Int32](repeating: -1, count: Int(id) + 1 - array.count + 1024) }
+    }
+
+    @inline(__always) private static func isCurrent(_ id: Int64, _ lengths: [Int32]) -> Bool {
+        id >= 0 && Int(id) < lengths.count && lengths[Int(id)] >= 0
+    }
+
+    /// The group of a pair's judgments: both candidates (so item and models) and the judge/template.
+    struct PairKey: Hashable {
+        var candidateA: Int64
+        var candidateB: Int64
+        var judge: Int32
+    }
+
+    /// What resolution needs of a group's judgments: the newest per position and any identical tie.
+    struct Pending {
+        static let noVerdict: Int8 = 127
+        var itemID: Int64
+        var modelA: Int32
+        var modelB: Int32
+        var planned: Int8 = 1
+        var identicalID: Int64 = -1
+        var abID: Int64 = -1
+        var abVerdict: Int8 = noVerdict   // presented terms, 2 (A>>B) … −2 (B>>A)
+        var baID: Int64 = -1
+        var baVerdict: Int8 = noVerdict
+
+        static func verdict(_ code: Int8) -> Verdict? {
+            switch code {
+            case 2: .aMuchBetter
+            case 1: .aBetter
+            case 0: .tie
+            case -1: .bBetter
+            case -2: .bMuchBetter
+            default: nil
+            }
+        }
+
+        /// The combined canonical verdict, whether the orders agreed, whether it is an identical-output
+        /// tie, and the judgments used; nil when unresolved (an order unparsed, failed or missing).
+        func resolved() -> (Verdict, Bool?, Bool, [Int64])? {
+            if identicalID >= 0 { return (.tie, nil, true, [identicalID]) }
+            let ab = Self.verdict(abVerdict)                 // canonical = presented for ab
+            let ba = Self.verdict(baVerdict)?.flipped        // presented B is model A for ba
+            let ids = [abID, baID].filter { $0 >= 0 }
+            switch (ab, ba) {
+            case let (x?, y?):
+                let combined = Verdict.combine(x, y)
+                return (combined.verdict, combined.agreed, false, ids)
+            case let (x?, nil) where planned == 1, let (nil, x?) where planned == 1:
+                return (x, nil, false, ids)
+            default:
+                return nil
+            }
+        }
+    }
+}
