@@ -15,7 +15,8 @@ import Store
 public struct ReportBuilder {
     public var store: JudgeStore
     public var options: RatingOptions
-    /// Sample comparisons per suite (the Markdown shows the first few, the HTML all of them).
+    /// Sample comparisons per suite, a fair mix over tasks and kinds of verdict (the Markdown shows
+    /// the first few, the HTML all of them).
     public var sampleLimit: Int
     /// Told each phase's name and duration in seconds (for `--verbose`; never part of the output).
     public var onPhase: ((String, Double) -> Void)?
@@ -38,36 +39,29 @@ public struct ReportBuilder {
     /// - Throws: ``ReportError/noRatings(_:)`` when the suites hold no resolved comparison;
     ///   `RankError` when the overall comparison graph is disconnected (it names the groups).
     public func build(suites: [String], title: String, asOf: String) throws -> ReportData {
-        var records: [ComparisonRecord] = []
+        // One pass per suite: deduplicated comparisons, judge health and samples together.
+        var groups: [ComparisonGroup] = []
         var health = JudgeHealth()
         var samples: [SampleComparison] = []
         for suite in suites {
-            records += try phase("store.comparisons(\(suite))") { try store.comparisons(suite: suite) }
-            health = Self.add(health, try phase("store.judgeHealth(\(suite))") { try store.judgeHealth(suite: suite) })
-        }
-        // Samples from every task, spread over its items: the store returns the first `limit` in
-        // item order, so ask for three times as many and keep every third.
-        for suite in suites {
-            let tasks = Set(records.map(\.task)).sorted()
-            let perTask = max(1, (sampleLimit + tasks.count - 1) / max(1, tasks.count))
-            for task in tasks {
-                let pool = try phase("store.sampleComparisons(\(suite), \(task))") {
-                    try store.sampleComparisons(suite: suite, task: task, limit: perTask * 3)
-                }
-                samples += Swift.stride(from: 0, to: pool.count, by: 3).prefix(perTask).map { Self.sample(pool[$0]) }
+            let summary = try phase("store.comparisonSummary(\(suite))") {
+                try store.comparisonSummary(suite: suite, sampleLimit: sampleLimit)
             }
+            groups += summary.groups
+            health = Self.add(health, summary.health)
+            samples += summary.samples.map(Self.sample)
         }
-        guard !records.isEmpty else {
+        guard !groups.isEmpty else {
             throw ReportError.noRatings("no resolved comparisons in suite \(suites.joined(separator: ", ")); run `judge compare` first")
         }
-        let comparisons = records.map(Self.comparison)
+        let comparisons = groups.map(Comparison.init)
         let ranker = Ranker(options: options)
         let overall = try phase("rank: overall") { try ranker.leaderboard(comparisons) }
         var notes: [String] = []
 
         // Per task, in task-name order; a task that cannot be rated on its own is noted, not fatal.
         var heldOut: [String: Bool] = [:]
-        for r in records { heldOut[r.task] = (heldOut[r.task] ?? false) || r.heldOut }
+        for g in groups { heldOut[g.task] = (heldOut[g.task] ?? false) || g.heldOut }
         let byTask = Dictionary(grouping: comparisons, by: { $0.task ?? "" })
         var tasks: [TaskTable] = []
         // Development tasks first, then held-out ones, each by name.
@@ -90,7 +84,7 @@ public struct ReportBuilder {
                 return nil
             }
         }
-        let judges = Set(records.map { r in
+        let judges = Set(groups.map { r in
             "\(r.judgeModel), template \(r.templateID) \(r.templateVersion.hasPrefix("v") ? "" : "v")\(r.templateVersion)"
         }).sorted()
         return ReportData(
@@ -102,12 +96,6 @@ public struct ReportBuilder {
     }
 
     // MARK: - Mapping
-
-    static func comparison(_ r: ComparisonRecord) -> Comparison {
-        // Store's Verdict and Rank's Outcome share their raw values ("A>>B", "A>B", "A=B", …).
-        Comparison(modelA: r.modelA, modelB: r.modelB, outcome: Outcome(rawValue: r.outcome.rawValue) ?? .tie,
-                   task: r.task, lengthA: r.lengthA, lengthB: r.lengthB)
-    }
 
     static func rows(_ board: Rank.Leaderboard) -> [LeaderboardRow] {
         board.rows.enumerated().map { i, r in

@@ -103,8 +103,9 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(health.promptTokens, 3_600)
         XCTAssertEqual(data.samples.count, 4)
         XCTAssertTrue(data.samples.allSatisfy { $0.reasoning.contains("shown first") })
-        XCTAssertEqual(try StoreDates.newestJudgment(path: path, suites: ["demo"]), "2025-11-24")
-        XCTAssertNil(try StoreDates.newestJudgment(path: path, suites: ["other"]))
+        XCTAssertEqual(Set(data.samples.map(\.task)), ["qa", "held"], "every task gets its turn")
+        XCTAssertEqual(try StoreDates.newestJudgment(store: store, suites: ["demo"]), "2025-11-24")
+        XCTAssertNil(try StoreDates.newestJudgment(store: store, suites: ["other"]))
         // And it renders with every untrusted string escaped.
         let html = HTMLRenderer().render(data)
         XCTAssertTrue(html.contains("&lt;b&gt;hostile&lt;/b&gt;"))

@@ -49,7 +49,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             throw ValidationError("no suite '\(missing)' in \(path) (it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
         }
         guard !suites.isEmpty else { throw ReportError.emptyStore(path) }
-        guard let asOf = try date ?? StoreDates.newestJudgment(path: path, suites: suites) else {
+        guard let asOf = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites) else {
             throw ReportError.emptyStore(path)
         }
         let name = title ?? (suites.count == 1 ? suites[0] : "leaderboard")

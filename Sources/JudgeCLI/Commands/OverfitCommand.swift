@@ -65,7 +65,7 @@ struct OverfitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try ComparisonSource(battles: battles, store: store, suite: suite).load()
+        let loaded = try ComparisonSource(battles: battles, store: store, suite: suite, needsLengths: control == .length).load()
         let all = loaded.comparisons
         let heldOutTasks = Set(heldOut).union(loaded.heldOutTasks)
         guard !heldOutTasks.isEmpty else {

@@ -1,5 +1,6 @@
 import Foundation
 import Rank
+import Report
 import Store
 import Suite
 
@@ -8,13 +9,16 @@ import Suite
 /// Loads comparisons for the rating commands: a battles file, or the store (one suite's resolved
 /// comparisons).
 ///
-/// The store's `ComparisonRecord`s are mapped onto `Rank.Comparison` here, in the CLI, so `Rank`
-/// stays independent of the store.
+/// The store's `ComparisonRecord`s become `Rank.Comparison`s by `Comparison.init(_:)` (in Report,
+/// tested there), so `Rank` stays independent of the store.
 struct ComparisonSource {
     var battles: String?
     var store: StoreOptions
     /// The suite file (`--suite` / the positional SUITE.yaml), if any.
     var suite: String?
+    /// Whether the fit needs each comparison's output lengths (length control). Without it the
+    /// store's comparisons are read deduplicated (counted groups): the same ratings, far less memory.
+    var needsLengths = false
 
     struct Loaded {
         var comparisons: [Comparison]
@@ -45,24 +49,16 @@ struct ComparisonSource {
             }
             name = names[0]
         }
-        let records = try judgeStore.comparisons(suite: name)
-        guard !records.isEmpty else { throw SourceError.noComparisons(suite: name, path: path) }
-        return Loaded(comparisons: records.map(Self.comparison),
-                      heldOutTasks: suiteHeldOut.union(records.filter(\.heldOut).map(\.task)))
-    }
-
-    /// A store record as Rank's input: the same five-point verdict, the task and both output lengths.
-    static func comparison(_ r: ComparisonRecord) -> Comparison {
-        let outcome: Outcome
-        switch r.outcome {
-        case .aMuchBetter: outcome = .aMuchBetter
-        case .aBetter: outcome = .aBetter
-        case .tie: outcome = .tie
-        case .bBetter: outcome = .bBetter
-        case .bMuchBetter: outcome = .bMuchBetter
+        if needsLengths {
+            let records = try judgeStore.comparisons(suite: name)
+            guard !records.isEmpty else { throw SourceError.noComparisons(suite: name, path: path) }
+            return Loaded(comparisons: records.map(Comparison.init),
+                          heldOutTasks: suiteHeldOut.union(records.filter(\.heldOut).map(\.task)))
         }
-        return Comparison(modelA: r.modelA, modelB: r.modelB, outcome: outcome, task: r.task,
-                          lengthA: r.lengthA, lengthB: r.lengthB)
+        let groups = try judgeStore.comparisonSummary(suite: name, sampleLimit: 0).groups
+        guard !groups.isEmpty else { throw SourceError.noComparisons(suite: name, path: path) }
+        return Loaded(comparisons: groups.map(Comparison.init),
+                      heldOutTasks: suiteHeldOut.union(groups.filter(\.heldOut).map(\.task)))
     }
 
     enum SourceError: Error, CustomStringConvertible {

@@ -72,7 +72,7 @@ struct RankCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let all = try ComparisonSource(battles: battles, store: store, suite: suite).load().comparisons
+        let all = try ComparisonSource(battles: battles, store: store, suite: suite, needsLengths: control == .length).load().comparisons
         let ranker = Ranker(options: options)
         let output: String
         if let task {

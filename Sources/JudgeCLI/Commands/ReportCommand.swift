@@ -35,7 +35,7 @@ struct ReportCommand: AsyncParsableCommand {
         let definition = try Suite.load(from: suiteFile)
         let path = store.path(suiteFile: suiteFile)
         let judgeStore = try ReportRatingOptions.openExisting(path)
-        guard let asOf = try StoreDates.newestJudgment(path: path, suites: [definition.name]) else {
+        guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [definition.name]) else {
             throw ReportError.emptyStore(path)
         }
         let data = try rating.builder(judgeStore).build(suites: [definition.name], title: definition.name, asOf: asOf)
