@@ -79,6 +79,14 @@ extension JudgeStore {
             try db.create(index: "judgment_on_item_pair", on: "judgment",
                           columns: ["item_id", "model_a_id", "model_b_id"])
         }
+        migrator.registerMigration("v2-logprob-verdicts") { db in
+            // The logprob verdict mode: the probabilities behind a verdict, and why a reply gave none.
+            try db.alter(table: "judgment") { t in
+                t.add(column: "unparsed_reason", .text)
+                t.add(column: "verdict_probabilities", .text)  // JSON: VerdictProbabilities
+                t.add(column: "preference", .double).check { $0 == nil || ($0 >= 0 && $0 <= 1) }
+            }
+        }
         return migrator
     }
 }

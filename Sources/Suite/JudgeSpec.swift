@@ -4,8 +4,9 @@
 /// judge:
 ///   url: https://api.openai.com/v1   # absent → the embedded local judge (end-to-end issue)
 ///   model: gpt-4o
-///   template: pairwise-graded        # pairwise | pairwise-graded | pairwise-reference
+///   template: pairwise-graded        # pairwise | pairwise-graded | pairwise-reference | pairwise-logprobs
 ///   # template_file: my-judge.txt    # or a template of your own (placeholders: see Judge's JudgeTemplate)
+///   verdict: text                    # text (the reply's [[A]]…) | logprobs (one token's probabilities)
 ///   both_orders: true
 ///   api_key_env: OPENAI_API_KEY
 ///   max_tokens: 1024
@@ -23,6 +24,8 @@ public struct JudgeSpec: Sendable, Hashable {
     public var template: String
     /// A user template file (absolute); when set it replaces ``template``.
     public var templateFile: String?
+    /// How the verdict is read: from the reply's text, or from the probabilities of a one-token answer.
+    public var verdict: VerdictMode
     /// Judge every pair in both orders (default) to cancel position bias.
     public var bothOrders: Bool
     /// The environment variable holding the API key. The key itself is never stored or printed.
@@ -39,6 +42,7 @@ public struct JudgeSpec: Sendable, Hashable {
         model: String = "gpt-4",
         template: String = "pairwise",
         templateFile: String? = nil,
+        verdict: VerdictMode = .text,
         bothOrders: Bool = true,
         apiKeyEnv: String = "OPENAI_API_KEY",
         maxTokens: Int = 1024,
@@ -51,6 +55,7 @@ public struct JudgeSpec: Sendable, Hashable {
         self.model = model
         self.template = template
         self.templateFile = templateFile
+        self.verdict = verdict
         self.bothOrders = bothOrders
         self.apiKeyEnv = apiKeyEnv
         self.maxTokens = maxTokens
@@ -58,6 +63,24 @@ public struct JudgeSpec: Sendable, Hashable {
         self.seed = seed
         self.concurrency = concurrency
         self.prices = prices
+    }
+
+    /// How the judge's verdict is read from its reply.
+    public enum VerdictMode: String, Sendable, Hashable, CaseIterable {
+        /// The judge writes its reasoning and a verdict such as `[[A]]`; the last verdict in the text wins.
+        case text
+        /// The judge answers with one token, `A`, `B` or `tie`, and the verdict is decided from the
+        /// probabilities of those tokens at that position (AlpacaEval's way): it works with small local
+        /// judges that cannot follow a long format, on any server that returns `logprobs`/`top_logprobs`.
+        case logprobs
+
+        /// The built-in template used when the suite names none.
+        public var defaultTemplate: String {
+            switch self {
+            case .text: "pairwise"
+            case .logprobs: "pairwise-logprobs"
+            }
+        }
     }
 
     /// What a judge model costs, in USD per million tokens.

@@ -175,7 +175,7 @@ extension ModelSpec {
 }
 
 extension JudgeSpec {
-    static let keys = ["url", "model", "template", "template_file", "both_orders", "api_key_env",
+    static let keys = ["url", "model", "template", "template_file", "verdict", "both_orders", "api_key_env",
                        "max_tokens", "temperature", "seed", "concurrency", "prices"]
 
     static func parse(_ fields: YAMLFields, directory: URL) throws -> JudgeSpec {
@@ -187,6 +187,14 @@ extension JudgeSpec {
             spec.url = url
         }
         if let model = try fields.string("model") { spec.model = model }
+        if let verdict = try fields.string("verdict") {
+            guard let mode = VerdictMode(rawValue: verdict) else {
+                throw fields.error("verdict", fields.node("verdict"),
+                                   "expected \(VerdictMode.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            spec.verdict = mode
+            spec.template = mode.defaultTemplate
+        }
         if let template = try fields.string("template") { spec.template = template }
         if let templateFile = try fields.string("template_file") {
             if fields.has("template") {

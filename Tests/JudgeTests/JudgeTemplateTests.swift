@@ -1,6 +1,7 @@
 import XCTest
 @testable import Judge
 import Store
+import Suite
 
 final class JudgeTemplateTests: XCTestCase {
     let inputs = JudgeTemplate.Inputs(question: "Q?", system: "S", answerA: "first", answerB: "second", reference: "R")
@@ -18,6 +19,7 @@ final class JudgeTemplateTests: XCTestCase {
             switch template.format {
             case .pairwise: XCTAssertTrue(system.contains("[[A]]") && system.contains("[[B]]") && system.contains("[[C]]"))
             case .graded: XCTAssertTrue(["[[A>>B]]", "[[A>B]]", "[[A=B]]", "[[B>A]]", "[[B>>A]]"].allSatisfy(system.contains))
+            case .logprobs: XCTFail("\(template.id) is a text template")
             }
         }
         XCTAssertTrue(JudgeTemplate.pairwiseReference.needsReference)
@@ -36,8 +38,43 @@ final class JudgeTemplateTests: XCTestCase {
 
     func testUnknownBuiltInNamesTheKnownOnes() {
         XCTAssertThrowsError(try JudgeTemplate.named("pairwize")) { error in
-            XCTAssertTrue("\(error)".contains("pairwise, pairwise-graded, pairwise-reference"), "\(error)")
+            XCTAssertTrue("\(error)".contains("pairwise, pairwise-graded, pairwise-logprobs, pairwise-reference"), "\(error)")
         }
+    }
+
+    // MARK: - The logprob verdict mode
+
+    func testTheLogprobTemplateIsShortAndAsksForOneToken() {
+        let template = JudgeTemplate.pairwiseLogprobs
+        XCTAssertEqual(template.format, .logprobs)
+        XCTAssertTrue(template.version.hasPrefix("logprobs-"), "the version names the mode")
+        let messages = template.render(inputs)
+        XCTAssertEqual(messages.map(\.role), [.user], "no system message: the model's own (SmolLM2's default) stays")
+        XCTAssertEqual(messages[0].content, "Question:\nQ?\n\nAnswer A:\nfirst\n\nAnswer B:\nsecond\n\nWhich answer is better? Reply with A, B or tie.")
+        XCTAssertLessThan(TokenEstimate.promptTokens(messages), 40, "a few dozen tokens of framing leave room for the answers")
+    }
+
+    func testTheSuitesVerdictModePicksAndChecksTheTemplate() throws {
+        XCTAssertEqual(try JudgeSpec(template: JudgeSpec.VerdictMode.logprobs.defaultTemplate, verdict: .logprobs).loadTemplate(), .pairwiseLogprobs)
+        XCTAssertEqual(try JudgeSpec().loadTemplate(), .pairwise)
+        XCTAssertThrowsError(try JudgeSpec(template: "pairwise-graded", verdict: .logprobs).loadTemplate()) { error in
+            XCTAssertTrue("\(error)".contains("judge.verdict is logprobs") && "\(error)".contains("pairwise-logprobs"), "\(error)")
+        }
+        XCTAssertThrowsError(try JudgeSpec(template: "pairwise-logprobs", verdict: .text).loadTemplate()) { error in
+            XCTAssertTrue("\(error)".contains("add verdict: logprobs"), "\(error)")
+        }
+    }
+
+    func testAUserTemplateInTheLogprobModeIsVersionedApart() throws {
+        let text = "Q: {{question}}\nA: {{answer_a}}\nB: {{answer_b}}\nBetter? Say A, B or tie."
+        let logprobs = try JudgeTemplate.parse(text, name: "short.txt", path: "/x/short.txt", verdict: .logprobs)
+        XCTAssertEqual(logprobs.format, .logprobs)
+        XCTAssertEqual(logprobs.version, "logprobs-" + String(ContentKey.sha256(text).prefix(16)))
+        XCTAssertThrowsError(try JudgeTemplate.parse(text.replacingOccurrences(of: " or tie", with: ""), name: "t.txt",
+                                                     path: "/x/t.txt", verdict: .logprobs)) { error in
+            XCTAssertTrue("\(error)".contains("/x/t.txt: with verdict: logprobs"), "\(error)")
+        }
+        XCTAssertThrowsError(try JudgeTemplate.parse(text, name: "t.txt", path: "/x/t.txt"), "in text mode it lacks [[A]]/[[B]]")
     }
 
     // MARK: - User templates

@@ -8,8 +8,8 @@ final class JudgeStoreTests: XCTestCase {
 
     func testMigratesOnOpenAndReportsSchemaVersion() throws {
         let store = try JudgeStore.inMemory()
-        XCTAssertEqual(try store.schemaVersion, "v1-suites-candidates-judgments")
-        XCTAssertEqual(try store.appliedMigrations, ["v1-suites-candidates-judgments"])
+        XCTAssertEqual(try store.schemaVersion, "v2-logprob-verdicts")
+        XCTAssertEqual(try store.appliedMigrations, ["v1-suites-candidates-judgments", "v2-logprob-verdicts"])
         let tables = try store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
@@ -26,7 +26,7 @@ final class JudgeStoreTests: XCTestCase {
             XCTAssertEqual(mode, "wal")
         }
         let reopened = try JudgeStore(path: path)
-        XCTAssertEqual(try reopened.appliedMigrations.count, 1)
+        XCTAssertEqual(try reopened.appliedMigrations, ["v1-suites-candidates-judgments", "v2-logprob-verdicts"], "each migration applied once")
         XCTAssertEqual(try reopened.suiteNames(), ["demo"])
     }
 

@@ -140,6 +140,26 @@ final class SuiteLoadingTests: XCTestCase {
                     line: 7, field: "models[0].max_tokens", contains: "only for generated models")
     }
 
+    // MARK: - The verdict mode
+
+    func testVerdictLogprobsPicksTheOneTokenTemplateUnlessOneIsNamed() throws {
+        let base = "name: d\ntasks:\n  - name: t\n    items: held.jsonl\njudge:\n"
+        let logprobs = try load(base + "  verdict: logprobs\n")
+        XCTAssertEqual(logprobs.judge.verdict, .logprobs)
+        XCTAssertEqual(logprobs.judge.template, "pairwise-logprobs")
+        let named = try load(base + "  verdict: logprobs\n  template: my-own\n")
+        XCTAssertEqual(named.judge.template, "my-own")
+        let text = try load(base + "  verdict: text\n")
+        XCTAssertEqual(text.judge.verdict, .text)
+        XCTAssertEqual(text.judge.template, "pairwise")
+        XCTAssertEqual(try load(base + "  model: m\n").judge.verdict, .text, "text is the default")
+    }
+
+    func testUnknownVerdictModeSaysWhichExist() {
+        assertError("name: d\ntasks:\n  - name: t\n    items: held.jsonl\njudge:\n  verdict: logits\n",
+                    line: 6, field: "judge.verdict", contains: "expected text or logprobs")
+    }
+
     func testPricesNeedBothSides() {
         assertError("name: d\ntasks:\n  - name: t\n    items: held.jsonl\njudge:\n  prices:\n    gpt-4: { input: 1 }\n",
                     line: 7, field: "judge.prices.gpt-4", contains: "both input and output")

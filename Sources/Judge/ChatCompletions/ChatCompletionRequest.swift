@@ -20,6 +20,14 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     /// How many alternatives per token (OpenAI: 0…20); only meaningful with `logprobs: true`.
     public var topLogprobs: Int?
     public var stop: [String]?
+    /// Nucleus sampling (OpenAI, vLLM, llama.cpp's server, ours).
+    public var topP: Double?
+    /// Sample among the K most likely tokens (vLLM, llama.cpp's server, ours; OpenAI rejects it).
+    public var topK: Int?
+    /// Drop tokens below this fraction of the top one's probability (vLLM, llama.cpp's server, ours).
+    public var minP: Double?
+    /// llama.cpp's (and our server's) repetition penalty, 1 = off. vLLM calls it `repetition_penalty`.
+    public var repeatPenalty: Double?
 
     public init(
         model: String,
@@ -29,7 +37,11 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         seed: Int? = nil,
         logprobs: Bool? = nil,
         topLogprobs: Int? = nil,
-        stop: [String]? = nil
+        stop: [String]? = nil,
+        topP: Double? = nil,
+        topK: Int? = nil,
+        minP: Double? = nil,
+        repeatPenalty: Double? = nil
     ) {
         self.model = model
         self.messages = messages
@@ -39,12 +51,20 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         self.logprobs = logprobs
         self.topLogprobs = topLogprobs
         self.stop = stop
+        self.topP = topP
+        self.topK = topK
+        self.minP = minP
+        self.repeatPenalty = repeatPenalty
     }
 
     enum CodingKeys: String, CodingKey {
         case model, messages, temperature, seed, logprobs, stop
         case maxTokens = "max_tokens"
         case topLogprobs = "top_logprobs"
+        case topP = "top_p"
+        case topK = "top_k"
+        case minP = "min_p"
+        case repeatPenalty = "repeat_penalty"
     }
 
     // MARK: - Messages

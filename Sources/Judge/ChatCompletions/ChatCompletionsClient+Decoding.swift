@@ -58,6 +58,18 @@ extension ChatCompletionsClient {
 
     // MARK: - Error bodies
 
+    /// A 400 saying the prompt does not fit the context: OpenAI's (and our server's) code
+    /// `context_length_exceeded`, or vLLM's and llama.cpp's wording.
+    static func isContextOverflow(_ response: HTTPResponse) -> Bool {
+        guard response.status == 400 else { return false }
+        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+           let error = object["error"] as? [String: Any], error["code"] as? String == "context_length_exceeded" {
+            return true
+        }
+        let message = errorMessage(in: response).lowercased()
+        return message.contains("maximum context length") || message.contains("exceeds the available context size")
+    }
+
     /// The server's explanation: OpenAI's `{"error": {"message"}}`, vLLM's `{"message"}`, `{"error": "…"}`,
     /// or else the start of the body.
     static func errorMessage(in response: HTTPResponse) -> String {

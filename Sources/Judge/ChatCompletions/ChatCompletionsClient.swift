@@ -104,6 +104,9 @@ public struct ChatCompletionsClient: ChatCompleting, CustomStringConvertible, Cu
                     lastFailure = "HTTP \(response.status): \(redacted(Self.errorMessage(in: response)))"
                 default:
                     breaker.recordSuccess()  // the server is up and answering; the request is what is wrong
+                    if Self.isContextOverflow(response) {
+                        throw ChatCompletionsError.promptTooLong(redacted(Self.errorMessage(in: response)))
+                    }
                     throw ChatCompletionsError.rejected(status: response.status, message: redacted(Self.errorMessage(in: response)))
                 }
             } catch let error as HTTPError {

@@ -20,13 +20,23 @@ public enum ChatCompletionsError: Error, Sendable, Hashable, CustomStringConvert
     case unusableEndpoint(String)
     /// Calls have kept failing after retries; the client refuses new calls so the run can stop and say why.
     case failuresPersist(String)
+    /// The server refused this request because its prompt does not fit the model's context (HTTP 400 with
+    /// OpenAI's code `context_length_exceeded`, or vLLM's "maximum context length"). Only this comparison
+    /// is affected, so the run goes on.
+    case promptTooLong(String)
 
     /// True when the run should stop scheduling new calls.
     public var isFatal: Bool {
         switch self {
         case .rejected, .unusableEndpoint, .failuresPersist: true
-        case .retriesExhausted, .malformedReply, .timedOut, .transport: false
+        case .retriesExhausted, .malformedReply, .timedOut, .transport, .promptTooLong: false
         }
+    }
+
+    /// True for ``promptTooLong(_:)``: the comparison, not the judge, is at fault.
+    public var isPromptTooLong: Bool {
+        if case .promptTooLong = self { return true }
+        return false
     }
 
     public var description: String {
@@ -51,6 +61,8 @@ public enum ChatCompletionsError: Error, Sendable, Hashable, CustomStringConvert
             return "the judge endpoint cannot be used: \(detail) (check the judge URL: scheme, host name, certificate)"
         case .failuresPersist(let why):
             return "stopped calling the judge because failures persist: \(why)"
+        case .promptTooLong(let message):
+            return "the prompt does not fit in the judge's context: \(message) (use shorter outputs, a judge with a longer context, or a shorter template)"
         }
     }
 }

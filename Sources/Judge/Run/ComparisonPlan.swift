@@ -126,6 +126,8 @@ public struct ComparisonPlan: Sendable {
                                                  answerA: first.output, answerB: second.output,
                                                  reference: item.reference))
             var parts = [settings.judgeModel, template.id, template.version]
+            // Text keys stay as they were; a logprob verdict is keyed apart from any text verdict.
+            if template.format.readsLogprobs { parts.append("verdict:logprobs") }
             for message in messages { parts += [message.role.rawValue, message.content] }
             parts += [first.output, second.output, position.rawValue]
             let key = ContentKey.make(parts)

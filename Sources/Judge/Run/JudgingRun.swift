@@ -31,9 +31,13 @@ public struct JudgingRun: Sendable {
         public var maxCost: Double?
         /// Failed calls in a row (after the client's retries) that stop the run.
         public var maxConsecutiveFailures: Int
+        /// Alternatives asked for at the verdict position in the logprob verdict mode (`top_logprobs`;
+        /// 20 is OpenAI's and vLLM's limit). Text templates ignore it.
+        public var topLogprobs: Int
 
         public init(judgeModel: String, concurrency: Int = 8, maxTokens: Int = 1024, temperature: Double = 0,
-                    seed: Int? = nil, price: JudgeSpec.Price? = nil, maxCost: Double? = nil, maxConsecutiveFailures: Int = 8) {
+                    seed: Int? = nil, price: JudgeSpec.Price? = nil, maxCost: Double? = nil, maxConsecutiveFailures: Int = 8,
+                    topLogprobs: Int = 20) {
             self.judgeModel = judgeModel
             self.concurrency = max(1, concurrency)
             self.maxTokens = maxTokens
@@ -42,6 +46,28 @@ public struct JudgingRun: Sendable {
             self.price = price
             self.maxCost = maxCost
             self.maxConsecutiveFailures = max(1, maxConsecutiveFailures)
+            self.topLogprobs = min(20, max(1, topLogprobs))
+        }
+
+        /// The request for one comparison: a written verdict within `maxTokens`, or — when `format` reads
+        /// logprobs — one token with its `topLogprobs` most likely alternatives.
+        public func request(_ messages: [ChatCompletionRequest.Message], format: VerdictFormat) -> ChatCompletionRequest {
+            if format.readsLogprobs {
+                return ChatCompletionRequest(model: judgeModel, messages: messages, temperature: temperature, maxTokens: 1,
+                                             seed: seed, logprobs: true, topLogprobs: topLogprobs)
+            }
+            return ChatCompletionRequest(model: judgeModel, messages: messages, temperature: temperature,
+                                         maxTokens: maxTokens, seed: seed)
+        }
+
+        /// Completion tokens assumed per call for estimates: one for a logprob verdict, else a short comparison.
+        func assumedCompletionTokens(_ format: VerdictFormat) -> Int {
+            format.readsLogprobs ? 1 : min(maxTokens, TokenEstimate.assumedCompletionTokens)
+        }
+
+        /// The most completion tokens one call can bill.
+        func maxCompletionTokens(_ format: VerdictFormat) -> Int {
+            format.readsLogprobs ? 1 : maxTokens
         }
     }
 
@@ -88,14 +114,34 @@ public struct JudgingRun: Sendable {
         let pending = plan.entries.filter { !settled.contains($0.key) }
         let calls = pending.filter { $0.messages != nil }
         let prompt = calls.reduce(0) { $0 + $1.estimatedPromptTokens }
-        let completion = calls.count * min(options.maxTokens, TokenEstimate.assumedCompletionTokens)
-        let completionMax = calls.count * options.maxTokens
+        let completion = calls.count * options.assumedCompletionTokens(plan.format)
+        let completionMax = calls.count * options.maxCompletionTokens(plan.format)
         return Estimate(
             planned: plan.entries.count, reused: plan.entries.count - pending.count,
             identical: pending.count - calls.count, calls: calls.count,
             promptTokens: prompt, completionTokens: completion, completionTokensMax: completionMax,
             cost: options.price?.cost(promptTokens: prompt, completionTokens: completion),
             costMax: options.price?.cost(promptTokens: prompt, completionTokens: completionMax))
+    }
+
+    // MARK: - Reading verdicts
+
+    /// What one reply said.
+    enum Reading: Sendable, Hashable {
+        case verdict(Verdict, VerdictProbabilities?)
+        case unparsed(String)
+    }
+
+    /// The verdict of a reply: from its text (the last `[[…]]`), or from its log-probabilities.
+    static func read(_ completion: ChatCompletion, format: VerdictFormat) -> Reading {
+        if format.readsLogprobs {
+            switch LogprobVerdictParser.parse(completion) {
+            case .verdict(let probabilities): return .verdict(probabilities.verdict, probabilities)
+            case .unparsed(let reason): return .unparsed(reason)
+            }
+        }
+        if let verdict = VerdictParser.parse(completion.content, format: format) { return .verdict(verdict, nil) }
+        return .unparsed(format.missingVerdict)
     }
 
     // MARK: - Running
@@ -147,7 +193,7 @@ public struct JudgingRun: Sendable {
                 let entry = calls[next]
                 if let maxCost = options.maxCost, let price = options.price {
                     let estimate = price.cost(promptTokens: entry.estimatedPromptTokens,
-                                              completionTokens: min(options.maxTokens, TokenEstimate.assumedCompletionTokens))
+                                              completionTokens: options.assumedCompletionTokens(plan.format))
                     let committed = budgetSpent + inFlightEstimate.values.reduce(0, +)
                     if committed + estimate > maxCost {
                         summary.stopReason = .budget(limit: maxCost, spent: budgetSpent)
@@ -156,9 +202,7 @@ public struct JudgingRun: Sendable {
                     inFlightEstimate[entry.key] = estimate
                 }
                 next += 1
-                let request = ChatCompletionRequest(model: options.judgeModel, messages: entry.messages!,
-                                                    temperature: options.temperature, maxTokens: options.maxTokens,
-                                                    seed: options.seed)
+                let request = options.request(entry.messages!, format: plan.format)
                 let client = self.client
                 group.addTask {
                     do { return (entry, .success(try await client.complete(request))) } catch { return (entry, .failure(error)) }
@@ -182,11 +226,14 @@ public struct JudgingRun: Sendable {
                     if let price = options.price, let usage = completion.usage {
                         record.cost = price.cost(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
                     }
-                    if let verdict = VerdictParser.parse(completion.content, format: plan.format) {
+                    switch Self.read(completion, format: plan.format) {
+                    case .verdict(let verdict, let probabilities):
                         record.verdict = verdict
+                        record.verdictProbabilities = probabilities
                         summary.parsed += 1
-                    } else {
+                    case .unparsed(let reason):
                         record.unparsed = true
+                        record.unparsedReason = reason
                         summary.unparsed += 1
                     }
                     summary.promptTokens += record.promptTokens ?? 0
@@ -201,6 +248,13 @@ public struct JudgingRun: Sendable {
                 case .failure(let error) where error is CancellationError:
                     summary.notSent += 1
                     if summary.stopReason == nil { summary.stopReason = .cancelled }
+                case .failure(let error as ChatCompletionsError) where error.isPromptTooLong:
+                    // This comparison's fault, not the judge's: stored as failed (so it shows), not counted
+                    // towards stopping the run.
+                    summary.sent += 1
+                    summary.failed += 1
+                    record.error = error.description
+                    save(record)
                 case .failure(let error):
                     summary.sent += 1
                     summary.failed += 1

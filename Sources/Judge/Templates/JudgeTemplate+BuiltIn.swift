@@ -4,6 +4,7 @@ extension JudgeTemplate {
     /// The built-in templates by id.
     public static let builtIn: [String: JudgeTemplate] = [
         pairwise.id: pairwise, pairwiseGraded.id: pairwiseGraded, pairwiseReference.id: pairwiseReference,
+        pairwiseLogprobs.id: pairwiseLogprobs,
     ]
 
     /// Two answers, one better or a tie: `[[A]]`, `[[B]]`, `[[C]]`.
@@ -77,6 +78,28 @@ extension JudgeTemplate {
         <|End of reference answer|>
         """ + "\n\n" + answers,
         format: .pairwise
+    )
+
+    /// The one-token verdict for the `logprobs` mode: `A`, `B` or `tie`, read from the judge's
+    /// probabilities. Short on purpose — a small local judge (SmolLM2-135M has 2,048 positions of
+    /// context) must see both answers and still have the question in view when it answers.
+    public static let pairwiseLogprobs = JudgeTemplate(
+        id: "pairwise-logprobs",
+        version: "logprobs-v1",
+        system: "",
+        user: """
+        Question:
+        {{question}}
+
+        Answer A:
+        {{answer_a}}
+
+        Answer B:
+        {{answer_b}}
+
+        Which answer is better? Reply with A, B or tie.
+        """,
+        format: .logprobs
     )
 
     // MARK: - Shared parts of the user message

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Suite
 
 /// Why a judge template could not be used.
 public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -24,21 +25,24 @@ extension JudgeTemplate {
     ///
     /// The file is the user message, with placeholders (see ``JudgeTemplate``). To add a system message,
     /// put it first under a line `=== system ===` and start the user message with a line `=== user ===`.
-    /// The verdict format is read from the text: it must show the judge `[[A>>B]]`-style grades
-    /// (graded) or `[[A]]`/`[[B]]`/`[[C]]` (pairwise). The version is the hash of the file's text.
+    /// In the `text` verdict mode the format is read from the text: it must show the judge `[[A>>B]]`-style
+    /// grades (graded) or `[[A]]`/`[[B]]`/`[[C]]` (pairwise). In the `logprobs` mode it must ask for a
+    /// one-token answer, A, B or tie (it must mention "tie"). The version is the hash of the file's text,
+    /// prefixed with `logprobs-` in that mode, so text and logprob verdicts never share keys.
     ///
     /// - Throws: ``TemplateError`` naming the file: unreadable, unknown placeholders, a missing
     ///   `{{question}}`, `{{answer_a}}` or `{{answer_b}}`, or no verdict format shown.
-    public static func load(file: URL) throws -> JudgeTemplate {
+    public static func load(file: URL, verdict: JudgeSpec.VerdictMode = .text) throws -> JudgeTemplate {
         let path = file.path
         guard let text = try? String(contentsOf: file, encoding: .utf8) else {
             throw TemplateError(message: "\(path): cannot read the judge template file")
         }
-        return try parse(text, name: file.lastPathComponent, path: path)
+        return try parse(text, name: file.lastPathComponent, path: path, verdict: verdict)
     }
 
     /// Parses user template text; `path` only names the file in errors.
-    public static func parse(_ text: String, name: String, path: String) throws -> JudgeTemplate {
+    public static func parse(_ text: String, name: String, path: String,
+                             verdict: JudgeSpec.VerdictMode = .text) throws -> JudgeTemplate {
         var system = ""
         var user = text
         let lines = text.components(separatedBy: "\n")
@@ -58,6 +62,13 @@ extension JudgeTemplate {
             throw TemplateError(message: "\(path): the template never shows {{\(required)}} to the judge")
         }
         let whole = system + "\n" + user
+        let hash = String(ContentKey.sha256(text).prefix(16))
+        if verdict == .logprobs {
+            guard whole.range(of: "tie", options: .caseInsensitive) != nil else {
+                throw TemplateError(message: "\(path): with verdict: logprobs the template must ask for a one-token answer: A, B or tie (e.g. \"Which answer is better? Reply with A, B or tie.\")")
+            }
+            return JudgeTemplate(id: "file:\(name)", version: "logprobs-\(hash)", system: system, user: user, format: .logprobs)
+        }
         let format: VerdictFormat
         if whole.contains("[[A>>B]]") || whole.contains("[[A>B]]") {
             format = .graded
@@ -66,7 +77,6 @@ extension JudgeTemplate {
         } else {
             throw TemplateError(message: "\(path): the template must tell the judge how to write its verdict: [[A]], [[B]], [[C]] (pairwise) or [[A>>B]], [[A>B]], [[A=B]], [[B>A]], [[B>>A]] (graded)")
         }
-        return JudgeTemplate(id: "file:\(name)", version: String(ContentKey.sha256(text).prefix(16)),
-                             system: system, user: user, format: format)
+        return JudgeTemplate(id: "file:\(name)", version: hash, system: system, user: user, format: format)
     }
 }

@@ -4,8 +4,9 @@ import Store
 /// A judge prompt: how one pairwise comparison is put to the judge, and how its verdict is written.
 ///
 /// Built-ins: ``pairwise`` (MT-Bench pair style, `[[A]]`/`[[B]]`/`[[C]]`), ``pairwiseGraded``
-/// (Arena-Hard style, `[[A>>B]]` … `[[B>>A]]`) and ``pairwiseReference`` (like `pairwise`, with the
-/// item's reference answer). User templates come from a file (``load(file:)``).
+/// (Arena-Hard style, `[[A>>B]]` … `[[B>>A]]`), ``pairwiseReference`` (like `pairwise`, with the
+/// item's reference answer) and ``pairwiseLogprobs`` (one token, `A`/`B`/`tie`, read from the judge's
+/// log-probabilities: the `logprobs` verdict mode). User templates come from a file (``load(file:verdict:)``).
 ///
 /// Every judgment stores the template's ``id`` and ``version``; a changed template text changes the
 /// rendered prompt and so the judgment key, so nothing judged with the old text is reused.
@@ -16,7 +17,8 @@ import Store
 public struct JudgeTemplate: Sendable, Hashable {
     /// `pairwise`, `pairwise-graded`, `pairwise-reference`, or `file:NAME` for a user template.
     public var id: String
-    /// `v1`… for built-ins; the first 16 hex digits of the file's SHA-256 for user templates.
+    /// `v1`… for built-ins; the first 16 hex digits of the file's SHA-256 for user templates; prefixed
+    /// `logprobs-` for templates read in the logprob verdict mode.
     public var version: String
     /// The system message (may be empty: then none is sent).
     public var system: String

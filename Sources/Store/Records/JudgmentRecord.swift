@@ -32,6 +32,17 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     public var verdict: Verdict?
     /// The reply came back but held no verdict: counted, never turned into a tie.
     public var unparsed: Bool
+    /// Why no verdict could be read (no `[[…]]` in the text, no logprobs, no verdict token among the top);
+    /// `nil` for verdicts and failures, and for unparsed rows stored before this column existed.
+    public var unparsedReason: String?
+    /// The probabilities behind a `logprobs`-mode verdict (presented terms); `nil` in text mode.
+    /// Setting it sets ``preference``.
+    public var verdictProbabilities: VerdictProbabilities? {
+        didSet { preference = verdictProbabilities?.preferenceA }
+    }
+    /// P(the answer shown first is better), ties counting half (``VerdictProbabilities/preferenceA``);
+    /// a column of its own so it can be averaged in SQL. `nil` in text mode.
+    public private(set) var preference: Double?
     public var latency: Double?
     public var promptTokens: Int?
     public var completionTokens: Int?
@@ -69,6 +80,9 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         case templateVersion = "template_version"
         case judgeModel = "judge_model"
         case rawReply = "raw_reply"
+        case unparsedReason = "unparsed_reason"
+        case verdictProbabilities = "verdict_probabilities"
+        case preference
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
         case createdAt = "created_at"
@@ -86,7 +100,8 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         id: Int64? = nil, key: String, itemID: Int64, modelAID: Int64, modelBID: Int64,
         candidateAID: Int64, candidateBID: Int64, position: Position, ordersPlanned: Int,
         templateID: String, templateVersion: String, judgeModel: String, method: Method = .judge,
-        rawReply: String? = nil, verdict: Verdict? = nil, unparsed: Bool = false, latency: Double? = nil,
+        rawReply: String? = nil, verdict: Verdict? = nil, unparsed: Bool = false, unparsedReason: String? = nil,
+        verdictProbabilities: VerdictProbabilities? = nil, latency: Double? = nil,
         promptTokens: Int? = nil, completionTokens: Int? = nil, cost: Double? = nil, error: String? = nil,
         createdAt: Date = Date()
     ) {
@@ -106,6 +121,9 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         self.rawReply = rawReply
         self.verdict = verdict
         self.unparsed = unparsed
+        self.unparsedReason = unparsedReason
+        self.verdictProbabilities = verdictProbabilities
+        self.preference = verdictProbabilities?.preferenceA
         self.latency = latency
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
@@ -118,6 +136,12 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     public var canonicalVerdict: Verdict? {
         guard let verdict else { return nil }
         return position == .ab ? verdict : verdict.flipped
+    }
+
+    /// P(model A better) in canonical terms, whichever order it was shown in; `nil` in text mode.
+    public var canonicalPreference: Double? {
+        guard let preference else { return nil }
+        return position == .ab ? preference : 1 - preference
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
