@@ -57,8 +57,12 @@ extension CandidateGenerator {
         var messages: [ChatCompletionRequest.Message] = []
         if let system = job.system { messages.append(.system(system)) }
         messages.append(.user(job.prompt))
-        let request = ChatCompletionRequest(model: remoteName, messages: messages, temperature: model.settings.temperature,
-                                            maxTokens: model.settings.maxTokens, seed: model.settings.seed)
+        // Only what the suite set is sent (nil fields are left out of the body): OpenAI rejects top_k,
+        // min_p and repeat_penalty, which vLLM, llama.cpp's server and `judge serve` accept.
+        let settings = model.settings
+        let request = ChatCompletionRequest(model: remoteName, messages: messages, temperature: settings.temperature,
+                                            maxTokens: settings.maxTokens, seed: settings.seed, topP: settings.topP,
+                                            topK: settings.topK, minP: settings.minP, repeatPenalty: settings.repeatPenalty)
         do {
             let completion = try await client.complete(request)
             try save(completion.content, for: job, model: model)

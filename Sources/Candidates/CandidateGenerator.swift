@@ -148,14 +148,8 @@ public struct CandidateGenerator: Sendable {
                 }
                 keyPrefix = ["candidate@1", "local", fingerprint, settings.json]
             case let .remote(url, model, _):
+                // Every sampling setting the suite gives is sent (CandidateGenerator+Remote.swift).
                 settings = GenerationSettings.remote(spec)
-                let unsent = [("top_p", settings.topP != nil), ("top_k", settings.topK != nil), ("min_p", settings.minP != nil),
-                              ("repeat_penalty", settings.repeatPenalty != nil)]
-                for (name, isSet) in unsent where isSet {
-                    throw CandidateGenerationError.invalidSetting(
-                        model: spec.name,
-                        reason: "sampling.\(name) is not sent to remote models (only temperature and seed are); remove it")
-                }
                 keyPrefix = ["candidate@1", "remote", url, model, settings.json]
             }
             guard let modelID = ids.models[spec.name] else { throw CandidateGenerationError.unsavedSuite(suite.name) }

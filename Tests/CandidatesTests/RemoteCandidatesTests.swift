@@ -95,20 +95,4 @@ final class RemoteCandidatesTests: XCTestCase {
         XCTAssertTrue(summary.failures[1].reason.hasPrefix("not sent"), summary.failures[1].reason)
         XCTAssertEqual(try store.currentCandidates(suite: "tiny", models: ["hosted"]).count, 0)
     }
-
-    func testRemoteSamplingKnobsTheRequestCannotCarryAreRejected() async throws {
-        let folder = try SuiteFolder()
-        defer { folder.remove() }
-        let suite = try folder.suite(items: items, models: """
-              - name: hosted
-                url: http://127.0.0.1:9/v1
-                sampling: { top_p: 0.5 }
-              - name: imported
-            """)
-        let store = try JudgeStore.inMemory()
-        let ids = try store.saveSuite(suite.storeDefinition)
-        XCTAssertThrowsError(try CandidateGenerator(store: store, suite: suite, ids: ids).plan()) { error in
-            XCTAssertTrue("\(error)".contains("top_p"), "\(error)")
-        }
-    }
 }
