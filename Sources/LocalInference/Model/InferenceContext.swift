@@ -1,35 +1,45 @@
 import Foundation
 
-/// One sequence being evaluated by a model: its KV cache and scratch buffers, allocated once.
+/// One sequence being evaluated by a model: its KV cache, position and logits.
 ///
-/// Not thread-safe: one context serves one sequence at a time (it parallelizes internally).
+/// A prompt is evaluated in chunks of many tokens at once (one batched pass per chunk); contexts of a
+/// `SequenceBatch` share one pass, so one decoding step can evaluate a token of each of them together.
+/// Not thread-safe: one context (or batch) serves one caller at a time (it parallelizes internally).
 public final class InferenceContext {
     public let model: LlamaModel
     /// Tokens the KV cache can hold.
     public let contextLength: Int
     /// Tokens held in the KV cache: the next token is evaluated at this position.
-    public private(set) var position: Int = 0
+    public internal(set) var position: Int = 0
 
     let config: ModelConfiguration
     let cache: KVCache
-    let scratch: Scratch
+    /// The pass that evaluates this context's tokens: its own, or its batch's.
+    let pass: ForwardPass
     /// (capacity, vocab) logits of the last evaluate's kept positions; grows when a larger batch keeps all.
     private var logitsStorage: UnsafeMutablePointer<Float>
     private var logitsCapacity: Int
     /// Batch index → row of `logitsStorage` for the last evaluate (nil: logits not kept for that index).
     private var logitRows: [Int?] = []
 
+    /// Tokens per batched pass while evaluating a prompt.
+    static let chunkSize = 512
+
     /// - Parameter contextLength: tokens to hold; default the model's `configuration.contextLength`.
-    public init(model: LlamaModel, contextLength: Int? = nil) throws {
+    public convenience init(model: LlamaModel, contextLength: Int? = nil) throws {
+        let n = contextLength ?? model.configuration.contextLength
+        try self.init(model: model, contextLength: n, pass: ForwardPass(model: model, capacity: min(max(n, 1), Self.chunkSize)))
+    }
+
+    init(model: LlamaModel, contextLength n: Int, pass: ForwardPass) throws {
         let config = model.configuration
-        let n = contextLength ?? config.contextLength
         guard n > 0 else { throw ModelError.invalidContextLength(n, reason: "must be positive") }
         guard n <= 1 << 22 else { throw ModelError.invalidContextLength(n, reason: "larger than 4M tokens") }
         self.model = model
         self.config = config
         self.contextLength = n
+        self.pass = pass
         cache = KVCache(layers: config.layerCount, capacity: n, width: config.kvDimension)
-        scratch = Scratch(config: config, contextLength: n, ropeFactors: model.ropeFrequencyFactors)
         logitsCapacity = 1
         logitsStorage = .allocate(capacity: config.vocabularySize)
         logitsStorage.initialize(repeating: 0, count: config.vocabularySize)
@@ -40,7 +50,7 @@ public final class InferenceContext {
     /// Forgets the sequence: the next evaluate starts at position 0.
     public func reset() {
         position = 0
-        logitRows = []
+        logitRows.removeAll(keepingCapacity: true)
     }
 
     /// Runs `tokens` at positions `position ..< position + tokens.count` and advances `position`.
@@ -49,26 +59,31 @@ public final class InferenceContext {
     /// - Throws: `ModelError.contextFull` or `.tokenOutOfRange` before changing any state.
     public func evaluate(_ tokens: [Int32], allLogits: Bool = false) throws {
         guard !tokens.isEmpty else { return }
-        guard position + tokens.count <= contextLength else {
-            throw ModelError.contextFull(position: position, tokens: tokens.count, contextLength: contextLength)
-        }
+        try checkRoom(for: tokens)
         let vocab = config.vocabularySize
-        for t in tokens where t < 0 || Int(t) >= vocab {
-            throw ModelError.tokenOutOfRange(token: t, vocabularySize: vocab)
-        }
         let kept = allLogits ? tokens.count : 1
         if kept > logitsCapacity {
             logitsStorage.deallocate()
             logitsStorage = .allocate(capacity: kept * vocab)
             logitsCapacity = kept
         }
-        logitRows = Array(repeating: nil, count: tokens.count)
-        for (i, token) in tokens.enumerated() {
-            let keep = allLogits || i == tokens.count - 1
-            let row = allLogits ? i : 0
-            forward(token: Int(token), position: position, logits: keep ? logitsStorage + row * vocab : nil)
-            if keep { logitRows[i] = row }
-            position += 1
+        logitRows.removeAll(keepingCapacity: true)
+        for i in tokens.indices { logitRows.append(allLogits ? i : (i == tokens.count - 1 ? 0 : nil)) }
+
+        var start = 0
+        while start < tokens.count {
+            let count = min(pass.capacity, tokens.count - start)
+            for i in 0..<count {
+                pass.setRow(i, token: Int(tokens[start + i]), position: position + i, cache: cache)
+            }
+            let isLast = start + count == tokens.count
+            if allLogits {
+                pass.run(count: count, firstKept: 0, logits: logitsStorage + start * vocab)
+            } else {
+                pass.run(count: count, firstKept: isLast ? count - 1 : count, logits: isLast ? logitsStorage : nil)
+            }
+            position += count
+            start += count
         }
     }
 
@@ -84,82 +99,35 @@ public final class InferenceContext {
         }
         return UnsafeBufferPointer(start: logitsStorage + row * config.vocabularySize, count: config.vocabularySize)
     }
-}
 
-// MARK: - Buffers
+    // MARK: - Batched decoding (SequenceBatch)
 
-/// Keys and values of every layer and position, fp32.
-///
-/// Allocated for the whole context but left uninitialized, so the OS commits pages only as positions fill.
-final class KVCache {
-    let layers: Int
-    let capacity: Int
-    /// kvHeads × headDim.
-    let width: Int
-    /// (layers, capacity, width)
-    let keys: UnsafeMutablePointer<Float>
-    /// (layers, capacity, width)
-    let values: UnsafeMutablePointer<Float>
-
-    init(layers: Int, capacity: Int, width: Int) {
-        self.layers = layers
-        self.capacity = capacity
-        self.width = width
-        keys = .allocate(capacity: layers * capacity * width)
-        values = .allocate(capacity: layers * capacity * width)
-    }
-
-    deinit {
-        keys.deallocate()
-        values.deallocate()
-    }
-
-    /// (width) key of `layer` at `position`.
-    @inline(__always)
-    func key(layer: Int, position: Int) -> UnsafeMutablePointer<Float> { keys + (layer * capacity + position) * width }
-
-    /// (width) value of `layer` at `position`.
-    @inline(__always)
-    func value(layer: Int, position: Int) -> UnsafeMutablePointer<Float> { values + (layer * capacity + position) * width }
-}
-
-/// Activations of the token being evaluated; allocated once per context.
-final class Scratch {
-    let x: UnsafeMutablePointer<Float>          // (embd) residual stream
-    let normed: UnsafeMutablePointer<Float>     // (embd) RMSNorm output
-    let query: UnsafeMutablePointer<Float>      // (heads * headDim)
-    let attended: UnsafeMutablePointer<Float>   // (heads * headDim) attention output before attn_output
-    let projected: UnsafeMutablePointer<Float>  // (embd) attn_output / ffn_down output
-    let gate: UnsafeMutablePointer<Float>       // (ffn)
-    let up: UnsafeMutablePointer<Float>         // (ffn)
-    let scores: UnsafeMutablePointer<Float>     // (heads, contextLength) attention weights
-    let ropeCos: UnsafeMutablePointer<Float>    // (ropeDim / 2) at the current position
-    let ropeSin: UnsafeMutablePointer<Float>    // (ropeDim / 2)
-    let inverseFrequencies: [Float]             // (ropeDim / 2) θ_i = base^(-2i/ropeDim) / factor_i
-    private let all: [UnsafeMutablePointer<Float>]
-
-    init(config c: ModelConfiguration, contextLength: Int, ropeFactors: [Float]?) {
-        func buffer(_ n: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
-            p.initialize(repeating: 0, count: max(n, 1))
-            return p
+    /// Throws unless `tokens` fit after `position` and are in the vocabulary.
+    func checkRoom(for tokens: [Int32]) throws {
+        guard position + tokens.count <= contextLength else {
+            throw ModelError.contextFull(position: position, tokens: tokens.count, contextLength: contextLength)
         }
-        x = buffer(c.embeddingLength)
-        normed = buffer(c.embeddingLength)
-        query = buffer(c.queryDimension)
-        attended = buffer(c.queryDimension)
-        projected = buffer(c.embeddingLength)
-        gate = buffer(c.feedForwardLength)
-        up = buffer(c.feedForwardLength)
-        scores = buffer(c.headCount * contextLength)
-        ropeCos = buffer(c.ropeDimensionCount / 2)
-        ropeSin = buffer(c.ropeDimensionCount / 2)
-        inverseFrequencies = (0..<(c.ropeDimensionCount / 2)).map { i in
-            let theta = pow(Double(c.ropeFreqBase), -2.0 * Double(i) / Double(c.ropeDimensionCount))
-            return Float(theta / Double(ropeFactors?[i] ?? 1))
+        let vocab = config.vocabularySize
+        for t in tokens where t < 0 || Int(t) >= vocab {
+            throw ModelError.tokenOutOfRange(token: t, vocabularySize: vocab)
         }
-        all = [x, normed, query, attended, projected, gate, up, scores, ropeCos, ropeSin]
     }
 
-    deinit { for p in all { p.deallocate() } }
+    /// Throws unless one more `token` fits after `position` and is in the vocabulary.
+    func checkRoom(forToken token: Int32) throws {
+        guard position < contextLength else {
+            throw ModelError.contextFull(position: position, tokens: 1, contextLength: contextLength)
+        }
+        guard token >= 0, Int(token) < config.vocabularySize else {
+            throw ModelError.tokenOutOfRange(token: token, vocabularySize: config.vocabularySize)
+        }
+    }
+
+    /// Records one token evaluated by a batch step, whose (vocab) logits are at `logits`.
+    func acceptBatchedToken(logits: UnsafePointer<Float>) {
+        logitsStorage.update(from: logits, count: config.vocabularySize)
+        logitRows.removeAll(keepingCapacity: true)
+        logitRows.append(0)
+        position += 1
+    }
 }

@@ -1,0 +1,146 @@
+import Foundation
+
+// MARK: - ForwardPass
+
+/// The llama forward pass over a batch of rows, each row one token of some sequence at some position.
+///
+/// One pass serves prompt processing (many rows of one sequence at consecutive positions) and batched
+/// decoding (one row for each of several sequences) alike: every weight matrix is read once per batch,
+/// as one (rows, in) × (in, out) product, while RMSNorm, RoPE and attention work row by row against each
+/// row's own KV cache. Causality inside a chunk needs no mask: all rows' keys and values are written
+/// before attention reads them, and a row reads only positions up to its own.
+///
+/// Scratch buffers are allocated once for `capacity` rows and grow only when a larger batch comes; no
+/// step allocates. Not thread-safe: one caller at a time (it parallelizes internally).
+final class ForwardPass {
+    let model: LlamaModel
+    let config: ModelConfiguration
+    /// Rows the scratch holds now.
+    private(set) var capacity: Int
+    private(set) var scratch: BatchScratch
+    /// (ropeDim / 2) θ_i = base^(-2i/ropeDim) / factor_i, shared by every row.
+    let inverseFrequencies: [Float]
+    /// Dequantized weight tiles for the sgemm path, one buffer per worker; made on first use.
+    private var gemmWorkspace: GEMMWorkspace?
+
+    // MARK: Rows of the current batch (set by `setRow`, read by `run`)
+
+    /// (capacity) token of each row.
+    private(set) var tokens: [Int]
+    /// (capacity) position of each row in its sequence.
+    private(set) var positions: [Int]
+    /// (capacity) the KV cache of each row's sequence.
+    private(set) var caches: [KVCache?]
+
+    /// Batches at least this large go through sgemm on dequantized tiles, smaller ones through
+    /// `WeightMatrix.multiply(batch:)` (`JUDGE_GEMM_MIN_BATCH` overrides it, for measuring the crossover).
+    static let gemmMinimumBatch: Int = {
+        if let s = ProcessInfo.processInfo.environment["JUDGE_GEMM_MIN_BATCH"], let n = Int(s), n > 0 { return n }
+        return 32
+    }()
+
+    init(model: LlamaModel, capacity: Int) {
+        self.model = model
+        config = model.configuration
+        self.capacity = max(1, capacity)
+        scratch = BatchScratch(config: config, rows: self.capacity)
+        tokens = Array(repeating: 0, count: self.capacity)
+        positions = Array(repeating: 0, count: self.capacity)
+        caches = Array(repeating: nil, count: self.capacity)
+        let c = config
+        inverseFrequencies = (0..<(c.ropeDimensionCount / 2)).map { i in
+            let theta = pow(Double(c.ropeFreqBase), -2.0 * Double(i) / Double(c.ropeDimensionCount))
+            return Float(theta / Double(model.ropeFrequencyFactors?[i] ?? 1))
+        }
+    }
+
+    /// Makes room for `rows` rows (a rare reallocation; never during a step).
+    func reserve(rows: Int) {
+        guard rows > capacity else { return }
+        capacity = rows
+        scratch = BatchScratch(config: config, rows: rows)
+        tokens = Array(repeating: 0, count: rows)
+        positions = Array(repeating: 0, count: rows)
+        caches = Array(repeating: nil, count: rows)
+    }
+
+    /// Row `r` of the next `run`: `token` at `position` of the sequence whose cache is `cache`.
+    @inline(__always)
+    func setRow(_ r: Int, token: Int, position: Int, cache: KVCache) {
+        tokens[r] = token
+        positions[r] = position
+        caches[r] = cache
+    }
+
+    // MARK: - The pass
+
+    /// Evaluates rows `0..<count` (set with `setRow`), writing their keys and values into their caches and
+    /// the logits of rows `firstKept..<count` into `logits`, (count - firstKept, vocab), when given.
+    func run(count: Int, firstKept: Int, logits: UnsafeMutablePointer<Float>?) {
+        precondition(count <= capacity && firstKept <= count)
+        let s = scratch, embd = config.embeddingLength
+        for r in 0..<count {
+            model.tokenEmbedding.dequantizeRow(tokens[r], into: s.x + r * embd)
+        }
+        prepareRope(count: count)
+        for (index, layer) in model.layers.enumerated() {
+            attention(layer, index: index, count: count)
+            feedForward(layer, count: count)
+        }
+        guard let logits, firstKept < count else { return }
+        let kept = count - firstKept
+        for r in firstKept..<count {
+            rmsNorm(s.x + r * embd, weight: model.outputNorm, into: s.normed + (r - firstKept) * embd)
+        }
+        project(model.output, rows: kept, s.normed, into: logits)
+    }
+
+    /// `y = x Wᵀ` for `rows` activation rows: sgemm on dequantized tiles for large batches, else the
+    /// quantized kernels. x is (rows, w.columns), y is (rows, w.rows).
+    func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        if rows >= Self.gemmMinimumBatch {
+            if gemmWorkspace == nil { gemmWorkspace = GEMMWorkspace(model: model) }
+            w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!)
+        } else {
+            w.multiply(batch: rows, x, into: y)
+        }
+    }
+}
+
+// MARK: - BatchScratch
+
+/// Activations of up to `rows` rows; allocated once per pass, uninitialized (pages commit as they are used).
+final class BatchScratch {
+    let rows: Int
+    let x: UnsafeMutablePointer<Float>          // (rows, embd) residual stream
+    let normed: UnsafeMutablePointer<Float>     // (rows, embd) RMSNorm output
+    let query: UnsafeMutablePointer<Float>      // (rows, heads * headDim)
+    let key: UnsafeMutablePointer<Float>        // (rows, kvHeads * headDim) before it is copied to the caches
+    let value: UnsafeMutablePointer<Float>      // (rows, kvHeads * headDim)
+    let attended: UnsafeMutablePointer<Float>   // (rows, heads * headDim) attention output before attn_output
+    let projected: UnsafeMutablePointer<Float>  // (rows, embd) attn_output / ffn_down output
+    let gate: UnsafeMutablePointer<Float>       // (rows, ffn)
+    let up: UnsafeMutablePointer<Float>         // (rows, ffn)
+    let ropeCos: UnsafeMutablePointer<Float>    // (rows, ropeDim / 2) at each row's position
+    let ropeSin: UnsafeMutablePointer<Float>    // (rows, ropeDim / 2)
+    private let all: [UnsafeMutablePointer<Float>]
+
+    init(config c: ModelConfiguration, rows: Int) {
+        self.rows = rows
+        func buffer(_ width: Int) -> UnsafeMutablePointer<Float> { .allocate(capacity: max(1, rows * width)) }
+        x = buffer(c.embeddingLength)
+        normed = buffer(c.embeddingLength)
+        query = buffer(c.queryDimension)
+        key = buffer(c.kvDimension)
+        value = buffer(c.kvDimension)
+        attended = buffer(c.queryDimension)
+        projected = buffer(c.embeddingLength)
+        gate = buffer(c.feedForwardLength)
+        up = buffer(c.feedForwardLength)
+        ropeCos = buffer(c.ropeDimensionCount / 2)
+        ropeSin = buffer(c.ropeDimensionCount / 2)
+        all = [x, normed, query, key, value, attended, projected, gate, up, ropeCos, ropeSin]
+    }
+
+    deinit { for p in all { p.deallocate() } }
+}
