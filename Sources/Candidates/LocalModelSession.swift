@@ -4,12 +4,12 @@ import Suite
 
 // MARK: - LocalModelSession
 
-/// One loaded GGUF model ready to answer chat prompts: its weights, tokenizer, chat template, one
-/// inference context and one sampler, all made once and reused for every item.
+/// One loaded GGUF model ready to answer chat prompts: its weights, tokenizer, chat template and a
+/// `BatchGenerator` (up to `batchSize` sequences decoded together), all made once and reused for every item.
 ///
-/// Runs one sequence at a time, seeded: the sampler is reset with the model's seed before each item, so
-/// an item's output depends only on the model, its settings and the prompt — never on which items ran
-/// before it (which is what lets candidates be keyed and reused one by one).
+/// Seeded per item: each sequence's sampler is reset with the model's seed when it takes an item, so an
+/// item's output depends only on the model, its settings and the prompt — never on which items ran before
+/// it or beside it in the batch (which is what lets candidates be keyed and reused one by one).
 final class LocalModelSession {
     let name: String
     let path: URL
@@ -17,11 +17,15 @@ final class LocalModelSession {
     /// The template's name as recorded in the key (the override's name, or the detected kind).
     let templateName: String
     private let tokenizer: Tokenizer
-    private let context: InferenceContext
-    private var sampler: Sampler?
+    private let model: LlamaModel
+    /// Positions of each sequence.
+    private let contextLength: Int
+    private var generator: BatchGenerator?
 
     /// The largest context allocated for generation; prompts and outputs of suites are far shorter.
     static let maxContext = 4096
+    /// Items decoded together: each step reads the weights once for all of them.
+    static let batchSize = 16
 
     /// Loads the model's weights and tokenizer from `file` (parsed already, for its template).
     init(name: String, file: GGUFFile, path: URL, template: ChatTemplate) throws {
@@ -30,9 +34,9 @@ final class LocalModelSession {
         self.template = template
         templateName = template.kind.rawValue
         do {
-            let model = try LlamaModel(file: file)
+            model = try LlamaModel(file: file)
             tokenizer = try Tokenizer(file: file)
-            context = try InferenceContext(model: model, contextLength: min(model.configuration.contextLength, Self.maxContext))
+            contextLength = min(model.configuration.contextLength, Self.maxContext)
         } catch {
             throw CandidateGenerationError.unloadableModel(model: name, path: path.path, reason: "\(error)")
         }
@@ -60,40 +64,39 @@ final class LocalModelSession {
 
     // MARK: - Generation
 
-    /// Generates the answer to a rendered prompt: up to `settings.maxTokens` tokens, ending early at an
-    /// end-of-generation token or when the context is full.
+    /// Generates the answers to rendered prompts, up to `batchSize` at a time: each up to
+    /// `settings.maxTokens` tokens, ending early at an end-of-generation token or when the context is full.
+    /// `completed` gets each answer (or its ``ItemFailure``: a prompt that is empty or does not fit the
+    /// context) as soon as it is finished, in finishing order. No new item starts once `shouldStop` is true.
     ///
-    /// - Throws: ``ItemFailure`` when the prompt does not fit the context; the model's error otherwise.
-    func generate(rendered: String, settings: GenerationSettings) throws -> String {
-        let prompt = tokenizer.encode(rendered)
-        guard !prompt.isEmpty else { throw ItemFailure("the rendered prompt has no tokens") }
-        guard prompt.count < context.contextLength else {
-            throw ItemFailure("the prompt has \(prompt.count) tokens but the context holds \(context.contextLength)")
+    /// - Throws: the model's error, or what `completed` throws.
+    func generate(rendered: [String], settings: GenerationSettings, shouldStop: () -> Bool,
+                  completed: (Int, Result<String, ItemFailure>) throws -> Void) throws {
+        let prompts = rendered.map { tokenizer.encode($0) }
+        var runnable: [Int] = []
+        for (i, prompt) in prompts.enumerated() {
+            if prompt.isEmpty {
+                try completed(i, .failure(ItemFailure("the rendered prompt has no tokens")))
+            } else if prompt.count >= contextLength {
+                try completed(i, .failure(ItemFailure("the prompt has \(prompt.count) tokens but the context holds \(contextLength)")))
+            } else {
+                runnable.append(i)
+            }
         }
-        let sampling = settings.sampling
-        let sampler: Sampler
-        if let existing = self.sampler {
-            try existing.reset(parameters: sampling, history: prompt)
-            sampler = existing
-        } else {
-            sampler = try Sampler(parameters: sampling, vocabularySize: context.model.configuration.vocabularySize)
-            sampler.reset(history: prompt)
-            self.sampler = sampler
+        guard !runnable.isEmpty else { return }
+        let batch = try batchGenerator(sequences: min(runnable.count, Self.batchSize))
+        let parameters = GenerationParameters(maxTokens: settings.maxTokens, sampling: settings.sampling)
+        try batch.complete(prompts: runnable.map { prompts[$0] }, parameters: parameters, shouldStop: shouldStop) { index, result in
+            try completed(runnable[index], .success(try result.get().text))
         }
+    }
 
-        context.reset()
-        try context.evaluate(prompt)
-        var decoder = StreamingDecoder(tokenizer: tokenizer)
-        var text = ""
-        for produced in 1...settings.maxTokens {
-            let token = sampler.sample(context.logits())
-            sampler.accept(token)
-            if tokenizer.isEndOfGeneration(token) { break }
-            text += decoder.append(token)
-            if produced == settings.maxTokens || context.position >= context.contextLength { break }
-            try context.evaluate([token])
-        }
-        return text + decoder.flush()
+    /// The session's batch generator with at least `sequences` sequences (made on first use).
+    private func batchGenerator(sequences: Int) throws -> BatchGenerator {
+        let batch = try generator ?? BatchGenerator(model: model, tokenizer: tokenizer, sequences: 0, contextLength: contextLength)
+        generator = batch
+        while batch.sequenceCount < sequences { try batch.addSequence() }
+        return batch
     }
 }
 

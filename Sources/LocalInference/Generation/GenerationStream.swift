@@ -19,6 +19,14 @@ public final class GenerationStream {
     /// The token sampled by the previous step, not yet fed to the model.
     private var unevaluated: Int32?
 
+    /// The generator this stream runs on (a `BatchGenerator` finds the stream's sequence through it).
+    var owner: Generator { generator }
+    /// The token the next step must evaluate first, if the stream is still live and current.
+    var pendingToken: Int32? { finishReason == nil && generator.activeStream == id ? unevaluated : nil }
+
+    /// A batched step evaluated `pendingToken` already: the next `next()` only samples.
+    func markPendingEvaluated() { unevaluated = nil }
+
     init(generator: Generator, id: UInt64, promptTokenCount: Int, parameters: GenerationParameters) {
         self.generator = generator
         self.id = id

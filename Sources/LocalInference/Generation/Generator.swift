@@ -4,8 +4,8 @@
 /// the token limit, and optional log-probabilities.
 ///
 /// A generator owns one model context and runs one sequence at a time: a new `generate` call supersedes the
-/// stream of the previous one. (Batched generation of many sequences can come later as another type that
-/// reuses `Sampler` and `StopStringFilter` per sequence.)
+/// stream of the previous one. `BatchGenerator` runs many generators over the sequences of one
+/// `SequenceBatch`, stepping them together.
 ///
 /// ```swift
 /// let generator = try Generator(model: model, tokenizer: tokenizer)
@@ -20,6 +20,8 @@ public final class Generator {
     let sampler: Sampler
     /// Which stream may use the context now.
     private(set) var activeStream: UInt64 = 0
+    /// This generator's sequence in its `BatchGenerator`'s batch, if it has one.
+    var batchSequence: Int?
 
     init(predictor: TokenPredictor, tokenizer: Tokenizer) throws {
         self.predictor = predictor

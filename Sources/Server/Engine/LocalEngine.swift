@@ -4,11 +4,11 @@ import LocalInference
 // MARK: - LocalEngine
 
 /// The local GGUF model as a `CompletionEngine`: the model's chat template and tokenizer turn messages into
-/// a prompt; each running sequence gets a `Generator` (one `InferenceContext`, i.e. one KV cache of
-/// `contextLength` positions) from a pool that grows to the scheduler's `parallel` and is reused.
+/// a prompt; each running sequence gets one sequence of a `BatchGenerator` (its own KV cache of
+/// `contextLength` positions and sampler); the sequences grow to the scheduler's `parallel` and are reused.
 ///
-/// `step(_:)` advances the sequences one after another; a batched kernel (one pass over the weights for
-/// every sequence) can replace that loop without touching the scheduler or the HTTP side.
+/// `step(_:)` evaluates the new sequences' prompts (each in batched chunks), then the pending token of
+/// every running sequence in one batched pass, so the weights are read once per step for all of them.
 ///
 /// ```swift
 /// let engine = try LocalEngine(modelURL: url, contextLength: 2048)
@@ -21,8 +21,10 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     /// Immutable after init: used by `prepare` on any thread.
     let tokenizer: Tokenizer
     let template: ChatTemplate
-    /// Generators not running a sequence. The scheduler thread's only (`makeSequence`, `retire`).
-    private var idle: [Generator] = []
+    /// The sequences (KV caches, samplers) of every running request. The scheduler thread's only.
+    private let generators: BatchGenerator
+    /// Sequences of `generators` not running a request. The scheduler thread's only.
+    private var idle: [Int] = []
 
     /// Loads the model (weights stay mapped) and its tokenizer, and picks the chat template.
     /// - Parameters:
@@ -43,6 +45,7 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
             template = detected
         }
         self.contextLength = model.configuration.contextLength
+        generators = try BatchGenerator(model: model, tokenizer: tokenizer, sequences: 0, contextLength: contextLength)
         self.modelID = modelID ?? modelURL.deletingPathExtension().lastPathComponent
     }
 
@@ -61,24 +64,39 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     }
 
     public func makeSequence(for prepared: PreparedCompletion) throws -> any GenerationSequence {
-        let generator = try idle.popLast() ?? makeGenerator()
-        return LocalSequence(generator: generator, prompt: prepared.promptTokens,
+        let index = try idle.popLast() ?? generators.addSequence()
+        return LocalSequence(index: index, generator: generators.generator(index), prompt: prepared.promptTokens,
                              parameters: parameters(for: prepared.settings, promptCount: prepared.promptTokens.count))
     }
 
+    /// New sequences first evaluate their prompts (one by one, each in batched chunks); then one batched
+    /// pass evaluates the previous token of every running sequence, and each samples its next token.
     public func step(_ batch: [any GenerationSequence]) -> [Result<SequenceStep, Error>] {
-        batch.map { sequence in Result { try advance(sequence as! LocalSequence) } }
+        let sequences = batch.map { $0 as! LocalSequence }
+        var results = [Result<SequenceStep, Error>?](repeating: nil, count: sequences.count)
+        for (i, sequence) in sequences.enumerated() where sequence.stream == nil {
+            do {
+                sequence.stream = try sequence.generator.generate(prompt: sequence.prompt, parameters: sequence.parameters)
+            } catch {
+                results[i] = .failure(error)
+            }
+        }
+        let live = sequences.indices.filter { results[$0] == nil }
+        let steps = generators.next(live.map { sequences[$0].stream! })
+        for (i, step) in zip(live, steps) {
+            results[i] = step.flatMap { step in
+                guard let step else { return .failure(LocalEngineError.steppedAfterEnd) }
+                return .success(report(step, of: sequences[i].stream!))
+            }
+        }
+        return results.map { $0! }
     }
 
     public func retire(_ sequence: any GenerationSequence) {
-        idle.append((sequence as! LocalSequence).generator)
+        idle.append((sequence as! LocalSequence).index)
     }
 
     // MARK: - Sequences
-
-    private func makeGenerator() throws -> Generator {
-        try Generator(model: model, tokenizer: tokenizer, contextLength: contextLength)
-    }
 
     /// Our settings in the engine's terms; no `max_tokens` means up to the end of the context.
     private func parameters(for settings: GenerationSettings, promptCount: Int) -> GenerationParameters {
@@ -89,13 +107,8 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
                                     stopStrings: settings.stop, topLogprobs: settings.topLogprobs)
     }
 
-    /// One token: the first call evaluates the prompt, then every call samples (and evaluates) one token.
-    private func advance(_ sequence: LocalSequence) throws -> SequenceStep {
-        if sequence.stream == nil {
-            sequence.stream = try sequence.generator.generate(prompt: sequence.prompt, parameters: sequence.parameters)
-        }
-        let stream = sequence.stream!
-        guard let step = try stream.next() else { throw LocalEngineError.steppedAfterEnd }
+    /// One generated token in the server's terms.
+    private func report(_ step: GenerationStep, of stream: GenerationStream) -> SequenceStep {
         // The end-of-generation token is counted (as OpenAI counts it) but not reported: it has no text.
         let token = tokenizer.isEndOfGeneration(step.token) ? nil : GeneratedToken(
             id: step.token, bytes: tokenizer.pieceBytes(step.token), logprob: step.logprobs?.chosen.logprob,
@@ -106,14 +119,16 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
         return SequenceStep(token: token, text: step.text, finishReason: reason, completionTokens: stream.completionTokenCount)
     }
 
-    /// A running request: its generator (and so its KV cache) and, after the first step, its stream.
+    /// A running request: its sequence of the batch (and so its KV cache) and, after the first step, its stream.
     private final class LocalSequence: GenerationSequence {
+        let index: Int
         let generator: Generator
         let prompt: [Int32]
         let parameters: GenerationParameters
         var stream: GenerationStream?
 
-        init(generator: Generator, prompt: [Int32], parameters: GenerationParameters) {
+        init(index: Int, generator: Generator, prompt: [Int32], parameters: GenerationParameters) {
+            self.index = index
             self.generator = generator
             self.prompt = prompt
             self.parameters = parameters
