@@ -15,6 +15,7 @@ struct JudgeCommand: AsyncParsableCommand {
             TokenizeCommand.self,
             PerplexityCommand.self,
             ServeCommand.self,
+            BenchModelCommand.self,
             // MARK: - Comparisons and verdicts
             ImportCommand.self,
             CompareCommand.self,
