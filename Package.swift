@@ -98,7 +98,8 @@ let package = Package(
         .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "TestSupport"]),
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI"]),
+        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport",
+                                                   .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ServerTests", dependencies: ["Server"]),
     ],
     swiftLanguageModes: [.v5]

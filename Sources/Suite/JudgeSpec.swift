@@ -2,7 +2,8 @@
 ///
 /// ```yaml
 /// judge:
-///   url: https://api.openai.com/v1   # absent → the embedded local judge (end-to-end issue)
+///   url: https://api.openai.com/v1   # absent → the embedded local judge over `path`
+///   # path: ../models/judge.gguf     # the embedded judge's GGUF file (relative to the suite file)
 ///   model: gpt-4o
 ///   template: pairwise-graded        # pairwise | pairwise-graded | pairwise-reference | pairwise-logprobs
 ///   # template_file: my-judge.txt    # or a template of your own (placeholders: see Judge's JudgeTemplate)
@@ -19,6 +20,9 @@
 public struct JudgeSpec: Sendable, Hashable {
     /// The chat-completions base URL (`…/v1`); `nil` means no remote judge was configured.
     public var url: String?
+    /// The embedded local judge's GGUF file (absolute; written relative to the suite file), used when
+    /// there is no `url`: `judge compare` serves it on a loopback port itself.
+    public var path: String?
     public var model: String
     /// A built-in template's name (`pairwise`, `pairwise-graded`, `pairwise-reference`).
     public var template: String

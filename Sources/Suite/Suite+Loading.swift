@@ -176,7 +176,7 @@ extension ModelSpec {
 
 extension JudgeSpec {
     static let keys = ["url", "model", "template", "template_file", "verdict", "both_orders", "api_key_env",
-                       "max_tokens", "temperature", "seed", "concurrency", "prices"]
+                       "max_tokens", "temperature", "seed", "concurrency", "prices", "path"]
 
     static func parse(_ fields: YAMLFields, directory: URL) throws -> JudgeSpec {
         var spec = JudgeSpec()
@@ -185,6 +185,12 @@ extension JudgeSpec {
                 throw fields.error("url", fields.node("url"), "expected an http:// or https:// URL")
             }
             spec.url = url
+        }
+        if let path = try fields.string("path") {
+            if fields.has("url") {
+                throw fields.error("path", fields.node("path"), "the judge is either remote (url) or the embedded local judge over a GGUF file (path), not both")
+            }
+            spec.path = URL(fileURLWithPath: path, relativeTo: directory).standardizedFileURL.path
         }
         if let model = try fields.string("model") { spec.model = model }
         if let verdict = try fields.string("verdict") {

@@ -6,20 +6,34 @@ import Judge
 import Store
 import Suite
 
-/// `judge compare SUITE.yaml`: generates the missing outputs of the suite's local and remote models, then
-/// judges the stored outputs of all its models, pair by pair.
+/// `judge compare SUITE.yaml`: the whole loop — generate the missing outputs of the suite's local and remote
+/// models, judge pairs of outputs (with the suite's judge, or the embedded local one), rank the models and
+/// write the report.
+///
+/// The phases live in extensions by concern: `+Generation`, `+EmbeddedJudge` (the judge endpoint),
+/// `+Judging` (a fixed plan), `+Adaptive` (`--pairs adaptive`) and `+Report`.
 struct CompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Generate missing candidate outputs, then judge the suite's models pairwise and store every verdict.",
+        abstract: "Generate missing outputs, judge the suite's models pairwise, rank them and write the report.",
         discussion: """
-        First every missing output of the suite's local (GGUF) and remote (OpenAI-compatible) models is generated \
-        and stored, each keyed by the model file's fingerprint or the endpoint, the generation settings and the \
-        prompt: a rerun generates nothing, and changing one model or setting regenerates only its outputs. Then every pair of the suite's models is judged on every item that has outputs from both (or N pairs per item \
-        with --pairs sample:N), in both orders unless the suite says both_orders: false. Judgments already in the \
-        store are reused, never sent again, so an interrupted run continues where it stopped. The judge's API key \
-        is read from the environment variable named by judge.api_key_env (default OPENAI_API_KEY); it is never \
-        stored or printed. Ends with a summary: calls sent, reused, failed, unparsed, tokens, cost.
+        1. Every missing output of the suite's local (GGUF) and remote (OpenAI-compatible) models is generated \
+        and stored, keyed by the model file's fingerprint or the endpoint, the generation settings and the \
+        prompt: a rerun generates nothing, and changing one model or setting regenerates only its outputs.
+        2. Pairs of the suite's models are judged on the items that have outputs from both: every pair (--pairs \
+        all), N pairs per item (sample:N), or rounds of the pairs that reduce rating uncertainty most until \
+        --budget judge calls are spent (adaptive); in both orders unless the suite says both_orders: false. \
+        With no judge URL (judge.url or --judge-url) the embedded local judge runs in this process on a \
+        loopback port. Judgments already in the store are reused, never sent again.
+        3. The models are ranked (Bradley-Terry, bootstrap intervals) and report.html, report.md, \
+        ratings.json and ratings.csv are written to --out (default reports/SUITE-NAME), as `judge report` does; \
+        the leaderboard and the held-out check's verdict are printed.
+
+        Interrupting (Ctrl-C, or a kill) keeps everything stored; the same command continues where it stopped. \
+        Exit status: 0; 3 when the suite has held-out tasks and the held-out check suspects overfitting (as \
+        `judge overfit`; --no-overfit-status keeps 0); 1 when the judge stopped the run; 130 when interrupted. \
+        The judge's API key is read from the environment variable named by judge.api_key_env (default \
+        OPENAI_API_KEY); it is never stored or printed.
         """
     )
 
@@ -34,156 +48,150 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(name: .customLong("judge-model"), help: "The judge model; overrides judge.model.")
     var judgeModel: String?
 
-    @Option(name: .long, help: "Which pairs to judge on each item: all, or sample:N.")
-    var pairs: String = "all"
+    @Option(name: .customLong("judge-path"), help: "The embedded judge's GGUF file (used when there is no judge URL); overrides judge.path.")
+    var judgePath: String?
 
-    @Option(name: .long, help: "Judge calls in flight at once (default: judge.concurrency, else 8).")
+    @Option(name: .long, help: "Which pairs to judge: all, sample:N (N pairs per item), or adaptive (needs --budget).")
+    var pairs: PairsOption = .fixed(.all)
+
+    @Option(name: .long, help: "With --pairs adaptive: the most judge calls the suite's store may hold for this judge (a rerun continues up to it).")
+    var budget: Int?
+
+    @Option(name: .long, help: "Judge calls in flight at once (default: judge.concurrency, else 8; the embedded judge: 4 generating together).")
     var concurrency: Int?
 
     @Option(name: .customLong("max-cost"), help: "Stop scheduling calls before this run's spending could pass USD (needs a price for the judge model).")
     var maxCost: Double?
 
-    @Flag(name: .customLong("dry-run"), help: "Print the number of calls and the estimated cost; send nothing.")
+    @Option(name: .long, help: "The report's directory (default: reports/SUITE-NAME).")
+    var out: String?
+
+    @OptionGroup var rating: ReportRatingOptions
+
+    @Flag(name: .customLong("no-report"), help: "Judge only: write no report and print no leaderboard.")
+    var noReport = false
+
+    @Flag(name: .customLong("no-overfit-status"), help: "Exit 0 even when the held-out check suspects overfitting.")
+    var noOverfitStatus = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print what would be generated and judged, and the estimated cost; send nothing.")
     var dryRun = false
 
     func validate() throws {
-        guard PairSelection(argument: pairs) != nil else {
-            throw ValidationError("--pairs must be all or sample:N with N ≥ 1, not \"\(pairs)\"")
-        }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let maxCost, !(maxCost > 0) { throw ValidationError("--max-cost must be a positive amount in USD") }
         if let judgeURL, !(judgeURL.hasPrefix("http://") || judgeURL.hasPrefix("https://")) {
             throw ValidationError("--judge-url must be an http:// or https:// URL, not \"\(judgeURL)\"")
         }
+        if let judgePath { try ModelFileOption.checkReadable(judgePath, option: "--judge-path") }
+        switch (pairs, budget) {
+        case (.adaptive, nil):
+            throw ValidationError("--pairs adaptive needs --budget N: the most judge calls to spend")
+        case (.adaptive, let budget?) where budget < 1:
+            throw ValidationError("--budget must be at least 1 judge call")
+        case (.fixed, _?):
+            throw ValidationError("--budget applies to --pairs adaptive only; with --pairs \(pairs) every chosen pair is judged")
+        default: break
+        }
+        try rating.check()
     }
 
     func run() async throws {
+        // One Ctrl-C scope for generating and judging: the first Ctrl-C stops after the work in progress
+        // (everything finished is stored), a second quits at once.
+        let judged = try await withCancellationOnInterrupt(
+            notice: "\ninterrupted: stopping; everything stored is kept, the same command continues (Ctrl-C again to quit at once)"
+        ) {
+            try await self.generateAndJudge()
+        }
+        guard let judged, !noReport else { return }
+        let overfitSuspected = try writeReport(suite: judged.suite, store: judged.store)
+        if overfitSuspected, !noOverfitStatus { throw ExitCode(3) }
+    }
+
+    /// What the report is made from.
+    struct Judged: Sendable {
+        var suite: Suite
+        var store: JudgeStore
+    }
+
+    /// Generates, then judges; `nil` for a dry run.
+    /// - Throws: `ExitCode(130)` when interrupted, `ExitCode.failure` when the judge stopped the run.
+    func generateAndJudge() async throws -> Judged? {
         var suite = try SuiteLoading.load(self.suite)
         if let judgeURL { suite.judge.url = judgeURL }
         if let judgeModel { suite.judge.model = judgeModel }
-        let judge = suite.judge
         guard suite.models.count >= 2 else {
             throw CompareFailure("\(suite.file.path): judging needs at least two models under models:, the suite has \(suite.models.count)")
         }
+        let judge = suite.judge
         let price = judge.prices[judge.model]
         if maxCost != nil, price == nil {
             throw CompareFailure("--max-cost needs the judge model's price: add judge.prices.\(judge.model): { input: USD, output: USD } (per million tokens) to \(suite.file.path)")
         }
         let template = try judge.loadTemplate()
-
         let judgeStore = try store.open(suiteFile: suite.file)
         let ids = try judgeStore.saveSuite(suite.storeDefinition)
+
+        // MARK: 1. Generation
         let generator = CandidateGenerator(store: judgeStore, suite: suite, ids: ids,
                                            options: .init(concurrency: concurrency ?? judge.concurrency ?? 8))
-        var generationPlan: GenerationPlan?
         if dryRun {
-            generationPlan = try generator.plan()
+            let generationPlan = try generator.plan()
+            if generationPlan.missing > 0 {
+                print("dry run: \(generationPlan.missing) candidate outputs to generate first (the judging estimate below leaves them out)")
+                print(generationPlan)
+            }
         } else {
             try await generate(with: generator)
         }
+
+        // MARK: 2. Judging
         let candidates = try judgeStore.currentCandidates(suite: suite.name, models: suite.models.map(\.name))
+        let selection: PairSelection
+        if case .fixed(let fixed) = pairs { selection = fixed } else { selection = .all }
         let plan = try ComparisonPlan(
             suite: suite, ids: ids, candidates: candidates,
-            settings: .init(template: template, judgeModel: judge.model, bothOrders: judge.bothOrders,
-                            pairs: PairSelection(argument: pairs)!))
-        for missing in plan.missingOutputs { Self.note("note: \(missing) (import them with `judge import`)") }
-        if let generationPlan, generationPlan.missing > 0 {
-            print("dry run: \(generationPlan.missing) candidate outputs to generate first (the judging estimate below leaves them out)")
-            print(generationPlan)
-            if plan.entries.isEmpty { return }
-        }
+            settings: .init(template: template, judgeModel: judge.model, bothOrders: judge.bothOrders, pairs: selection))
+        for missing in plan.missingOutputs { Self.note("note: \(missing)\(Self.missingHint(missing, suite: suite))") }
         guard !plan.entries.isEmpty else {
-            throw CompareFailure("nothing to judge: no item has stored outputs from two of the suite's models; import outputs with `judge import OUTPUTS.jsonl --suite \(self.suite)`")
+            if dryRun { return nil }
+            throw CompareFailure("nothing to judge: no item has stored outputs from two of the suite's models; give the suite local or remote models, or import outputs with `judge import OUTPUTS.jsonl --suite \(self.suite)`")
         }
-
+        let endpoint = try judgeEndpoint(for: suite)
         let options = JudgingRun.Options(
-            judgeModel: judge.model, concurrency: concurrency ?? judge.concurrency ?? 8, maxTokens: judge.maxTokens,
+            judgeModel: judge.model, concurrency: endpoint.concurrency, maxTokens: judge.maxTokens,
             temperature: judge.temperature, seed: judge.seed, price: price, maxCost: maxCost)
-
         if dryRun {
-            let estimate = try JudgingRun(store: judgeStore, client: NoCalls(), options: options).estimate(plan)
-            print(Self.describe(estimate, judgeModel: judge.model, template: template, maxTokens: judge.maxTokens))
-            return
+            try printDryRun(plan: plan, store: judgeStore, options: options, endpoint: endpoint, template: template)
+            return nil
         }
-
-        guard let url = judge.url.flatMap(URL.init(string:)) else {
-            throw CompareFailure("no judge to call: give judge.url in \(suite.file.path) or --judge-url URL (an OpenAI-compatible …/v1 endpoint); the embedded local judge comes with the end-to-end issue")
-        }
-        let http = HTTPClient(configuration: .init(maxConcurrentTransfers: options.concurrency))
-        let client = ChatCompletionsClient(baseURL: url, apiKeyEnvironmentVariable: judge.apiKeyEnv, http: http)
-        if !client.hasAPIKey, !Self.isLoopback(url) {
-            Self.note("note: $\(judge.apiKeyEnv) is not set: calling \(url.absoluteString) without an API key")
-        }
-
-        let bar = ProgressBar(label: "judging")
-        let runner = JudgingRun(store: judgeStore, client: client, options: options)
-        // First Ctrl-C: stop scheduling, let calls in flight end, store them, print the summary. Second: quit.
-        let summary = try await withCancellationOnInterrupt(
-            notice: "\ninterrupted: stopping; stored verdicts are kept (Ctrl-C again to quit at once)"
-        ) {
-            try await runner.run(plan) { progress in
-                var detail: [String] = []
-                if progress.failed > 0 { detail.append("\(progress.failed) failed") }
-                if progress.unparsed > 0 { detail.append("\(progress.unparsed) unparsed") }
-                if let cost = progress.cost { detail.append(String(format: "$%.4f", cost)) }
-                bar.update(done: progress.done, total: progress.total, detail: detail.joined(separator: ", "))
+        let summary = try await endpoint.withClient { client in
+            let context = JudgingContext(suite: suite, ids: ids, store: judgeStore, client: client, options: options,
+                                         template: template)
+            switch pairs {
+            case .fixed: return try await judgeAll(plan, context: context)
+            case .adaptive: return try await judgeAdaptively(plan, budget: budget!, context: context)
             }
         }
-        bar.finish()
-        print("judged \(suite.name) with \(judge.model) (template \(template.id) \(template.version))")
+        print("judged \(suite.name) with \(judge.model) (template \(template.id) \(template.version))\(endpoint.embedded ? ", the embedded local judge" : "")")
         print(summary)
         print(Self.describe(try judgeStore.judgeHealth(suite: suite.name, judgeModel: judge.model)))
         switch summary.stopReason {
         case .fatal?, .failuresPersist?: throw ExitCode.failure
         case .cancelled?: throw ExitCode(130)
-        case .budget?, nil: break
+        case .budget?, nil: return Judged(suite: suite, store: judgeStore)
         }
-    }
-
-    // MARK: - Generation
-
-    /// Generates the missing candidate outputs, with a progress bar on stderr; exits 130 when interrupted.
-    private func generate(with generator: CandidateGenerator) async throws {
-        let bar = ProgressBar(label: "generating")
-        let summary = try await withCancellationOnInterrupt(
-            notice: "\ninterrupted: stopping after the current output; stored outputs are kept (Ctrl-C again to quit at once)"
-        ) {
-            try await generator.run { progress in
-                bar.update(done: progress.done, total: progress.total,
-                           detail: progress.model + (progress.failed > 0 ? ", \(progress.failed) failed" : ""))
-            }
-        }
-        bar.finish()
-        for failure in summary.failures {
-            Self.note("warning: \(failure.model) on \(failure.item): no output: \(failure.reason)")
-        }
-        if summary.generated > 0 || !summary.failures.isEmpty || summary.cancelled { Self.note(summary.description) }
-        if summary.cancelled { throw ExitCode(130) }
     }
 
     // MARK: - Helpers
 
-    static func describe(_ estimate: JudgingRun.Estimate, judgeModel: String, template: JudgeTemplate, maxTokens: Int) -> String {
-        var lines = [
-            "dry run: nothing sent",
-            "judgments: \(estimate.planned) planned, \(estimate.reused) already in the store, \(estimate.identical) identical-output ties (no call)",
-            "calls to send: \(estimate.calls) to \(judgeModel) (template \(template.id) \(template.version))",
-            "estimated tokens: \(estimate.promptTokens) prompt (4 characters a token), \(estimate.completionTokens) completion (\(min(maxTokens, TokenEstimate.assumedCompletionTokens)) a call; at most \(estimate.completionTokensMax) with max_tokens \(maxTokens))",
-        ]
-        if let cost = estimate.cost, let costMax = estimate.costMax {
-            lines.append(String(format: "estimated cost: $%.4f (at most $%.4f if every reply used max_tokens)", cost, costMax))
-        } else {
-            lines.append("estimated cost: unknown (add judge.prices.\(judgeModel): { input: USD, output: USD } per million tokens to the suite)")
+    /// Why a model has no outputs, and what to do.
+    static func missingHint(_ missing: ComparisonPlan.MissingOutputs, suite: Suite) -> String {
+        switch suite.models.first(where: { $0.name == missing.model })?.source {
+        case .imported?: return " (import them with `judge import OUTPUTS.jsonl --suite \(suite.file.path)`)"
+        default: return " (its generation failed or was interrupted; run `judge compare` again to retry)"
         }
-        return lines.joined(separator: "\n")
-    }
-
-    /// One line of judge health over everything this judge has judged in the suite.
-    static func describe(_ health: JudgeHealth) -> String {
-        func percent(_ rate: Double?) -> String { rate.map { String(format: "%.0f%%", $0 * 100) } ?? "n/a" }
-        return "judge health (whole store): first position wins \(percent(health.firstPositionWinRate)) of decisive verdicts, "
-            + "orders disagree on \(percent(health.orderDisagreementRate)) of pairs, longer answer wins \(percent(health.longerAnswerWinRate)); "
-            + "\(health.resolvedComparisons) comparisons resolved, \(health.unresolvedComparisons) not (unparsed \(health.unparsed), failed \(health.failed))"
     }
 
     static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
@@ -191,13 +199,6 @@ struct CompareCommand: AsyncParsableCommand {
     static func isLoopback(_ url: URL) -> Bool {
         guard let host = url.host else { return false }
         return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
-    }
-}
-
-/// A client for dry runs: the estimate never calls it.
-private struct NoCalls: ChatCompleting {
-    func complete(_ request: ChatCompletionRequest) async throws -> ChatCompletion {
-        throw ChatCompletionsError.rejected(status: 0, message: "dry run: no calls are sent")
     }
 }
 

@@ -1,0 +1,55 @@
+import Foundation
+import Report
+import Store
+import Suite
+
+extension CompareCommand {
+    // MARK: - Ratings and the report
+
+    /// Ranks the suite's stored comparisons and writes report.html, report.md, ratings.json and ratings.csv
+    /// with the same code as `judge report`; prints the leaderboard, the held-out verdict and the files.
+    ///
+    /// - Returns: whether the held-out check suspects overfitting (false when the suite has no held-out task
+    ///   or the check could not run).
+    func writeReport(suite: Suite, store judgeStore: JudgeStore) throws -> Bool {
+        guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [suite.name]) else {
+            throw ReportError.emptyStore(store.path(suiteFile: suite.file))
+        }
+        let data = try rating.builder(judgeStore).build(suites: [suite.name], title: suite.name, asOf: asOf)
+        let directory = URL(fileURLWithPath: out ?? "reports/\(suite.name)", isDirectory: true)
+        try ReportFiles.write(data, to: directory)
+
+        print("")
+        print(Self.table(data.leaderboard))
+        for note in data.notes { print("note: \(note)") }
+        if let overfit = data.overfit {
+            print("held-out check (\(overfit.heldOutTasks.joined(separator: ", "))): \(overfit.verdict)")
+        } else if suite.tasks.contains(where: \.heldOut) {
+            print("held-out check: not run (no resolved comparisons on both the development and the held-out tasks)")
+        }
+        print("")
+        print("report:")
+        for name in ReportFiles.make(data).files.map(\.name) {
+            print("  " + directory.appendingPathComponent(name).path)
+        }
+        return data.overfit.map { !$0.generalizes } ?? false
+    }
+
+    /// The leaderboard as an aligned table: place, model, rating, 95% interval, comparisons, wins/losses/ties.
+    static func table(_ rows: [LeaderboardRow]) -> String {
+        let header = ["#", "model", "rating", "95% CI", "n", "W", "L", "T"]
+        let body = rows.map { r in
+            ["\(r.rank)", r.model, String(format: "%.1f", r.rating),
+             String(format: "[%.1f, %.1f]", r.ciLow, r.ciHigh),
+             "\(r.comparisons)", "\(r.wins)", "\(r.losses)", "\(r.ties)"]
+        }
+        let widths = header.indices.map { c in ([header[c]] + body.map { $0[c] }).map(\.count).max()! }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 1 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + body.map(line)).joined(separator: "\n")
+    }
+}
