@@ -122,7 +122,11 @@ extension JudgeStore {
         if let judgeModel { sql += " AND j.judge_model = ?"; arguments += [judgeModel] }
 
         var judgeIndex: [ComparisonScan.JudgeKey: Int32] = [:]
+        var lastJudge: (key: ComparisonScan.JudgeKey, index: Int32)?
         var pending: [PairKey: Pending] = [:]
+        // At most one group per two judgments (both orders): room for them up front, not by rehashing.
+        let judgments = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM judgment") ?? 0
+        pending.reserveCapacity(min(judgments / 2 + 16, 4_000_000))
         var latencySum = 0.0, latencyCount = 0
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
@@ -161,22 +165,18 @@ extension JudgeStore {
             // The (pair, judge, template) group.
             let key = ComparisonScan.JudgeKey(model: row[16], templateID: row[17], templateVersion: row[18])
             let judge: Int32
-            if let found = judgeIndex[key] { judge = found } else {
+            if let last = lastJudge, last.key == key { judge = last.index }   // runs of one judge: no hashing
+            else if let found = judgeIndex[key] { judge = found; lastJudge = (key, found) }
+            else {
                 judge = Int32(scan.judges.count)
                 judgeIndex[key] = judge
                 scan.judges.append(key)
+                lastJudge = (key, judge)
             }
-            let pairKey = PairKey(candidateA: candidateA, candidateB: candidateB, judge: judge)
-            var group = pending[pairKey] ?? Pending(itemID: itemID, modelA: modelA, modelB: modelB)
-            group.planned = max(group.planned, planned)
-            if identical {
-                group.identicalID = max(group.identicalID, id)
-            } else if isAB {
-                if id > group.abID { group.abID = id; group.abVerdict = verdict }
-            } else {
-                if id > group.baID { group.baID = id; group.baVerdict = verdict }
-            }
-            pending[pairKey] = group
+            // One hash look-up, the group updated in place.
+            pending[PairKey(candidateA: candidateA, candidateB: candidateB, judge: judge),
+                    default: Pending(itemID: itemID, modelA: modelA, modelB: modelB)]
+                .add(id: id, isAB: isAB, identical: identical, planned: planned, verdict: verdict)
         }
         scan.health.meanLatency = latencyCount == 0 ? nil : latencySum / Double(latencyCount)
 
@@ -235,6 +235,18 @@ extension JudgeStore {
         var abVerdict: Int8 = noVerdict   // presented terms, 2 (A>>B) … −2 (B>>A)
         var baID: Int64 = -1
         var baVerdict: Int8 = noVerdict
+
+        /// Counts one judgment in: the newest per position (by id) wins, whatever the row order.
+        mutating func add(id: Int64, isAB: Bool, identical: Bool, planned: Int8, verdict: Int8) {
+            self.planned = max(self.planned, planned)
+            if identical {
+                identicalID = max(identicalID, id)
+            } else if isAB {
+                if id > abID { abID = id; abVerdict = verdict }
+            } else {
+                if id > baID { baID = id; baVerdict = verdict }
+            }
+        }
 
         static func verdict(_ code: Int8) -> Verdict? {
             switch code {
