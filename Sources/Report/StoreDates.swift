@@ -10,4 +10,9 @@ public enum StoreDates {
     public static func newestJudgment(store: JudgeStore, suites: [String]) throws -> String? {
         try store.newestJudgment(suites: suites).map { LeaderboardDate.fromUnixTime($0.timeIntervalSince1970) }
     }
+
+    /// The same, opening the store at `path` (kept for callers that have a path, not a store).
+    public static func newestJudgment(path: String, suites: [String]) throws -> String? {
+        try newestJudgment(store: JudgeStore(path: path), suites: suites)
+    }
 }
