@@ -7,7 +7,7 @@ extension JudgeStore {
     ///
     /// The small tables (tasks, items, models, current candidates with their output lengths) are
     /// read first into arrays indexed by row id; then every judgment of the suite is read once,
-    /// column by index (verdicts mapped to small integers in SQL), its health figures counted on
+    /// nine columns by index (flags and verdict packed into one integer in SQL), its health figures counted on
     /// the spot and its (pair, judge, template) group updated in a hash table — so resolution
     /// does not depend on the order SQLite returns rows in, and no row is kept once counted.
     /// Each resolved comparison is then handed to `visit`, in no particular order: callers that
@@ -95,34 +95,45 @@ extension JudgeStore {
             scan.models.append(row[1])
         }
         var candidateLength: [Int32] = []   // (max candidate id + 1) → length, −1 when not current
+        var candidateModel: [Int32] = []    // (max candidate id + 1) → model index
+        var candidateItem: [Int32] = []     // (max candidate id + 1) → item id
         let candidates = try Row.fetchCursor(db, sql: """
-            SELECT c.id, length(c.output) FROM candidate c
+            SELECT c.id, length(c.output), c.model_id, c.item_id FROM candidate c
             JOIN \(currentCandidatesSQL) cur ON cur.id = c.id
             JOIN item i ON i.id = c.item_id JOIN task t ON t.id = i.task_id
             WHERE t.suite_id = ?\(taskFilter)
             """, arguments: taskArguments)
         while let row = try candidates.next() {
             let id: Int64 = row[0]
+            guard let model = modelIndex[row[2]] else { continue }
+            let item: Int64 = row[3]
             Self.grow(&candidateLength, to: id)
+            Self.grow(&candidateModel, to: id)
+            Self.grow(&candidateItem, to: id)
             candidateLength[Int(id)] = Int32(clamping: row[1] as Int64)
+            candidateModel[Int(id)] = model
+            candidateItem[Int(id)] = Int32(item)
         }
 
         // MARK: The judgments, once
+        // Nine columns: the id, both candidates (which give item, models and lengths), the flags and
+        // verdict packed into one integer (SQLite's | and << share a precedence: every shift is bracketed), the judge and template as one string, and the spend.
         var sql = """
-            SELECT j.id, j.item_id, j.candidate_a_id, j.candidate_b_id, j.model_a_id, j.model_b_id,
-                   j.position = 'ab', j.orders_planned, j.method = 'identical',
-                   CASE j.verdict WHEN 'A>>B' THEN 2 WHEN 'A>B' THEN 1 WHEN 'A=B' THEN 0
-                                  WHEN 'B>A' THEN -1 WHEN 'B>>A' THEN -2 ELSE \(Pending.noVerdict) END,
-                   j.unparsed, j.error IS NOT NULL, j.latency, j.prompt_tokens, j.completion_tokens, j.cost,
-                   j.judge_model, j.template_id, j.template_version
+            SELECT j.id, j.candidate_a_id, j.candidate_b_id,
+                   (j.position = 'ab') | ((j.method = 'identical') << 1) | ((j.unparsed <> 0) << 2)
+                     | ((j.error IS NOT NULL) << 3) | (j.orders_planned << 4)
+                     | ((CASE j.verdict WHEN 'A>>B' THEN 4 WHEN 'A>B' THEN 3 WHEN 'A=B' THEN 2
+                                        WHEN 'B>A' THEN 1 WHEN 'B>>A' THEN 0 ELSE 7 END) << 8),
+                   j.judge_model || char(31) || j.template_id || char(31) || j.template_version,
+                   j.latency, j.prompt_tokens, j.completion_tokens, j.cost
             FROM judgment j
             WHERE j.item_id IN (SELECT i.id FROM item i JOIN task t ON t.id = i.task_id WHERE t.suite_id = ?\(taskFilter))
             """
         var arguments = taskArguments
         if let judgeModel { sql += " AND j.judge_model = ?"; arguments += [judgeModel] }
 
-        var judgeIndex: [ComparisonScan.JudgeKey: Int32] = [:]
-        var lastJudge: (key: ComparisonScan.JudgeKey, index: Int32)?
+        var judgeIndex: [String: Int32] = [:]
+        var lastJudge: (key: String, index: Int32)?
         var pending: [PairKey: Pending] = [:]
         // At most one group per two judgments (both orders): room for them up front, not by rehashing.
         let judgments = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM judgment") ?? 0
@@ -130,18 +141,21 @@ extension JudgeStore {
         var latencySum = 0.0, latencyCount = 0
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
-            let itemID: Int64 = row[1], candidateA: Int64 = row[2], candidateB: Int64 = row[3]
+            let candidateA: Int64 = row[1], candidateB: Int64 = row[2]
             // Only judgments of current candidates count.
-            guard Self.isCurrent(candidateA, candidateLength), Self.isCurrent(candidateB, candidateLength),
-                  Int(itemID) < itemTask.count, itemTask[Int(itemID)] >= 0,
-                  let modelA = modelIndex[row[4]], let modelB = modelIndex[row[5]] else { continue }
+            guard Self.isCurrent(candidateA, candidateLength), Self.isCurrent(candidateB, candidateLength) else { continue }
+            let itemID = Int64(candidateItem[Int(candidateA)])
+            guard Int(itemID) < itemTask.count, itemTask[Int(itemID)] >= 0 else { continue }
+            let modelA = candidateModel[Int(candidateA)], modelB = candidateModel[Int(candidateB)]
             let id: Int64 = row[0]
-            let isAB: Bool = row[6]
-            let planned = Int8(clamping: row[7] as Int64)
-            let identical: Bool = row[8]
-            let verdict = Int8(clamping: row[9] as Int64)
-            let unparsed: Bool = row[10]
-            let failed: Bool = row[11]
+            let flags: Int64 = row[3]
+            let isAB = flags & 1 != 0
+            let identical = flags & 2 != 0
+            let unparsed = flags & 4 != 0
+            let failed = flags & 8 != 0
+            let planned = Int8(clamping: (flags >> 4) & 0xF)
+            let verdictCode = (flags >> 8) & 7
+            let verdict = verdictCode == 7 ? Pending.noVerdict : Int8(verdictCode) - 2
 
             // Health, per judge call.
             if !identical {
@@ -156,22 +170,24 @@ extension JudgeStore {
                     default: scan.health.ties += 1
                     }
                 }
-                scan.health.promptTokens += (row[13] as Int?) ?? 0
-                scan.health.completionTokens += (row[14] as Int?) ?? 0
-                scan.health.cost += (row[15] as Double?) ?? 0
-                if !failed, let latency = row[12] as Double? { latencySum += latency; latencyCount += 1 }
+                scan.health.promptTokens += (row[6] as Int?) ?? 0
+                scan.health.completionTokens += (row[7] as Int?) ?? 0
+                scan.health.cost += (row[8] as Double?) ?? 0
+                if !failed, let latency = row[5] as Double? { latencySum += latency; latencyCount += 1 }
             }
 
             // The (pair, judge, template) group.
-            let key = ComparisonScan.JudgeKey(model: row[16], templateID: row[17], templateVersion: row[18])
+            let joined: String = row[4]   // judge model ␟ template id ␟ template version
             let judge: Int32
-            if let last = lastJudge, last.key == key { judge = last.index }   // runs of one judge: no hashing
-            else if let found = judgeIndex[key] { judge = found; lastJudge = (key, found) }
+            if let last = lastJudge, last.key == joined { judge = last.index }   // runs of one judge: no hashing
+            else if let found = judgeIndex[joined] { judge = found; lastJudge = (joined, found) }
             else {
                 judge = Int32(scan.judges.count)
-                judgeIndex[key] = judge
-                scan.judges.append(key)
-                lastJudge = (key, judge)
+                judgeIndex[joined] = judge
+                let parts = joined.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+                scan.judges.append(ComparisonScan.JudgeKey(model: parts[0], templateID: parts.count > 1 ? parts[1] : "",
+                                                           templateVersion: parts.count > 2 ? parts[2] : ""))
+                lastJudge = (joined, judge)
             }
             // One hash look-up, the group updated in place.
             pending[PairKey(candidateA: candidateA, candidateB: candidateB, judge: judge),
