@@ -36,25 +36,45 @@ struct WeightMatrix: @unchecked Sendable {
 
     /// `y[r] = row(r) · x` for every row: (rows) = (rows, columns) × (columns), rows split over threads.
     func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
-        let kernel = RowDot.kernel(for: type)
         let columns = self.columns
-        Parallel.forRanges(count: rows, minimumChunk: 16) { range in
-            for r in range { y[r] = kernel(row(r), x, columns) }
+        guard let kernel = RowDot.fastKernel(for: type) else {
+            let kernel = RowDot.kernel(for: type)
+            Parallel.forRanges(count: rows, minimumChunk: 16) { range in
+                for r in range { y[r] = kernel(row(r), x, columns) }
+            }
+            return
+        }
+        // Per-32 sums of x for the kernels' minimum terms: (columns / 32) floats on the stack.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: columns / 32 + 1) { buffer in
+            let sums = buffer.baseAddress!
+            RowDot.blockSums(x, count: columns, into: sums)
+            Parallel.forRanges(count: rows, minimumChunk: 16) { range in
+                for r in range { y[r] = kernel(row(r), x, sums, columns) }
+            }
         }
     }
 
     /// `y[b] = W x[b]` for `batch` activation vectors at once: (batch, rows) = (batch, columns) × Wᵀ.
     ///
-    /// The entry point for prompt processing and batched decoding: an implementation may read each weight
-    /// row once for the whole batch (this one does, row by row). `x` is (batch, columns), `y` is (batch, rows).
+    /// The entry point for batched decoding (and prompt processing): each weight block is read and
+    /// dequantized once per eight vectors (`BatchDot`). `x` is (batch, columns), `y` is (batch, rows).
     func multiply(batch: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         if batch == 1 { return multiply(x, into: y) }
-        let kernel = RowDot.kernel(for: type)
-        let columns = self.columns, rows = self.rows
-        Parallel.forRanges(count: rows, minimumChunk: 16) { range in
-            for r in range {
-                let w = row(r)
-                for b in 0..<batch { y[b * rows + r] = kernel(w, x + b * columns, columns) }
+        let columns = self.columns
+        switch type {
+        case .q8_0, .q4_0, .q4_1:
+            Parallel.forRanges(count: rows, minimumChunk: 4) { range in
+                switch type {
+                case .q8_0: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 34, decode: BatchDot.decodeQ8_0)
+                case .q4_0: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 18, decode: BatchDot.decodeQ4_0)
+                default: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 20, decode: BatchDot.decodeQ4_1)
+                }
+            }
+        default:
+            Parallel.forRanges(count: rows, minimumChunk: 4) { range in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: columns) { buffer in   // (columns)
+                    BatchDot.rowsGeneric(self, range, batch: batch, x, y, buffer: buffer.baseAddress!)
+                }
             }
         }
     }
