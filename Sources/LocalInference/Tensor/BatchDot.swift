@@ -3,31 +3,64 @@
 // eight activation vectors whose accumulators stay in registers. A weight row is read from memory once per
 // eight sequences, and the decode work (nibble unpacking, int→float) is shared by all of them.
 //
-// Q8_0, Q4_0 and Q4_1 have tile kernels; the other types dequantize the whole row once to the stack and
-// take fp32 dots with each vector. Batches of any size work; prompt processing may use sgemm instead.
+// Q8_0, Q4_0 and Q4_1 have tile kernels, also used for single vectors (batch 1), so that a sequence's
+// logits are bit-identical alone or in any batch; the other types run the single-vector kernel per
+// sequence. Batches of any size work; prompt processing may use sgemm instead.
 
 /// Dequantizes one 32-weight block at `block` into four vectors of eight weights (weights 0–7, 8–15,
 /// 16–23, 24–31), scale and minimum applied.
-typealias BlockDecoder = (UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+/// (A protocol, not a closure: the tiles are specialized per type, so the decoder is inlined.)
+protocol BlockDecoder {
+    static func decode(_ block: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+}
+
+enum Q8_0Decoder: BlockDecoder {
+    @inline(__always)
+    static func decode(_ block: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+        BatchDot.decodeQ8_0(block)
+    }
+}
+
+enum Q4_0Decoder: BlockDecoder {
+    @inline(__always)
+    static func decode(_ block: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+        BatchDot.decodeQ4_0(block)
+    }
+}
+
+enum Q4_1Decoder: BlockDecoder {
+    @inline(__always)
+    static func decode(_ block: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+        BatchDot.decodeQ4_1(block)
+    }
+}
 
 enum BatchDot {
     /// Widest tile: eight accumulators + four weight vectors fit in the 16 AVX registers.
     static let tileWidth = 8
+    /// Blocks per column panel: a batch of 16 keeps its 2,048-column slice of x (128 KB) in L2.
+    static let panelWidth = 64
+
+    /// Whether `type` has a tile kernel (and so a decoder below).
+    static func hasTile(_ type: GGMLType) -> Bool { type == .q8_0 || type == .q4_0 || type == .q4_1 }
 
     // MARK: - Block decoders
 
+    @inline(__always)
     static func decodeQ8_0(_ block: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
         let d = SIMD8<Float>(repeating: block.half(0))
         return (block.int8x8(2) * d, block.int8x8(10) * d, block.int8x8(18) * d, block.int8x8(26) * d)
     }
 
     /// Q4_0: `d · q − 8d`.
+    @inline(__always)
     static func decodeQ4_0(_ block: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
         let d = block.half(0)
         return decodeNibbles(block + 2, SIMD8<Float>(repeating: d), SIMD8<Float>(repeating: -8 * d))
     }
 
     /// Q4_1: `d · q + m`.
+    @inline(__always)
     static func decodeQ4_1(_ block: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
         decodeNibbles(block + 4, SIMD8<Float>(repeating: block.half(0)), SIMD8<Float>(repeating: block.half(2)))
     }
@@ -43,12 +76,24 @@ enum BatchDot {
 
     // MARK: - Tile: one row segment · up to eight vectors
 
+    /// One block's dot with one vector, as a chain of its own: the accumulator then waits on one add per
+    /// block, not four dependent multiply-adds (which made a lone vector latency-bound). Every tile uses
+    /// exactly this arithmetic per vector.
+    @inline(__always)
+    static func block32(_ w0: SIMD8<Float>, _ w1: SIMD8<Float>, _ w2: SIMD8<Float>, _ w3: SIMD8<Float>,
+                        _ xs: UnsafePointer<Float>) -> SIMD8<Float> {
+        var t = w0 * xs.floats8(0)
+        t = multiplyAdd(t, w1, xs.floats8(8))
+        t = multiplyAdd(t, w2, xs.floats8(16))
+        return multiplyAdd(t, w3, xs.floats8(24))
+    }
+
     /// `out[s · outStride] += Σ_b decode(block b) · x_s[32b ..< 32b + 32]` over `blocks` blocks, for the
     /// `count` ≤ 8 vectors `x + s·stride`; vectors past `count` repeat the last one (results dropped).
     @inline(__always)
-    static func tile8(_ row: UnsafeRawPointer, blocks: Int, blockBytes: Int,
+    static func tile8<D: BlockDecoder>(_ row: UnsafeRawPointer, blocks: Int, blockBytes: Int,
                       _ x: UnsafePointer<Float>, stride: Int, count: Int,
-                      _ out: UnsafeMutablePointer<Float>, outStride: Int, decode: BlockDecoder) {
+                      _ out: UnsafeMutablePointer<Float>, outStride: Int, decode: D.Type) {
         let last = count - 1
         var x0 = x, x1 = x + min(1, last) * stride, x2 = x + min(2, last) * stride, x3 = x + min(3, last) * stride
         var x4 = x + min(4, last) * stride, x5 = x + min(5, last) * stride
@@ -57,12 +102,9 @@ enum BatchDot {
         var a4 = SIMD8<Float>(), a5 = SIMD8<Float>(), a6 = SIMD8<Float>(), a7 = SIMD8<Float>()
         var block = row
         for _ in 0..<blocks {
-            let (w0, w1, w2, w3) = decode(block)
+            let (w0, w1, w2, w3) = D.decode(block)
             @inline(__always) func step(_ a: inout SIMD8<Float>, _ xs: UnsafePointer<Float>) {
-                a = multiplyAdd(a, w0, xs.floats8(0))
-                a = multiplyAdd(a, w1, xs.floats8(8))
-                a = multiplyAdd(a, w2, xs.floats8(16))
-                a = multiplyAdd(a, w3, xs.floats8(24))
+                a += block32(w0, w1, w2, w3, xs)
             }
             step(&a0, x0); step(&a1, x1); step(&a2, x2); step(&a3, x3)
             step(&a4, x4); step(&a5, x5); step(&a6, x6); step(&a7, x7)
@@ -75,20 +117,17 @@ enum BatchDot {
 
     /// The four-wide tile, for batches of 2–4 (and the last 1–4 vectors of a batch).
     @inline(__always)
-    static func tile4(_ row: UnsafeRawPointer, blocks: Int, blockBytes: Int,
+    static func tile4<D: BlockDecoder>(_ row: UnsafeRawPointer, blocks: Int, blockBytes: Int,
                       _ x: UnsafePointer<Float>, stride: Int, count: Int,
-                      _ out: UnsafeMutablePointer<Float>, outStride: Int, decode: BlockDecoder) {
+                      _ out: UnsafeMutablePointer<Float>, outStride: Int, decode: D.Type) {
         let last = count - 1
         var x0 = x, x1 = x + min(1, last) * stride, x2 = x + min(2, last) * stride, x3 = x + min(3, last) * stride
         var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
         var block = row
         for _ in 0..<blocks {
-            let (w0, w1, w2, w3) = decode(block)
+            let (w0, w1, w2, w3) = D.decode(block)
             @inline(__always) func step(_ a: inout SIMD8<Float>, _ xs: UnsafePointer<Float>) {
-                a = multiplyAdd(a, w0, xs.floats8(0))
-                a = multiplyAdd(a, w1, xs.floats8(8))
-                a = multiplyAdd(a, w2, xs.floats8(16))
-                a = multiplyAdd(a, w3, xs.floats8(24))
+                a += block32(w0, w1, w2, w3, xs)
             }
             step(&a0, x0); step(&a1, x1); step(&a2, x2); step(&a3, x3)
             block += blockBytes
@@ -98,20 +137,35 @@ enum BatchDot {
         for s in 0..<count { out[s * outStride] += sums[s] }
     }
 
+    /// One vector: the same arithmetic per accumulator as the wider tiles, so that a sequence's result
+    /// is bit-identical whether it is decoded alone or in a batch (BatchGenerator relies on it).
+    @inline(__always)
+    static func tile1<D: BlockDecoder>(_ row: UnsafeRawPointer, blocks: Int, blockBytes: Int, _ x: UnsafePointer<Float>,
+                      _ out: UnsafeMutablePointer<Float>, decode: D.Type) {
+        var a0 = SIMD8<Float>()
+        var block = row, x0 = x
+        for _ in 0..<blocks {
+            let (w0, w1, w2, w3) = D.decode(block)
+            a0 += block32(w0, w1, w2, w3, x0)
+            block += blockBytes; x0 += 32
+        }
+        out.pointee += a0.sum()
+    }
+
     // MARK: - Rows × batch
 
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` and all `batch` vectors, for a 32-block type with
     /// a decoder. Columns are taken in panels small enough that the batch's slice of x (batch × panel
     /// floats) stays in the L1 cache while every row of the range passes over it.
     @inline(__always)
-    static func rows(_ matrix: WeightMatrix, _ range: Range<Int>, batch: Int,
+    static func rows<D: BlockDecoder>(_ matrix: WeightMatrix, _ range: Range<Int>, batch: Int,
                      _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                     blockBytes: Int, decode: BlockDecoder) {
+                     blockBytes: Int, decode: D.Type) {
         let columns = matrix.columns, rows = matrix.rows, blocks = columns / 32
         for s in 0..<batch { (y + s * rows + range.lowerBound).update(repeating: 0, count: range.count) }
-        // Panels of ≈ 16 KB of activations (batch × panelBlocks × 128 bytes), split evenly.
-        let panels = (blocks + max(2, 256 / batch) - 1) / max(2, 256 / batch)
-        let panelBlocks = (blocks + panels - 1) / panels
+        // Panels of 64 blocks (2,048 columns): the same split for every batch size keeps each sequence's
+        // sum order, and so its result, independent of the batch it is in.
+        let panelBlocks = panelWidth
         // Rows go in groups of 16, whose weights (a few KB) stay cached from one panel to the next.
         var group = range.lowerBound
         while group < range.upperBound {
@@ -125,7 +179,9 @@ enum BatchDot {
                     while s < batch {
                         let width = min(batch - s, tileWidth)
                         let xs = x + s * columns + first * 32, out = y + s * rows + r
-                        if width > 4 {
+                        if width == 1 {
+                            tile1(segment, blocks: count, blockBytes: blockBytes, xs, out, decode: decode)
+                        } else if width > 4 {
                             tile8(segment, blocks: count, blockBytes: blockBytes, xs, stride: columns, count: width,
                                   out, outStride: rows, decode: decode)
                         } else {
@@ -141,15 +197,21 @@ enum BatchDot {
         }
     }
 
-    /// Any type: the row dequantized once to `buffer` (columns floats), then an fp32 dot per vector.
+    /// Types without a tile kernel: the single-vector kernel per row and sequence (the same results as
+    /// `multiply(_:into:)`); `sums` is (batch, columns / 32) for the fast kernels.
     @inline(__always)
     static func rowsGeneric(_ matrix: WeightMatrix, _ range: Range<Int>, batch: Int,
-                            _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                            buffer: UnsafeMutablePointer<Float>) {
-        let columns = matrix.columns, rows = matrix.rows
-        for r in range {
-            matrix.dequantizeRow(r, into: buffer)
-            for s in 0..<batch { y[s * rows + r] = RowDot.dot(buffer, x + s * columns, columns) }
+                            _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        let columns = matrix.columns, rows = matrix.rows, blocks = columns / 32
+        if let kernel = RowDot.fastKernel(for: matrix.type) {
+            for r in range {
+                for s in 0..<batch { y[s * rows + r] = kernel(matrix.row(r), x + s * columns, sums + s * blocks, columns) }
+            }
+        } else {
+            let kernel = RowDot.kernel(for: matrix.type)
+            for r in range {
+                for s in 0..<batch { y[s * rows + r] = kernel(matrix.row(r), x + s * columns, columns) }
+            }
         }
     }
 }

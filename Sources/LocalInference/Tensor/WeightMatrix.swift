@@ -36,6 +36,7 @@ struct WeightMatrix: @unchecked Sendable {
 
     /// `y[r] = row(r) · x` for every row: (rows) = (rows, columns) × (columns), rows split over threads.
     func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        if BatchDot.hasTile(type) { return multiplyTiled(batch: 1, x, into: y) }
         let columns = self.columns
         guard let kernel = RowDot.fastKernel(for: type) else {
             let kernel = RowDot.kernel(for: type)
@@ -58,23 +59,31 @@ struct WeightMatrix: @unchecked Sendable {
     ///
     /// The entry point for batched decoding (and prompt processing): each weight block is read and
     /// dequantized once per eight vectors (`BatchDot`). `x` is (batch, columns), `y` is (batch, rows).
+    /// Each vector's result is bit-identical to `multiply(_:into:)` on it alone.
     func multiply(batch: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         if batch == 1 { return multiply(x, into: y) }
-        let columns = self.columns
-        switch type {
-        case .q8_0, .q4_0, .q4_1:
-            Parallel.forRanges(count: rows, minimumChunk: 4) { range in
-                switch type {
-                case .q8_0: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 34, decode: BatchDot.decodeQ8_0)
-                case .q4_0: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 18, decode: BatchDot.decodeQ4_0)
-                default: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 20, decode: BatchDot.decodeQ4_1)
-                }
+        if BatchDot.hasTile(type) { return multiplyTiled(batch: batch, x, into: y) }
+        let columns = self.columns, blocks = columns / 32
+        // Per-32 sums of each vector for the fast kernels: (batch, columns / 32) on the stack.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: batch * blocks + 1) { buffer in
+            let sums = buffer.baseAddress!
+            if RowDot.fastKernel(for: type) != nil {
+                for s in 0..<batch { RowDot.blockSums(x + s * columns, count: columns, into: sums + s * blocks) }
             }
-        default:
             Parallel.forRanges(count: rows, minimumChunk: 4) { range in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: columns) { buffer in   // (columns)
-                    BatchDot.rowsGeneric(self, range, batch: batch, x, y, buffer: buffer.baseAddress!)
-                }
+                BatchDot.rowsGeneric(self, range, batch: batch, x, sums, y)
+            }
+        }
+    }
+
+    /// The tile kernels (Q8_0, Q4_0, Q4_1) for any batch, rows split over threads.
+    private func multiplyTiled(batch: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        let type = self.type
+        Parallel.forRanges(count: rows, minimumChunk: batch == 1 ? 16 : 4) { range in
+            switch type {
+            case .q8_0: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 34, decode: Q8_0Decoder.self)
+            case .q4_0: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 18, decode: Q4_0Decoder.self)
+            default: BatchDot.rows(self, range, batch: batch, x, y, blockBytes: 20, decode: Q4_1Decoder.self)
             }
         }
     }
