@@ -2,7 +2,9 @@
 ///
 /// This is what ratings are fitted on. Each record stands for one (item, model pair, judge, template):
 /// its one or two stored judgments combined by ``Verdict/combine(_:_:)`` when the pair was judged in
-/// both orders — agreeing orders give their verdict, disagreeing ones a tie. Unparsed or failed
+/// both orders — agreeing orders give their verdict, disagreeing ones a tie; logprob verdicts in both
+/// orders are decided by the preference averaged over the two orders instead, which cancels the
+/// judge's position bias (``JudgeStore`` scan: `Pending.calibrated`). Unparsed or failed
 /// judgments, and pairs whose second order is still missing, yield no record (see ``JudgeHealth``).
 ///
 /// ```swift

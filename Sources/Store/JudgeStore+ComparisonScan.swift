@@ -116,8 +116,9 @@ extension JudgeStore {
         }
 
         // MARK: The judgments, once
-        // Nine columns: the id, both candidates (which give item, models and lengths), the flags and
-        // verdict packed into one integer (SQLite's | and << share a precedence: every shift is bracketed), the judge and template as one string, and the spend.
+        // Ten columns: the id, both candidates (which give item, models and lengths), the flags and
+        // verdict packed into one integer (SQLite's | and << share a precedence: every shift is bracketed), the judge and template as one string, the spend,
+        // and the logprob verdict's preference (NULL for text verdicts).
         var sql = """
             SELECT j.id, j.candidate_a_id, j.candidate_b_id,
                    (j.position = 'ab') | ((j.method = 'identical') << 1) | ((j.unparsed <> 0) << 2)
@@ -125,7 +126,7 @@ extension JudgeStore {
                      | ((CASE j.verdict WHEN 'A>>B' THEN 4 WHEN 'A>B' THEN 3 WHEN 'A=B' THEN 2
                                         WHEN 'B>A' THEN 1 WHEN 'B>>A' THEN 0 ELSE 7 END) << 8),
                    j.judge_model || char(31) || j.template_id || char(31) || j.template_version,
-                   j.latency, j.prompt_tokens, j.completion_tokens, j.cost
+                   j.latency, j.prompt_tokens, j.completion_tokens, j.cost, j.preference
             FROM judgment j
             WHERE j.item_id IN (SELECT i.id FROM item i JOIN task t ON t.id = i.task_id WHERE t.suite_id = ?\(taskFilter))
             """
@@ -156,6 +157,7 @@ extension JudgeStore {
             let planned = Int8(clamping: (flags >> 4) & 0xF)
             let verdictCode = (flags >> 8) & 7
             let verdict = verdictCode == 7 ? Pending.noVerdict : Int8(verdictCode) - 2
+            let preference = (row[9] as Double?).map(Float.init) ?? -1
 
             // Health, per judge call.
             if !identical {
@@ -192,7 +194,7 @@ extension JudgeStore {
             // One hash look-up, the group updated in place.
             pending[PairKey(candidateA: candidateA, candidateB: candidateB, judge: judge),
                     default: Pending(itemID: itemID, modelA: modelA, modelB: modelB)]
-                .add(id: id, isAB: isAB, identical: identical, planned: planned, verdict: verdict)
+                .add(id: id, isAB: isAB, identical: identical, planned: planned, verdict: verdict, preference: preference)
         }
         scan.health.meanLatency = latencyCount == 0 ? nil : latencySum / Double(latencyCount)
 
@@ -251,17 +253,31 @@ extension JudgeStore {
         var abVerdict: Int8 = noVerdict   // presented terms, 2 (A>>B) … −2 (B>>A)
         var baID: Int64 = -1
         var baVerdict: Int8 = noVerdict
+        /// P(the answer shown first is better) of the newest judgment per position; −1 for text verdicts.
+        var abPreference: Float = -1
+        var baPreference: Float = -1
 
         /// Counts one judgment in: the newest per position (by id) wins, whatever the row order.
-        mutating func add(id: Int64, isAB: Bool, identical: Bool, planned: Int8, verdict: Int8) {
+        mutating func add(id: Int64, isAB: Bool, identical: Bool, planned: Int8, verdict: Int8, preference: Float = -1) {
             self.planned = max(self.planned, planned)
             if identical {
                 identicalID = max(identicalID, id)
             } else if isAB {
-                if id > abID { abID = id; abVerdict = verdict }
+                if id > abID { abID = id; abVerdict = verdict; abPreference = preference }
             } else {
-                if id > baID { baID = id; baVerdict = verdict }
+                if id > baID { baID = id; baVerdict = verdict; baPreference = preference }
             }
+        }
+
+        /// Logprob verdicts in both orders: the preference for model A averaged over the two orders
+        /// (balanced position calibration, Wang et al. 2023, "Large Language Models are not Fair
+        /// Evaluators"), decisive unless exactly even. A judge that always favours the first position
+        /// (small local judges do, with P ≈ 0.8 whatever it reads) still ranks by how much more it
+        /// favours the better answer when that one comes first; the argmax per order, combined as text
+        /// verdicts are, would call every such pair a tie.
+        static func calibrated(ab: Float, ba: Float) -> Verdict {
+            let preferenceA = (ab + (1 - ba)) / 2    // ba presents model B first: 1 − P(B better)
+            return preferenceA > 0.5 ? .aBetter : preferenceA < 0.5 ? .bBetter : .tie
         }
 
         static func verdict(_ code: Int8) -> Verdict? {
@@ -285,6 +301,9 @@ extension JudgeStore {
             switch (ab, ba) {
             case let (x?, y?):
                 let combined = Verdict.combine(x, y)
+                if abPreference >= 0, baPreference >= 0 {
+                    return (Self.calibrated(ab: abPreference, ba: baPreference), combined.agreed, false, ids)
+                }
                 return (combined.verdict, combined.agreed, false, ids)
             case let (x?, nil) where planned == 1, let (nil, x?) where planned == 1:
                 return (x, nil, false, ids)

@@ -55,6 +55,28 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(byItem["h1"]?.heldOut, true)
     }
 
+    func testLogprobVerdictsInBothOrdersAreDecidedByTheAveragedPreference() throws {
+        // A judge that always favours the first-shown answer, but less so when the worse one comes first:
+        // text rules would call both pairs ties; the averaged preference ranks them.
+        func logprob(_ item: String, _ position: JudgmentRecord.Position, firstShown: Double) -> JudgmentRecord {
+            var r = fixture.judgment(item, "alpha", "beta", position, verdict: firstShown > 0.5 ? .aBetter : .bBetter)
+            r.verdictProbabilities = VerdictProbabilities(a: firstShown, b: 1 - firstShown, tie: 0, mass: 0.4, topCount: 20)
+            return r
+        }
+        try save(logprob("dev/d1", .ab, firstShown: 0.80), logprob("dev/d1", .ba, firstShown: 0.76),   // alpha (0.80 + 0.24) / 2 = 0.52
+                 logprob("dev/d2", .ab, firstShown: 0.70), logprob("dev/d2", .ba, firstShown: 0.90))   // alpha (0.70 + 0.10) / 2 = 0.40
+        let byItem = Dictionary(uniqueKeysWithValues: try fixture.store.comparisons(suite: "demo").map { ($0.itemID, $0) })
+        XCTAssertEqual(byItem["d1"]?.outcome, .aBetter)
+        XCTAssertEqual(byItem["d2"]?.outcome, .bBetter)
+        XCTAssertEqual(byItem["d1"]?.ordersAgreed, false, "the per-order argmax verdicts still disagree (judge health)")
+        let summary = try fixture.store.comparisonSummary(suite: "demo")
+        XCTAssertEqual(summary.groups.map(\.outcome).sorted { $0.rawValue < $1.rawValue }, [.aBetter, .bBetter].sorted { $0.rawValue < $1.rawValue })
+        XCTAssertEqual(try fixture.store.judgeHealth(suite: "demo").orderDisagreements, 2)
+
+        // Exactly even: a tie; a text verdict on one side: the text rules.
+        XCTAssertEqual(JudgeStore.Pending.calibrated(ab: 0.7, ba: 0.7), .tie)
+    }
+
     func testCombineRules() {
         XCTAssertEqual(Verdict.combine(.aBetter, .aMuchBetter).verdict, .aBetter)
         XCTAssertEqual(Verdict.combine(.tie, .tie).verdict, .tie)
