@@ -22,6 +22,8 @@ final class ForwardPass {
     let inverseFrequencies: [Float]
     /// Dequantized weight tiles for the sgemm path, one buffer per worker; made on first use.
     private var gemmWorkspace: GEMMWorkspace?
+    /// Rows from which projections use sgemm (tests lower or raise it to reach either path).
+    var gemmThreshold = ForwardPass.gemmMinimumBatch
 
     // MARK: Rows of the current batch (set by `setRow`, read by `run`)
 
@@ -34,9 +36,13 @@ final class ForwardPass {
 
     /// Batches at least this large go through sgemm on dequantized tiles, smaller ones through
     /// `WeightMatrix.multiply(batch:)` (`JUDGE_GEMM_MIN_BATCH` overrides it, for measuring the crossover).
+    ///
+    /// Measured with `judge bench-model` on SmolLM2 Q4_1, 2 threads, against the row-wise
+    /// `multiply(batch:)` baseline (BENCHMARKS.md, "Engine speed"): sgemm wins from 2 rows on
+    /// (4 sequences: 21.6 vs 11.0 tokens/s; pp16: 58 vs 12.6), the single-row kernels win at 1 row.
     static let gemmMinimumBatch: Int = {
         if let s = ProcessInfo.processInfo.environment["JUDGE_GEMM_MIN_BATCH"], let n = Int(s), n > 0 { return n }
-        return 32
+        return 2
     }()
 
     init(model: LlamaModel, capacity: Int) {
@@ -98,7 +104,7 @@ final class ForwardPass {
     /// `y = x Wᵀ` for `rows` activation rows: sgemm on dequantized tiles for large batches, else the
     /// quantized kernels. x is (rows, w.columns), y is (rows, w.rows).
     func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
-        if rows >= Self.gemmMinimumBatch {
+        if rows >= gemmThreshold {
             if gemmWorkspace == nil { gemmWorkspace = GEMMWorkspace(model: model) }
             w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!)
         } else {

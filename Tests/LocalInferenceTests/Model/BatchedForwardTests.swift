@@ -60,8 +60,10 @@ final class BatchedForwardTests: XCTestCase {
         }
     }
 
-    private func greedyBatched(_ model: LlamaModel, _ prompts: [[Int32]], steps: Int) throws -> [[Int32]] {
+    private func greedyBatched(_ model: LlamaModel, _ prompts: [[Int32]], steps: Int,
+                               gemmThreshold: Int = ForwardPass.gemmMinimumBatch) throws -> [[Int32]] {
         let batch = try SequenceBatch(model: model, sequences: prompts.count)
+        batch.pass.gemmThreshold = gemmThreshold
         for (i, prompt) in prompts.enumerated() { try batch.context(i).evaluate(prompt) }
         var out = Array(repeating: [Int32](), count: prompts.count)
         for _ in 0..<steps {
@@ -90,11 +92,13 @@ final class BatchedForwardTests: XCTestCase {
         }
     }
 
-    func testBatchedGreedyEqualsOneAtATime() throws {
+    /// Below and above `gemmMinimumBatch`: the quantized batch kernels and sgemm each equal single rows.
+    func testBatchedGreedyEqualsOneAtATimeOnEitherPath() throws {
         let model = try LlamaModel(file: SyntheticLlama().file())
         let p = prompts(4)
         let alone = try greedyAlone(model, p, steps: 12)
-        XCTAssertEqual(try greedyBatched(model, p, steps: 12), alone)
+        XCTAssertEqual(try greedyBatched(model, p, steps: 12, gemmThreshold: .max), alone, "quantized batch kernels")
+        XCTAssertEqual(try greedyBatched(model, p, steps: 12, gemmThreshold: 1), alone, "sgemm")
         XCTAssertGreaterThan(Set(alone.flatMap { $0 }).count, 3, "degenerate outputs prove nothing")
     }
 
