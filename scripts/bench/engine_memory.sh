@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak resident memory (max RSS, /usr/bin/time -v) of our engine and llama.cpp generating with a 2,048-token
-# context, same model, 2 threads, greedy, 64 new tokens:
+# context, same model, 2 threads, greedy, 16 new tokens:
 #   short: a one-line chat prompt;
 #   long:  the first 7,000 characters of the perplexity corpus as a raw prompt (~1,550 tokens, so most of
 #          the context's KV cache is written).
@@ -18,16 +18,16 @@ LONG=$(head -c 7000 Tests/LocalInferenceTests/Fixtures/reference/perplexity.txt)
 rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}'; }
 
 ours_short=$(JUDGE_THREADS=2 rss "$JUDGE" run --model "$MODEL" --prompt "Write a short poem about the sea." \
-    --context 2048 --max-tokens 64 --temperature 0)
-ours_long=$(JUDGE_THREADS=2 rss "$JUDGE" run --model "$MODEL" --raw --prompt "$LONG" --context 2048 --max-tokens 64 --temperature 0)
+    --context 2048 --max-tokens 16 --temperature 0)
+ours_long=$(JUDGE_THREADS=2 rss "$JUDGE" run --model "$MODEL" --raw --prompt "$LONG" --context 2048 --max-tokens 16 --temperature 0)
 ref() {
     rss "$PY" -c '
 import sys, llama_cpp
 llm = llama_cpp.Llama(model_path=sys.argv[1], n_ctx=2048, n_threads=2, n_threads_batch=2, verbose=False)
 if sys.argv[2] == "chat":
-    llm.create_chat_completion([{"role": "user", "content": sys.argv[3]}], max_tokens=64, temperature=0)
+    llm.create_chat_completion([{"role": "user", "content": sys.argv[3]}], max_tokens=16, temperature=0)
 else:
-    llm.create_completion(sys.argv[3], max_tokens=64, temperature=0)
+    llm.create_completion(sys.argv[3], max_tokens=16, temperature=0)
 ' "$MODEL" "$@"
 }
 ref_short=$(ref chat "Write a short poem about the sea.")
