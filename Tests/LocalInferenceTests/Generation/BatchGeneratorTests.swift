@@ -44,7 +44,14 @@ final class BatchGeneratorTests: XCTestCase {
                                               topLogprobs: 2)
         let want = try alone(model, parameters)
         let got = try batched(model, parameters, sequences: 2)
-        XCTAssertEqual(got, want)
+        // Same tokens and text; log-probabilities equal up to summation order (the batch may go through sgemm).
+        XCTAssertEqual(got.map(\.tokens), want.map(\.tokens))
+        XCTAssertEqual(got.map(\.text), want.map(\.text))
+        XCTAssertEqual(got.map(\.finishReason), want.map(\.finishReason))
+        for (g, w) in zip(got.flatMap(\.logprobs), want.flatMap(\.logprobs)) {
+            XCTAssertEqual(g.chosen.token, w.chosen.token)
+            XCTAssertEqual(g.chosen.logprob, w.chosen.logprob, accuracy: 1e-3)
+        }
         XCTAssertEqual(got[0].logprobs.count, got[0].tokens.count)
     }
 
