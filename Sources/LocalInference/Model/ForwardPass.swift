@@ -37,12 +37,12 @@ final class ForwardPass {
     /// Batches at least this large go through sgemm on dequantized tiles, smaller ones through
     /// `WeightMatrix.multiply(batch:)` (`JUDGE_GEMM_MIN_BATCH` overrides it, for measuring the crossover).
     ///
-    /// Measured with `judge bench-model` on SmolLM2 Q4_1, 2 threads, against the row-wise
-    /// `multiply(batch:)` baseline (BENCHMARKS.md, "Engine speed"): sgemm wins from 2 rows on
-    /// (4 sequences: 21.6 vs 11.0 tokens/s; pp16: 58 vs 12.6), the single-row kernels win at 1 row.
+    /// Against the old row-wise `multiply(batch:)` sgemm won from 2 rows on (BENCHMARKS.md, "Engine speed");
+    /// against the tiled batch kernels that replaced it (bit-identical alone or batched, ≈ 53 tokens/s at
+    /// 16 sequences) the crossover is not measured yet, so small decode batches keep the tiles.
     static let gemmMinimumBatch: Int = {
         if let s = ProcessInfo.processInfo.environment["JUDGE_GEMM_MIN_BATCH"], let n = Int(s), n > 0 { return n }
-        return 2
+        return 32
     }()
 
     init(model: LlamaModel, capacity: Int) {
