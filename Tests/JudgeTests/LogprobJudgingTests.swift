@@ -167,9 +167,10 @@ final class LogprobJudgingTests: XCTestCase {
         XCTAssertEqual(try fixture.store.judgeHealth(suite: "demo").unresolvedComparisons, 1, "that pair stays unresolved, not a tie")
     }
 
-    func testAPositionBiasedJudgeGivesTiesButItsPreferencesStillPointTheRightWay() async throws {
+    func testAPositionBiasedJudgeIsDecidedByItsPreferencesAveragedOverBothOrders() async throws {
         // Always leans towards the first answer (0.6 + a nudge for the good one): each order alone says
-        // "A", the two orders disagree, and the pair is a tie — while the probabilities still differ.
+        // "A" and the two orders disagree, but averaged over both orders the bias cancels and the nudge
+        // decides (balanced position calibration); equal answers average to exactly even, a tie.
         let fixture = try JudgeFixture()
         server.responder = { recorded in
             guard let (a, b) = Self.answers(recorded) else { return .error(400, message: "bad prompt") }
@@ -178,16 +179,25 @@ final class LogprobJudgingTests: XCTestCase {
         }
         let summary = try await run(fixture)
         XCTAssertEqual(summary.parsed, 16)
+        let judgments = try fixture.store.judgments(suite: "demo")
         let comparisons = try fixture.store.comparisons(suite: "demo").filter { !$0.identicalOutputs }
-        XCTAssertTrue(comparisons.allSatisfy { $0.outcome == .tie && $0.ordersAgreed == false })
-        // Averaged over both orders, P(alpha better than gamma on d1) > 0.5: the bias cancels.
-        let alpha = fixture.ids.models["alpha"]!, gamma = fixture.ids.models["gamma"]!
-        let pair = try fixture.store.judgments(suite: "demo").filter {
-            $0.itemID == fixture.ids.items["dev"]!["d1"]! && $0.modelAID == alpha && $0.modelBID == gamma
+        XCTAssertFalse(comparisons.isEmpty)
+        var decided = 0
+        for c in comparisons {
+            XCTAssertEqual(c.ordersAgreed, false, "each order alone favours the first answer")
+            let item = fixture.ids.items[c.task]![c.itemID]!
+            let a = fixture.ids.models[c.modelA]!, b = fixture.ids.models[c.modelB]!
+            let pair = judgments.filter { $0.itemID == item && $0.modelAID == a && $0.modelBID == b }
+            XCTAssertEqual(pair.count, 2)
+            let mean = pair.map { $0.canonicalPreference! }.reduce(0, +) / 2
+            let expected: Verdict = mean > 0.5 ? .aBetter : mean < 0.5 ? .bBetter : .tie
+            XCTAssertEqual(c.outcome, expected, "\(c.modelA) vs \(c.modelB) on \(c.itemID): mean preference \(mean)")
+            if expected != .tie { decided += 1 }
         }
-        XCTAssertEqual(pair.count, 2)
-        let mean = pair.map { $0.canonicalPreference! }.reduce(0, +) / 2
-        XCTAssertGreaterThan(mean, 0.5)
+        XCTAssertGreaterThan(decided, 0, "some pairs have a good and a bad answer")
+        // alpha (good) vs gamma on d1: P(alpha better) averaged over both orders > 0.5, so alpha wins.
+        let d1 = try XCTUnwrap(comparisons.first { $0.itemID == "d1" && $0.modelA == "alpha" && $0.modelB == "gamma" })
+        XCTAssertEqual(d1.outcome, .aBetter)
     }
 
     // MARK: - A prompt too long for the judge
