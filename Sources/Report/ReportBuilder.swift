@@ -85,7 +85,7 @@ public struct ReportBuilder {
             }
         }
         let judges = Set(groups.map { r in
-            "\(r.judgeModel), template \(r.templateID) \(r.templateVersion.hasPrefix("v") ? "" : "v")\(r.templateVersion)"
+            "\(r.judgeModel), template \(r.templateID) \(r.templateVersion.first?.isNumber == true ? "v" : "")\(r.templateVersion)"
         }).sorted()
         return ReportData(
             title: title, asOf: asOf, judgeDescription: judges.joined(separator: ", "),
