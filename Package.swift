@@ -103,7 +103,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "SuiteTests", dependencies: ["Suite"]),
-        .testTarget(name: "LocalInferenceTests", dependencies: ["LocalInference"],
+        .testTarget(name: "LocalInferenceTests", dependencies: ["LocalInference", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

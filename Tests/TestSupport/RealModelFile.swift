@@ -1,0 +1,24 @@
+import Foundation
+
+/// Where tests find the real model: `JUDGE_TEST_MODEL` if set, else SmolLM2-135M-Instruct Q4_1 in `models/`
+/// at the repository root (fetched by `scripts/bootstrap.sh`, which the README's test command runs).
+///
+/// A missing model throws an error naming the path and the fix, so the test fails — it is never skipped.
+public enum RealModelFile {
+    /// Repository root, derived from this file's path (Tests/TestSupport/RealModelFile.swift).
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// SmolLM2-135M-Instruct Q4_1 (Llama architecture, gpt2/smollm tokenizer, ChatML).
+    public static func smolLM2() throws -> URL {
+        let path = ProcessInfo.processInfo.environment["JUDGE_TEST_MODEL"]
+            ?? repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+        guard FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
+        return URL(fileURLWithPath: path)
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "model not found at \(path): run scripts/bootstrap.sh (or set JUDGE_TEST_MODEL)" }
+    }
+}
