@@ -94,7 +94,7 @@ enum RowDot {
             for g in 0..<4 {
                 let q = (block + 2 + 8 * g).loadUnaligned(as: SIMD8<Int8>.self)
                 let xv = UnsafeRawPointer(xs + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
-                acc += SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q)) * xv
+                acc += widen(q).floats * xv
             }
             sum += block.half(0) * acc.sum()
         }
@@ -110,8 +110,8 @@ enum RowDot {
             var acc = SIMD8<Float>()
             for g in 0..<2 {
                 let q = (block + 2 + 8 * g).loadUnaligned(as: SIMD8<UInt8>.self)
-                let lo = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q & 0x0f) &- 8)
-                let hi = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q &>> 4) &- 8)
+                let lo = (widen(q & 0x0f) &- 8).floats
+                let hi = (widen(q &>> 4) &- 8).floats
                 acc += lo * UnsafeRawPointer(xs + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
                 acc += hi * UnsafeRawPointer(xs + 16 + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
             }
@@ -130,8 +130,8 @@ enum RowDot {
             var xsum = SIMD8<Float>()
             for g in 0..<2 {
                 let q = (block + 4 + 8 * g).loadUnaligned(as: SIMD8<UInt8>.self)
-                let lo = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q & 0x0f))
-                let hi = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q &>> 4))
+                let lo = widen(q & 0x0f).floats
+                let hi = widen(q &>> 4).floats
                 let x0 = UnsafeRawPointer(xs + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
                 let x1 = UnsafeRawPointer(xs + 16 + 8 * g).loadUnaligned(as: SIMD8<Float>.self)
                 acc += lo * x0 + hi * x1

@@ -28,13 +28,13 @@ extension UnsafeRawPointer {
     /// Eight signed bytes widened to floats (vpmovsxbd + vcvtdq2ps).
     @inline(__always)
     func int8x8(_ offset: Int) -> SIMD8<Float> {
-        SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: loadUnaligned(fromByteOffset: offset, as: SIMD8<Int8>.self)))
+        widen(loadUnaligned(fromByteOffset: offset, as: SIMD8<Int8>.self)).floats
     }
 
     /// Eight bytes widened to 32-bit lanes (vpmovzxbd), for nibble and bit-field extraction.
     @inline(__always)
     func uint8x8(_ offset: Int) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt8>.self))
+        widen(loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt8>.self))
     }
 }
 
@@ -44,8 +44,35 @@ extension UnsafePointer where Pointee == Float {
     func floats8(_ offset: Int = 0) -> SIMD8<Float> { UnsafeRawPointer(self + offset).loadUnaligned(as: SIMD8<Float>.self) }
 }
 
+// MARK: - Lane conversions
+//
+// The standard library's generic conversions (`SIMD8<Float>(_:)`, `SIMD8<Int32>(truncatingIfNeeded:)`) are
+// specialized but, inside a large kernel, not inlined: each became a call that split the vector into two
+// halves, cleared the upper registers and spilled the tile's accumulators — a quarter of all decode time
+// (perf, 2026-11-26). These lane loops are always inlined, and LLVM folds each into its one instruction.
+
 extension SIMD8 where Scalar == Int32 {
     /// The lanes as floats (vcvtdq2ps).
     @inline(__always)
-    var floats: SIMD8<Float> { SIMD8<Float>(self) }
+    var floats: SIMD8<Float> {
+        var r = SIMD8<Float>()
+        for i in 0..<8 { r[i] = Float(self[i]) }
+        return r
+    }
+}
+
+/// Unsigned bytes zero-extended to 32-bit lanes (vpmovzxbd).
+@inline(__always)
+func widen(_ v: SIMD8<UInt8>) -> SIMD8<Int32> {
+    var r = SIMD8<Int32>()
+    for i in 0..<8 { r[i] = Int32(v[i]) }
+    return r
+}
+
+/// Signed bytes sign-extended to 32-bit lanes (vpmovsxbd).
+@inline(__always)
+func widen(_ v: SIMD8<Int8>) -> SIMD8<Int32> {
+    var r = SIMD8<Int32>()
+    for i in 0..<8 { r[i] = Int32(v[i]) }
+    return r
 }
