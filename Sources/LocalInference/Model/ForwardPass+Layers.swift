@@ -13,8 +13,8 @@ extension ForwardPass {
         let embd = c.embeddingLength, qd = c.queryDimension, kvd = c.kvDimension, hd = c.headDimension
         forRows(count) { r in rmsNorm(s.x + r * embd, weight: layer.attentionNorm, into: s.normed + r * embd) }
         project(layer.query, rows: count, s.normed, into: s.query)
-        project(layer.key, rows: count, s.normed, into: s.key)
-        project(layer.value, rows: count, s.normed, into: s.value)
+        project(layer.key, rows: count, s.normed, into: s.key, sameInput: true)
+        project(layer.value, rows: count, s.normed, into: s.value, sameInput: true)
         let positions = self.positions, caches = self.caches
         forRows(count) { r in
             let q = s.query + r * qd, k = s.key + r * kvd, v = s.value + r * kvd
@@ -85,7 +85,7 @@ extension ForwardPass {
         let embd = c.embeddingLength, ffn = c.feedForwardLength
         forRows(count) { r in rmsNorm(s.x + r * embd, weight: layer.feedForwardNorm, into: s.normed + r * embd) }
         project(layer.gate, rows: count, s.normed, into: s.gate)
-        project(layer.up, rows: count, s.normed, into: s.up)
+        project(layer.up, rows: count, s.normed, into: s.up, sameInput: true)
         forRows(count) { r in
             let gate = s.gate + r * ffn, up = s.up + r * ffn
             for i in 0..<ffn {

@@ -22,6 +22,11 @@ final class ForwardPass {
     let inverseFrequencies: [Float]
     /// Dequantized weight tiles for the sgemm path, one buffer per worker; made on first use.
     private var gemmWorkspace: GEMMWorkspace?
+    /// The 8-bit activations of the last integer-kernel projection: `Q8Activations` storage, its size,
+    /// and the input it holds (pointer and rows), so that projections of one input quantize it once.
+    private var quantizedBuffer: UnsafeMutableRawPointer?
+    private var quantizedCapacity = 0
+    private var quantizedInput: (UnsafePointer<Float>, Int)?
     /// Rows from which projections use sgemm (tests lower or raise it to reach either path).
     var gemmThreshold = ForwardPass.gemmMinimumBatch
 
@@ -103,14 +108,37 @@ final class ForwardPass {
 
     /// `y = x Wᵀ` for `rows` activation rows: sgemm on dequantized tiles for large batches, else the
     /// quantized kernels. x is (rows, w.columns), y is (rows, w.rows).
-    func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    ///
+    /// `sameInput`: `x` is the input of the previous call, unchanged (q/k/v, gate/up), so its 8-bit
+    /// quantization for the integer kernels is reused rather than redone.
+    func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                 sameInput: Bool = false) {
         if rows >= gemmThreshold {
             if gemmWorkspace == nil { gemmWorkspace = GEMMWorkspace(model: model) }
             w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!)
+        } else if Int8Dot.handles(w.type) {
+            let a = Q8Activations(storage: quantizedStorage(rows: rows, columns: w.columns), batch: rows, columns: w.columns)
+            if !(sameInput && quantizedInput.map { $0.0 == x && $0.1 == rows } == true) { a.quantize(x) }
+            quantizedInput = (x, rows)
+            w.multiply(a, into: y)
         } else {
             w.multiply(batch: rows, x, into: y)
         }
     }
+
+    /// Storage for `rows` quantized activation vectors of `columns` (grown rarely, never shrunk).
+    private func quantizedStorage(rows: Int, columns: Int) -> UnsafeMutableRawPointer {
+        let bytes = Q8Activations.storageBytes(batch: rows, columns: columns)
+        if bytes > quantizedCapacity {
+            quantizedBuffer?.deallocate()
+            quantizedBuffer = .allocate(byteCount: bytes, alignment: 64)
+            quantizedCapacity = bytes
+            quantizedInput = nil
+        }
+        return quantizedBuffer!
+    }
+
+    deinit { quantizedBuffer?.deallocate() }
 }
 
 // MARK: - BatchScratch

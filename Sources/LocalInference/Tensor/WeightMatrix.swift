@@ -36,6 +36,7 @@ struct WeightMatrix: @unchecked Sendable {
 
     /// `y[r] = row(r) · x` for every row: (rows) = (rows, columns) × (columns), rows split over threads.
     func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        if Int8Dot.handles(type) { return multiply(batch: 1, x, into: y) }
         if BatchDot.hasTile(type) { return multiplyTiled(batch: 1, x, into: y) }
         let columns = self.columns
         guard let kernel = RowDot.fastKernel(for: type) else {
@@ -61,6 +62,15 @@ struct WeightMatrix: @unchecked Sendable {
     /// dequantized once per eight vectors (`BatchDot`). `x` is (batch, columns), `y` is (batch, rows).
     /// Each vector's result is bit-identical to `multiply(_:into:)` on it alone.
     func multiply(batch: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        if Int8Dot.handles(type) {
+            // (storageBytes) the batch quantized to 8 bits per block, on the stack.
+            let bytes = Q8Activations.storageBytes(batch: batch, columns: self.columns)
+            return withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 64) { storage in
+                let activations = Q8Activations(storage: storage.baseAddress!, batch: batch, columns: self.columns)
+                activations.quantize(x)
+                multiply(activations, into: y)
+            }
+        }
         if batch == 1 { return multiply(x, into: y) }
         if BatchDot.hasTile(type) { return multiplyTiled(batch: batch, x, into: y) }
         let columns = self.columns, blocks = columns / 32
@@ -74,6 +84,22 @@ struct WeightMatrix: @unchecked Sendable {
                 BatchDot.rowsGeneric(self, range, batch: batch, x, sums, y)
             }
         }
+    }
+
+    /// `y[b] = W x[b]` for activations already quantized (`Int8Dot.handles(type)` must hold): the decode
+    /// path, where several projections share one quantized input. `y` is (batch, rows).
+    func multiply(_ a: Q8Activations, into y: UnsafeMutablePointer<Float>) {
+        precondition(Int8Dot.handles(type) && a.columns == columns)
+        #if JUDGE_X86_V3
+        let type = self.type
+        Parallel.forRanges(count: rows, minimumChunk: a.batch == 1 ? 16 : 4) { range in
+            switch type {
+            case .q8_0: Int8Dot.rows(self, range, a, y, Q8_0Int8.self)
+            case .q4_0: Int8Dot.rows(self, range, a, y, Q4_0Int8.self)
+            default: Int8Dot.rows(self, range, a, y, Q4_1Int8.self)
+            }
+        }
+        #endif
     }
 
     /// The tile kernels (Q8_0, Q4_0, Q4_1) for any batch, rows split over threads.

@@ -1,0 +1,267 @@
+// Integer kernels for Q8_0, Q4_0 and Q4_1 weights against `Q8Activations` (x86-64-v3): the decode path of
+// the engine. As in llama.cpp, a weight block and an activation block are multiplied as bytes
+// (vpmaddubsw: 32 products summed in pairs to 16-bit lanes, then vpmaddwd to eight 32-bit lanes), and
+// converted to float once per block, scaled by d_w · d_x. Against the fp32 dequantize-on-the-fly tiles
+// (`BatchDot`, still the portable path) this halves the instructions per block for a single vector.
+//
+// Per (row, vector) the arithmetic is the same in every tile width, so a sequence's logits are
+// bit-identical alone or in any batch (BatchGenerator relies on it):
+//   acc (8 lanes) += float(Σ pairs of q_w · q_x) · (d_w · d_x)          per block, in block order
+//   min (1 lane)  += m_w · (d_x Σ q_x)                                    per block (Q4_0: m = −8 d_w)
+//   y += sum(acc) + min                                                   per panel of 64 blocks
+//
+// The unsigned Q4 nibbles (0…15) go straight into vpmaddubsw's unsigned operand; Q8_0's signed bytes use
+// the sign trick (|w| and x · sign(w)). Products fit the 16-bit pair sums: 2 · 128 · 127 < 32,768.
+
+#if JUDGE_X86_V3
+import _Builtin_intrinsics.intel
+
+/// How one 32-weight block of a type is read by the integer kernels.
+protocol Int8Weights {
+    static var blockBytes: Int { get }
+    /// Whether `quants` are signed bytes (Q8_0) rather than unsigned nibbles.
+    static var signed: Bool { get }
+    /// Whether the block has a constant term (`minimum`).
+    static var hasMinimum: Bool { get }
+    /// The 32 quantized weights as bytes, in weight order.
+    static func quants(_ block: UnsafeRawPointer) -> __m256i
+    /// d: weight = d · q + m.
+    static func scale(_ block: UnsafeRawPointer) -> Float
+    /// m: weight = d · q + m.
+    static func minimum(_ block: UnsafeRawPointer) -> Float
+}
+
+enum Q8_0Int8: Int8Weights {
+    static var blockBytes: Int { 34 }
+    static var signed: Bool { true }
+    static var hasMinimum: Bool { false }
+    @inline(__always) static func quants(_ block: UnsafeRawPointer) -> __m256i {
+        block.loadUnaligned(fromByteOffset: 2, as: __m256i.self)
+    }
+    @inline(__always) static func scale(_ block: UnsafeRawPointer) -> Float { block.half(0) }
+    @inline(__always) static func minimum(_ block: UnsafeRawPointer) -> Float { 0 }
+}
+
+enum Q4_0Int8: Int8Weights {
+    static var blockBytes: Int { 18 }
+    static var signed: Bool { false }
+    static var hasMinimum: Bool { true }
+    @inline(__always) static func quants(_ block: UnsafeRawPointer) -> __m256i { Int8Dot.nibbles(block + 2) }
+    @inline(__always) static func scale(_ block: UnsafeRawPointer) -> Float { block.half(0) }
+    /// d (q − 8) = d q − 8d.
+    @inline(__always) static func minimum(_ block: UnsafeRawPointer) -> Float { -8 * block.half(0) }
+}
+
+enum Q4_1Int8: Int8Weights {
+    static var blockBytes: Int { 20 }
+    static var signed: Bool { false }
+    static var hasMinimum: Bool { true }
+    @inline(__always) static func quants(_ block: UnsafeRawPointer) -> __m256i { Int8Dot.nibbles(block + 4) }
+    @inline(__always) static func scale(_ block: UnsafeRawPointer) -> Float { block.half(0) }
+    @inline(__always) static func minimum(_ block: UnsafeRawPointer) -> Float { block.half(2) }
+}
+#endif
+
+enum Int8Dot {
+    /// Whether `type` runs on the integer kernels in this build (x86-64-v3 builds: Q8_0, Q4_0, Q4_1).
+    static func handles(_ type: GGMLType) -> Bool {
+        #if JUDGE_X86_V3
+        return type == .q8_0 || type == .q4_0 || type == .q4_1
+        #else
+        return false
+        #endif
+    }
+
+    /// Blocks per column panel, as in `BatchDot`: the same split for every batch size.
+    static let panelBlocks = 64
+
+    #if JUDGE_X86_V3
+    // MARK: - Pieces
+
+    /// 16 bytes of nibbles (byte j: weight j low, weight j + 16 high) as 32 bytes 0…15 in weight order.
+    @inline(__always)
+    static func nibbles(_ qs: UnsafeRawPointer) -> __m256i {
+        let packed = qs.loadUnaligned(as: __m128i.self)
+        let both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed)
+        return _mm256_and_si256(both, _mm256_set1_epi8(0x0f))
+    }
+
+    /// Σ of the eight lanes, in a fixed order (halves, then quarters, then pairs).
+    @inline(__always)
+    static func horizontalSum(_ v: __m256) -> Float {
+        var t = _mm256_add_ps(v, _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(4, 5, 6, 7, 0, 1, 2, 3)))
+        t = _mm256_add_ps(t, _mm256_permutevar8x32_ps(t, _mm256_setr_epi32(2, 3, 0, 1, 2, 3, 0, 1)))
+        t = _mm256_add_ps(t, _mm256_permutevar8x32_ps(t, _mm256_setr_epi32(1, 0, 1, 0, 1, 0, 1, 0)))
+        return _mm256_cvtss_f32(t)
+    }
+
+    // MARK: - Tiles: one row segment · up to eight vectors
+
+    /// `out[s · outStride] += row segment · x_s` for the `count` ≤ 8 vectors `s0 ..< s0 + count` of `a`,
+    /// over `blocks` blocks from block `first`; vectors past `count` repeat the last one (results dropped).
+    @inline(__always)
+    static func tile8<W: Int8Weights>(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int,
+                                      count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _: W.Type) {
+        let columns = a.columns, nb = a.blocks, last = count - 1
+        @inline(__always) func quants(_ i: Int) -> UnsafePointer<Int8> { UnsafePointer(a.quants + (s0 + min(i, last)) * columns + first * 32) }
+        @inline(__always) func scales(_ i: Int) -> UnsafePointer<Float> { UnsafePointer(a.scales + (s0 + min(i, last)) * nb + first) }
+        let q0 = quants(0), q1 = quants(1), q2 = quants(2), q3 = quants(3), q4 = quants(4), q5 = quants(5), q6 = quants(6), q7 = quants(7)
+        let d0 = scales(0), d1 = scales(1), d2 = scales(2), d3 = scales(3), d4 = scales(4), d5 = scales(5), d6 = scales(6), d7 = scales(7)
+        var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
+        var mins = __m256()
+        let ones = _mm256_set1_epi16(1)
+        var block = row + first * W.blockBytes
+        for b in 0..<blocks {
+            let w = W.quants(block), d = W.scale(block)
+            let magnitude = W.signed ? _mm256_abs_epi8(w) : w
+            @inline(__always) func step(_ acc: inout __m256, _ q: UnsafePointer<Int8>, _ dx: UnsafePointer<Float>) {
+                let x = UnsafeRawPointer(q + 32 * b).loadUnaligned(as: __m256i.self)
+                let pairs = _mm256_maddubs_epi16(magnitude, W.signed ? _mm256_sign_epi8(x, w) : x)
+                let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones))
+                acc = _mm256_fmadd_ps(sums, _mm256_set1_ps(d * dx[b]), acc)
+            }
+            step(&a0, q0, d0); step(&a1, q1, d1); step(&a2, q2, d2); step(&a3, q3, d3)
+            step(&a4, q4, d4); step(&a5, q5, d5); step(&a6, q6, d6); step(&a7, q7, d7)
+            if W.hasMinimum {
+                let blockSums = UnsafeRawPointer(a.sums + (first + b) * a.sumStride + s0).loadUnaligned(as: __m256.self)
+                mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimum(block)), blockSums, mins)
+            }
+            block += W.blockBytes
+        }
+        let m = mins
+        let sums = [horizontalSum(a0) + m[0], horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3],
+                    horizontalSum(a4) + m[4], horizontalSum(a5) + m[5], horizontalSum(a6) + m[6], horizontalSum(a7) + m[7]]
+            as InlineArray<8, Float>
+        for s in 0..<count { out[s * outStride] += sums[s] }
+    }
+
+    /// The four-wide tile (batches of 2–4 and the last 2–4 vectors of a batch).
+    @inline(__always)
+    static func tile4<W: Int8Weights>(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int,
+                                      count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _: W.Type) {
+        let columns = a.columns, nb = a.blocks, last = count - 1
+        @inline(__always) func quants(_ i: Int) -> UnsafePointer<Int8> { UnsafePointer(a.quants + (s0 + min(i, last)) * columns + first * 32) }
+        @inline(__always) func scales(_ i: Int) -> UnsafePointer<Float> { UnsafePointer(a.scales + (s0 + min(i, last)) * nb + first) }
+        let q0 = quants(0), q1 = quants(1), q2 = quants(2), q3 = quants(3)
+        let d0 = scales(0), d1 = scales(1), d2 = scales(2), d3 = scales(3)
+        var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256()
+        var mins = __m256()
+        let ones = _mm256_set1_epi16(1)
+        var block = row + first * W.blockBytes
+        for b in 0..<blocks {
+            let w = W.quants(block), d = W.scale(block)
+            let magnitude = W.signed ? _mm256_abs_epi8(w) : w
+            @inline(__always) func step(_ acc: inout __m256, _ q: UnsafePointer<Int8>, _ dx: UnsafePointer<Float>) {
+                let x = UnsafeRawPointer(q + 32 * b).loadUnaligned(as: __m256i.self)
+                let pairs = _mm256_maddubs_epi16(magnitude, W.signed ? _mm256_sign_epi8(x, w) : x)
+                let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones))
+                acc = _mm256_fmadd_ps(sums, _mm256_set1_ps(d * dx[b]), acc)
+            }
+            step(&a0, q0, d0); step(&a1, q1, d1); step(&a2, q2, d2); step(&a3, q3, d3)
+            if W.hasMinimum {
+                let blockSums = UnsafeRawPointer(a.sums + (first + b) * a.sumStride + s0).loadUnaligned(as: __m256.self)
+                mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimum(block)), blockSums, mins)
+            }
+            block += W.blockBytes
+        }
+        let m = mins
+        let sums = [horizontalSum(a0) + m[0], horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3]]
+            as InlineArray<4, Float>
+        for s in 0..<count { out[s * outStride] += sums[s] }
+    }
+
+    /// One vector (batch 1, and the last vector of a batch): the same arithmetic as lane s of the wider tiles.
+    @inline(__always)
+    static func tile1<W: Int8Weights>(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int,
+                                      _ out: UnsafeMutablePointer<Float>, _: W.Type) {
+        let q = UnsafePointer(a.quants + s0 * a.columns + first * 32)
+        let dx = UnsafePointer(a.scales + s0 * a.blocks + first)
+        var acc = __m256()
+        var mins = __m256()
+        let ones = _mm256_set1_epi16(1)
+        var block = row + first * W.blockBytes
+        for b in 0..<blocks {
+            let w = W.quants(block), d = W.scale(block)
+            let magnitude = W.signed ? _mm256_abs_epi8(w) : w
+            let x = UnsafeRawPointer(q + 32 * b).loadUnaligned(as: __m256i.self)
+            let pairs = _mm256_maddubs_epi16(magnitude, W.signed ? _mm256_sign_epi8(x, w) : x)
+            let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones))
+            acc = _mm256_fmadd_ps(sums, _mm256_set1_ps(d * dx[b]), acc)
+            if W.hasMinimum {
+                let blockSums = UnsafeRawPointer(a.sums + (first + b) * a.sumStride + s0).loadUnaligned(as: __m256.self)
+                mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimum(block)), blockSums, mins)
+            }
+            block += W.blockBytes
+        }
+        out.pointee += horizontalSum(acc) + mins[0]
+    }
+
+    // MARK: - Rows × batch
+
+    /// `y[s · rows + r] = row(r) · x_s` for r in `range` and every vector of `a`. Columns go in panels of
+    /// `panelBlocks` blocks, rows in groups of 16 whose weights stay cached from one panel to the next.
+    @inline(__always)
+    static func rows<W: Int8Weights>(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations,
+                                     _ y: UnsafeMutablePointer<Float>, _ weights: W.Type) {
+        let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch
+        for s in 0..<batch { (y + s * rows + range.lowerBound).update(repeating: 0, count: range.count) }
+        var group = range.lowerBound
+        while group < range.upperBound {
+            let groupEnd = min(range.upperBound, group + 16)
+            var first = 0
+            while first < blocks {
+                let count = min(panelBlocks, blocks - first)
+                for r in group..<groupEnd {
+                    let row = matrix.row(r)
+                    var s = 0
+                    while s < batch {
+                        let width = min(batch - s, 8), out = y + s * rows + r
+                        if width == 1 {
+                            tile1(row, first: first, blocks: count, a, s0: s, out, W.self)
+                        } else if width > 4 {
+                            tile8(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
+                        } else {
+                            tile4(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
+                        }
+                        s += width
+                    }
+                }
+                first += count
+            }
+            group = groupEnd
+        }
+    }
+    #endif
+}
+
+#if JUDGE_X86_V3
+extension Q8Activations {
+    /// The fast path of `quantizeBlock`: the same values as the reference, eight lanes at a time.
+    @inline(__always)
+    static func quantizeBlockAVX2(_ x: UnsafePointer<Float>, into q: UnsafeMutablePointer<Int8>) -> (Float, Int32) {
+        let v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8), v2 = _mm256_loadu_ps(x + 16), v3 = _mm256_loadu_ps(x + 24)
+        let signBit = _mm256_set1_ps(-0.0)
+        var m = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(signBit, v0), _mm256_andnot_ps(signBit, v1)),
+                              _mm256_max_ps(_mm256_andnot_ps(signBit, v2), _mm256_andnot_ps(signBit, v3)))
+        m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(4, 5, 6, 7, 0, 1, 2, 3)))
+        m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(2, 3, 0, 1, 2, 3, 0, 1)))
+        m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(1, 0, 1, 0, 1, 0, 1, 0)))
+        let amax = _mm256_cvtss_f32(m)
+        let d = amax / 127
+        let inverse = _mm256_set1_ps(amax != 0 ? 127 / amax : 0)
+        // vcvtps2dq rounds to nearest even (the default MXCSR mode), as the reference does.
+        let i0 = _mm256_cvtps_epi32(_mm256_mul_ps(v0, inverse)), i1 = _mm256_cvtps_epi32(_mm256_mul_ps(v1, inverse))
+        let i2 = _mm256_cvtps_epi32(_mm256_mul_ps(v2, inverse)), i3 = _mm256_cvtps_epi32(_mm256_mul_ps(v3, inverse))
+        var total = _mm256_add_epi32(_mm256_add_epi32(i0, i1), _mm256_add_epi32(i2, i3))
+        total = _mm256_add_epi32(total, _mm256_permutevar8x32_epi32(total, _mm256_setr_epi32(4, 5, 6, 7, 0, 1, 2, 3)))
+        total = _mm256_add_epi32(total, _mm256_permutevar8x32_epi32(total, _mm256_setr_epi32(2, 3, 0, 1, 2, 3, 0, 1)))
+        total = _mm256_add_epi32(total, _mm256_permutevar8x32_epi32(total, _mm256_setr_epi32(1, 0, 1, 0, 1, 0, 1, 0)))
+        // packs works within 128-bit halves: (i0 lo, i1 lo, i2 lo, i3 lo | i0 hi, i1 hi, i2 hi, i3 hi) in
+        // 4-byte groups; the permute puts the groups back in order.
+        let packed = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3))
+        let ordered = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7))
+        _mm256_storeu_si256(UnsafeMutableRawPointer(q).assumingMemoryBound(to: __m256i.self), ordered)
+        return (d, _mm256_cvtsi256_si32(total))
+    }
+}
+#endif
