@@ -12,9 +12,15 @@ extension ForwardPass {
         let s = scratch, c = config
         let embd = c.embeddingLength, qd = c.queryDimension, kvd = c.kvDimension, hd = c.headDimension
         forRows(count) { r in rmsNorm(s.x + r * embd, weight: layer.attentionNorm, into: s.normed + r * embd) }
-        project(layer.query, rows: count, s.normed, into: s.query)
-        project(layer.key, rows: count, s.normed, into: s.key, sameInput: true)
-        project(layer.value, rows: count, s.normed, into: s.value, sameInput: true)
+        if usesIntegerKernels(rows: count, layer.query, layer.key, layer.value) {
+            // Decoding: q, k and v in one parallel region.
+            WeightMatrix.multiply(layer.query, into: s.query, layer.key, into: s.key, layer.value, into: s.value,
+                                  quantized(s.normed, rows: count, columns: embd))
+        } else {
+            project(layer.query, rows: count, s.normed, into: s.query)
+            project(layer.key, rows: count, s.normed, into: s.key, sameInput: true)
+            project(layer.value, rows: count, s.normed, into: s.value, sameInput: true)
+        }
         let positions = self.positions, caches = self.caches
         forRows(count) { r in
             let q = s.query + r * qd, k = s.key + r * kvd, v = s.value + r * kvd
@@ -84,14 +90,18 @@ extension ForwardPass {
         let s = scratch, c = config
         let embd = c.embeddingLength, ffn = c.feedForwardLength
         forRows(count) { r in rmsNorm(s.x + r * embd, weight: layer.feedForwardNorm, into: s.normed + r * embd) }
-        project(layer.gate, rows: count, s.normed, into: s.gate)
-        project(layer.up, rows: count, s.normed, into: s.up, sameInput: true)
-        forRows(count) { r in
-            let gate = s.gate + r * ffn, up = s.up + r * ffn
-            for i in 0..<ffn {
-                let g = gate[i]
-                gate[i] = g / (1 + expf(-g)) * up[i]   // silu(gate) * up
+        if usesIntegerKernels(rows: count, layer.gate, layer.up) {
+            // Decoding: gate, up and silu(gate) · up in one parallel region, each chunk on its own rows.
+            let a = quantized(s.normed, rows: count, columns: embd)
+            Parallel.forRanges(count: ffn, minimumChunk: count == 1 ? 16 : 4) { range in
+                layer.gate.multiplyRows(range, a, into: s.gate)
+                layer.up.multiplyRows(range, a, into: s.up)
+                for r in 0..<count { ForwardPass.swiGLU(s.gate + r * ffn, s.up + r * ffn, range) }
             }
+        } else {
+            project(layer.gate, rows: count, s.normed, into: s.gate)
+            project(layer.up, rows: count, s.normed, into: s.up, sameInput: true)
+            forRows(count) { r in ForwardPass.swiGLU(s.gate + r * ffn, s.up + r * ffn, 0..<ffn) }
         }
         project(layer.down, rows: count, s.gate, into: s.projected)
         forRows(count) { r in
@@ -101,6 +111,15 @@ extension ForwardPass {
     }
 
     // MARK: - Pieces
+
+    /// `gate[i] = silu(gate[i]) · up[i]` for i in `range`.
+    @inline(__always)
+    static func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ range: Range<Int>) {
+        for i in range {
+            let g = gate[i]
+            gate[i] = g / (1 + expf(-g)) * up[i]
+        }
+    }
 
     /// `body(r)` for every row, split over the workers when there are many rows.
     @inline(__always)

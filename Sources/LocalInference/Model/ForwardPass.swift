@@ -117,13 +117,24 @@ final class ForwardPass {
             if gemmWorkspace == nil { gemmWorkspace = GEMMWorkspace(model: model) }
             w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!)
         } else if Int8Dot.handles(w.type) {
-            let a = Q8Activations(storage: quantizedStorage(rows: rows, columns: w.columns), batch: rows, columns: w.columns)
-            if !(sameInput && quantizedInput.map { $0.0 == x && $0.1 == rows } == true) { a.quantize(x) }
-            quantizedInput = (x, rows)
-            w.multiply(a, into: y)
+            w.multiply(quantized(x, rows: rows, columns: w.columns, sameInput: sameInput), into: y)
         } else {
             w.multiply(batch: rows, x, into: y)
         }
+    }
+
+    /// `x`, (rows, columns), quantized for the integer kernels; with `sameInput`, the quantization the
+    /// previous call made of the same `x` (q/k/v, gate/up share an input).
+    func quantized(_ x: UnsafePointer<Float>, rows: Int, columns: Int, sameInput: Bool = false) -> Q8Activations {
+        let a = Q8Activations(storage: quantizedStorage(rows: rows, columns: columns), batch: rows, columns: columns)
+        if !(sameInput && quantizedInput.map { $0.0 == x && $0.1 == rows } == true) { a.quantize(x) }
+        quantizedInput = (x, rows)
+        return a
+    }
+
+    /// Whether a batch of `rows` rows multiplies `matrices` with the integer kernels.
+    func usesIntegerKernels(rows: Int, _ matrices: WeightMatrix...) -> Bool {
+        rows < gemmThreshold && matrices.allSatisfy { Int8Dot.handles($0.type) }
     }
 
     /// Storage for `rows` quantized activation vectors of `columns` (grown rarely, never shrunk).

@@ -90,16 +90,35 @@ struct WeightMatrix: @unchecked Sendable {
     /// path, where several projections share one quantized input. `y` is (batch, rows).
     func multiply(_ a: Q8Activations, into y: UnsafeMutablePointer<Float>) {
         precondition(Int8Dot.handles(type) && a.columns == columns)
-        #if JUDGE_X86_V3
-        let type = self.type
         Parallel.forRanges(count: rows, minimumChunk: a.batch == 1 ? 16 : 4) { range in
-            switch type {
-            case .q8_0: Int8Dot.rows(self, range, a, y, Q8_0Int8.self)
-            case .q4_0: Int8Dot.rows(self, range, a, y, Q4_0Int8.self)
-            default: Int8Dot.rows(self, range, a, y, Q4_1Int8.self)
-            }
+            multiplyRows(range, a, into: y)
+        }
+    }
+
+    /// Rows `range` of `multiply(_:into:)` on the calling thread: y[s · rows + r] for r in `range`.
+    @inline(__always)
+    func multiplyRows(_ range: Range<Int>, _ a: Q8Activations, into y: UnsafeMutablePointer<Float>) {
+        #if JUDGE_X86_V3
+        switch type {
+        case .q8_0: Int8Dot.rows(self, range, a, y, Q8_0Int8.self)
+        case .q4_0: Int8Dot.rows(self, range, a, y, Q4_0Int8.self)
+        default: Int8Dot.rows(self, range, a, y, Q4_1Int8.self)
         }
         #endif
+    }
+
+    /// `y_i = W_i x` for two or three matrices of one input (q, k and v) in one parallel region: one
+    /// synchronization of the workers instead of three, which matters for the small products of decoding.
+    static func multiply(_ w0: WeightMatrix, into y0: UnsafeMutablePointer<Float>,
+                         _ w1: WeightMatrix, into y1: UnsafeMutablePointer<Float>,
+                         _ w2: WeightMatrix, into y2: UnsafeMutablePointer<Float>, _ a: Q8Activations) {
+        let end0 = w0.rows, end1 = end0 + w1.rows, total = end1 + w2.rows
+        Parallel.forRanges(count: total, minimumChunk: a.batch == 1 ? 16 : 4) { range in
+            let lower = range.lowerBound, upper = range.upperBound
+            if lower < end0 { w0.multiplyRows(lower..<min(end0, upper), a, into: y0) }
+            if lower < end1 && upper > end0 { w1.multiplyRows((max(end0, lower) - end0)..<(min(end1, upper) - end0), a, into: y1) }
+            if upper > end1 { w2.multiplyRows((max(end1, lower) - end1)..<(upper - end1), a, into: y2) }
+        }
     }
 
     /// The tile kernels (Q8_0, Q4_0, Q4_1) for any batch, rows split over threads.
