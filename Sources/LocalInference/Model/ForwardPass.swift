@@ -113,11 +113,13 @@ final class ForwardPass {
     /// quantization for the integer kernels is reused rather than redone.
     func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  sameInput: Bool = false) {
+        if rows < gemmThreshold && Int8Dot.handles(w.type) {
+            return w.multiply(quantized(x, rows: rows, columns: w.columns, sameInput: sameInput), into: y)
+        }
+        quantizedInput = nil   // a later `sameInput` call must not reuse an older quantization
         if rows >= gemmThreshold {
             if gemmWorkspace == nil { gemmWorkspace = GEMMWorkspace(model: model) }
             w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!)
-        } else if Int8Dot.handles(w.type) {
-            w.multiply(quantized(x, rows: rows, columns: w.columns, sameInput: sameInput), into: y)
         } else {
             w.multiply(batch: rows, x, into: y)
         }

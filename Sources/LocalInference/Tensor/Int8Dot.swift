@@ -16,57 +16,75 @@
 #if JUDGE_X86_V3
 import _Builtin_intrinsics.intel
 
-/// How one 32-weight block of a type is read by the integer kernels.
+/// How the integer kernels read a type: block `b` is weights 32b ..< 32b + 32 of a row, whatever the
+/// type's own block size (a Q4_K super-block holds eight of them).
 protocol Int8Weights {
-    static var blockBytes: Int { get }
-    /// Whether `quants` are signed bytes (Q8_0) rather than unsigned nibbles.
+    /// Whether `quants` are signed bytes (Q8_0) rather than unsigned (0…15).
     static var signed: Bool { get }
-    /// Whether the block has a constant term (`minimum`).
+    /// Whether the weights have a constant term (`minimum`).
     static var hasMinimum: Bool { get }
-    /// The 32 quantized weights as bytes, in weight order.
-    static func quants(_ block: UnsafeRawPointer) -> __m256i
-    /// d: weight = d · q + m.
-    static func scale(_ block: UnsafeRawPointer) -> Float
-    /// m: weight = d · q + m.
-    static func minimum(_ block: UnsafeRawPointer) -> Float
+    /// The 32 quantized weights of block `b` as bytes, in weight order.
+    static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i
+    /// Block `b`'s d: weight = d · q + m.
+    static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float
+    /// Block `b`'s m: weight = d · q + m.
+    static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float
 }
 
 enum Q8_0Int8: Int8Weights {
-    static var blockBytes: Int { 34 }
     static var signed: Bool { true }
     static var hasMinimum: Bool { false }
-    @inline(__always) static func quants(_ block: UnsafeRawPointer) -> __m256i {
-        block.loadUnaligned(fromByteOffset: 2, as: __m256i.self)
+    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
+        row.loadUnaligned(fromByteOffset: 34 * b + 2, as: __m256i.self)
     }
-    @inline(__always) static func scale(_ block: UnsafeRawPointer) -> Float { block.half(0) }
-    @inline(__always) static func minimum(_ block: UnsafeRawPointer) -> Float { 0 }
+    @inline(__always) static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float { row.half(34 * b) }
+    @inline(__always) static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float { 0 }
 }
 
 enum Q4_0Int8: Int8Weights {
-    static var blockBytes: Int { 18 }
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
-    @inline(__always) static func quants(_ block: UnsafeRawPointer) -> __m256i { Int8Dot.nibbles(block + 2) }
-    @inline(__always) static func scale(_ block: UnsafeRawPointer) -> Float { block.half(0) }
+    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 18 * b + 2) }
+    @inline(__always) static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float { row.half(18 * b) }
     /// d (q − 8) = d q − 8d.
-    @inline(__always) static func minimum(_ block: UnsafeRawPointer) -> Float { -8 * block.half(0) }
+    @inline(__always) static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float { -8 * row.half(18 * b) }
 }
 
 enum Q4_1Int8: Int8Weights {
-    static var blockBytes: Int { 20 }
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
-    @inline(__always) static func quants(_ block: UnsafeRawPointer) -> __m256i { Int8Dot.nibbles(block + 4) }
-    @inline(__always) static func scale(_ block: UnsafeRawPointer) -> Float { block.half(0) }
-    @inline(__always) static func minimum(_ block: UnsafeRawPointer) -> Float { block.half(2) }
+    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 20 * b + 4) }
+    @inline(__always) static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float { row.half(20 * b) }
+    @inline(__always) static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float { row.half(20 * b + 2) }
+}
+
+/// Q4_K: super-blocks of 256 weights (144 bytes: d, dmin, 12 bytes of 6-bit scales and minimums for the
+/// eight sub-blocks of 32, then 128 bytes of nibbles: 32 bytes per pair of sub-blocks, the first in the
+/// low nibbles). Sub-block i: weight = d · scale_i · q − dmin · min_i.
+enum Q4_KInt8: Int8Weights {
+    static var signed: Bool { false }
+    static var hasMinimum: Bool { true }
+    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
+        let bytes = row.loadUnaligned(fromByteOffset: 144 * (b >> 3) + 16 + 32 * ((b & 7) >> 1), as: __m256i.self)
+        let shifted = (b & 1) == 0 ? bytes : _mm256_srli_epi16(bytes, 4)
+        return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0f))
+    }
+    @inline(__always) static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float {
+        let block = row + 144 * (b >> 3)
+        return block.half(0) * Float(scaleMinK4(b & 7, block + 4).scale)
+    }
+    @inline(__always) static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float {
+        let block = row + 144 * (b >> 3)
+        return -block.half(2) * Float(scaleMinK4(b & 7, block + 4).min)
+    }
 }
 #endif
 
 enum Int8Dot {
-    /// Whether `type` runs on the integer kernels in this build (x86-64-v3 builds: Q8_0, Q4_0, Q4_1).
+    /// Whether `type` runs on the integer kernels in this build (x86-64-v3 builds: Q8_0, Q4_0, Q4_1, Q4_K).
     static func handles(_ type: GGMLType) -> Bool {
         #if JUDGE_X86_V3
-        return type == .q8_0 || type == .q4_0 || type == .q4_1
+        return type == .q8_0 || type == .q4_0 || type == .q4_1 || type == .q4_K
         #else
         return false
         #endif
@@ -97,103 +115,42 @@ enum Int8Dot {
 
     // MARK: - Tiles: one row segment · up to eight vectors
 
-    /// `out[s · outStride] += row segment · x_s` for the `count` ≤ 8 vectors `s0 ..< s0 + count` of `a`,
-    /// over `blocks` blocks from block `first`; vectors past `count` repeat the last one (results dropped).
+    /// `out[k · outStride] += row segment · x_(s0 + k)` for k < `count` ≤ `width` (8, 4 or 1), over `blocks`
+    /// blocks from block `first`. The tile computes all `width` lanes (vectors past the batch are zero
+    /// padding) and keeps `count`. Unrolled by `width`, which is a constant at each call.
     @inline(__always)
-    static func tile8<W: Int8Weights>(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int,
-                                      count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _: W.Type) {
-        let columns = a.columns, nb = a.blocks, last = count - 1
-        @inline(__always) func quants(_ i: Int) -> UnsafePointer<Int8> { UnsafePointer(a.quants + (s0 + min(i, last)) * columns + first * 32) }
-        @inline(__always) func scales(_ i: Int) -> UnsafePointer<Float> { UnsafePointer(a.scales + (s0 + min(i, last)) * nb + first) }
-        let q0 = quants(0), q1 = quants(1), q2 = quants(2), q3 = quants(3), q4 = quants(4), q5 = quants(5), q6 = quants(6), q7 = quants(7)
-        let d0 = scales(0), d1 = scales(1), d2 = scales(2), d3 = scales(3), d4 = scales(4), d5 = scales(5), d6 = scales(6), d7 = scales(7)
+    static func tile<W: Int8Weights>(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
+                                     s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _: W.Type) {
+        let stride = a.stride
+        var q = UnsafeRawPointer(a.quants + (first * stride + s0) * 32)   // (width, 32) bytes of block b
+        var dx = UnsafePointer(a.scales + first * stride + s0)            // (width) scales of block b
+        var sx = UnsafePointer(a.sums + first * stride + s0)              // (8) sums of block b
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
         var mins = __m256()
         let ones = _mm256_set1_epi16(1)
-        var block = row + first * W.blockBytes
-        for b in 0..<blocks {
-            let w = W.quants(block), d = W.scale(block)
+        for b in first..<(first + blocks) {
+            let w = W.quants(row, b), d = _mm256_set1_ps(W.scale(row, b))
             let magnitude = W.signed ? _mm256_abs_epi8(w) : w
-            @inline(__always) func step(_ acc: inout __m256, _ q: UnsafePointer<Int8>, _ dx: UnsafePointer<Float>) {
-                let x = UnsafeRawPointer(q + 32 * b).loadUnaligned(as: __m256i.self)
+            /// acc += (float(Σ q_w q_x) · d_w) · d_x for vector k.
+            @inline(__always) func step(_ acc: inout __m256, _ k: Int) {
+                let x = q.loadUnaligned(fromByteOffset: 32 * k, as: __m256i.self)
                 let pairs = _mm256_maddubs_epi16(magnitude, W.signed ? _mm256_sign_epi8(x, w) : x)
-                let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones))
-                acc = _mm256_fmadd_ps(sums, _mm256_set1_ps(d * dx[b]), acc)
+                let sums = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones)), d)
+                acc = _mm256_fmadd_ps(sums, _mm256_set1_ps(dx[k]), acc)
             }
-            step(&a0, q0, d0); step(&a1, q1, d1); step(&a2, q2, d2); step(&a3, q3, d3)
-            step(&a4, q4, d4); step(&a5, q5, d5); step(&a6, q6, d6); step(&a7, q7, d7)
-            if W.hasMinimum {
-                let blockSums = UnsafeRawPointer(a.sums + (first + b) * a.sumStride + s0).loadUnaligned(as: __m256.self)
-                mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimum(block)), blockSums, mins)
-            }
-            block += W.blockBytes
+            step(&a0, 0)
+            if width > 1 { step(&a1, 1); step(&a2, 2); step(&a3, 3) }
+            if width > 4 { step(&a4, 4); step(&a5, 5); step(&a6, 6); step(&a7, 7) }
+            if W.hasMinimum { mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimum(row, b)), _mm256_loadu_ps(sx), mins) }
+            q += 32 * stride; dx += stride; sx += stride
         }
         let m = mins
-        let sums = [horizontalSum(a0) + m[0], horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3],
+        out.pointee += horizontalSum(a0) + m[0]
+        if width == 1 { return }
+        let sums = [horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3],
                     horizontalSum(a4) + m[4], horizontalSum(a5) + m[5], horizontalSum(a6) + m[6], horizontalSum(a7) + m[7]]
-            as InlineArray<8, Float>
-        for s in 0..<count { out[s * outStride] += sums[s] }
-    }
-
-    /// The four-wide tile (batches of 2–4 and the last 2–4 vectors of a batch).
-    @inline(__always)
-    static func tile4<W: Int8Weights>(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int,
-                                      count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _: W.Type) {
-        let columns = a.columns, nb = a.blocks, last = count - 1
-        @inline(__always) func quants(_ i: Int) -> UnsafePointer<Int8> { UnsafePointer(a.quants + (s0 + min(i, last)) * columns + first * 32) }
-        @inline(__always) func scales(_ i: Int) -> UnsafePointer<Float> { UnsafePointer(a.scales + (s0 + min(i, last)) * nb + first) }
-        let q0 = quants(0), q1 = quants(1), q2 = quants(2), q3 = quants(3)
-        let d0 = scales(0), d1 = scales(1), d2 = scales(2), d3 = scales(3)
-        var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256()
-        var mins = __m256()
-        let ones = _mm256_set1_epi16(1)
-        var block = row + first * W.blockBytes
-        for b in 0..<blocks {
-            let w = W.quants(block), d = W.scale(block)
-            let magnitude = W.signed ? _mm256_abs_epi8(w) : w
-            @inline(__always) func step(_ acc: inout __m256, _ q: UnsafePointer<Int8>, _ dx: UnsafePointer<Float>) {
-                let x = UnsafeRawPointer(q + 32 * b).loadUnaligned(as: __m256i.self)
-                let pairs = _mm256_maddubs_epi16(magnitude, W.signed ? _mm256_sign_epi8(x, w) : x)
-                let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones))
-                acc = _mm256_fmadd_ps(sums, _mm256_set1_ps(d * dx[b]), acc)
-            }
-            step(&a0, q0, d0); step(&a1, q1, d1); step(&a2, q2, d2); step(&a3, q3, d3)
-            if W.hasMinimum {
-                let blockSums = UnsafeRawPointer(a.sums + (first + b) * a.sumStride + s0).loadUnaligned(as: __m256.self)
-                mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimum(block)), blockSums, mins)
-            }
-            block += W.blockBytes
-        }
-        let m = mins
-        let sums = [horizontalSum(a0) + m[0], horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3]]
-            as InlineArray<4, Float>
-        for s in 0..<count { out[s * outStride] += sums[s] }
-    }
-
-    /// One vector (batch 1, and the last vector of a batch): the same arithmetic as lane s of the wider tiles.
-    @inline(__always)
-    static func tile1<W: Int8Weights>(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int,
-                                      _ out: UnsafeMutablePointer<Float>, _: W.Type) {
-        let q = UnsafePointer(a.quants + s0 * a.columns + first * 32)
-        let dx = UnsafePointer(a.scales + s0 * a.blocks + first)
-        var acc = __m256()
-        var mins = __m256()
-        let ones = _mm256_set1_epi16(1)
-        var block = row + first * W.blockBytes
-        for b in 0..<blocks {
-            let w = W.quants(block), d = W.scale(block)
-            let magnitude = W.signed ? _mm256_abs_epi8(w) : w
-            let x = UnsafeRawPointer(q + 32 * b).loadUnaligned(as: __m256i.self)
-            let pairs = _mm256_maddubs_epi16(magnitude, W.signed ? _mm256_sign_epi8(x, w) : x)
-            let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones))
-            acc = _mm256_fmadd_ps(sums, _mm256_set1_ps(d * dx[b]), acc)
-            if W.hasMinimum {
-                let blockSums = UnsafeRawPointer(a.sums + (first + b) * a.sumStride + s0).loadUnaligned(as: __m256.self)
-                mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimum(block)), blockSums, mins)
-            }
-            block += W.blockBytes
-        }
-        out.pointee += horizontalSum(acc) + mins[0]
+            as InlineArray<7, Float>
+        for k in 1..<count { out[k * outStride] += sums[k - 1] }
     }
 
     // MARK: - Rows × batch
@@ -217,11 +174,11 @@ enum Int8Dot {
                     while s < batch {
                         let width = min(batch - s, 8), out = y + s * rows + r
                         if width == 1 {
-                            tile1(row, first: first, blocks: count, a, s0: s, out, W.self)
+                            tile(width: 1, row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows, W.self)
                         } else if width > 4 {
-                            tile8(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
+                            tile(width: 8, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
                         } else {
-                            tile4(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
+                            tile(width: 4, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
                         }
                         s += width
                     }

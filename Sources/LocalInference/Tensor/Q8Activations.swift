@@ -7,25 +7,28 @@
 // of Q4_0 (−8d) and Q4_1 (m) weights. The fast path (x86-64-v3) and the scalar reference give identical bytes.
 
 /// The quantized form of `batch` activation vectors of `columns` floats (`columns` a multiple of 32).
+///
+/// Block-major and padded to eight vectors: the blocks b of eight consecutive vectors are adjacent, so a
+/// tile of the integer kernels reaches all of them from one pointer (no per-vector pointers to spill), and
+/// padding vectors are zero, so a partial tile needs no special case.
 struct Q8Activations {
     let batch: Int
     let columns: Int
-    /// (batch, columns) quantized values.
+    /// `batch` rounded up to a multiple of 8: vectors per block row of the arrays below.
+    let stride: Int
+    /// (columns / 32, stride, 32) quantized values.
     let quants: UnsafeMutablePointer<Int8>
-    /// (batch, columns / 32) each block's scale d.
+    /// (columns / 32, stride) each block's scale d.
     let scales: UnsafeMutablePointer<Float>
-    /// (columns / 32, sumStride) each block's d · Σ q, block-major so that the sums of eight consecutive
-    /// vectors are one load; lanes past `batch` are zero.
+    /// (columns / 32, stride) each block's d · Σ q.
     let sums: UnsafeMutablePointer<Float>
-    /// `batch` rounded up to a multiple of 8.
-    let sumStride: Int
 
     var blocks: Int { columns / 32 }
 
     /// Bytes of storage for `batch` vectors of `columns` floats (see `init(storage:…)`).
     static func storageBytes(batch: Int, columns: Int) -> Int {
         let blocks = columns / 32, stride = (batch + 7) / 8 * 8
-        return batch * columns + 4 * (batch * blocks + blocks * stride) + 64
+        return blocks * stride * (32 + 4 + 4) + 64
     }
 
     /// Views `storage` (at least `storageBytes(batch:columns:)` bytes) as the quantized activations.
@@ -33,27 +36,37 @@ struct Q8Activations {
         precondition(columns % 32 == 0)
         self.batch = batch
         self.columns = columns
-        sumStride = (batch + 7) / 8 * 8
-        let blocks = columns / 32
-        let floats = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: storage) + 63) & ~63)!
-        scales = floats.bindMemory(to: Float.self, capacity: batch * blocks + blocks * sumStride)
-        sums = scales + batch * blocks
-        quants = (floats + 4 * (batch * blocks + blocks * sumStride)).bindMemory(to: Int8.self, capacity: batch * columns)
+        stride = (batch + 7) / 8 * 8
+        let cells = columns / 32 * stride
+        let aligned = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: storage) + 63) & ~63)!
+        scales = aligned.bindMemory(to: Float.self, capacity: 2 * cells)
+        sums = scales + cells
+        quants = (aligned + 8 * cells).bindMemory(to: Int8.self, capacity: 32 * cells)
     }
 
     // MARK: - Quantizing
 
-    /// Quantizes `x`, (batch, columns) floats.
+    /// Quantizes `x`, (batch, columns) floats; the padding vectors become zeros.
     func quantize(_ x: UnsafePointer<Float>) {
-        let blocks = self.blocks
-        sums.update(repeating: 0, count: blocks * sumStride)
-        for s in 0..<batch {
-            for b in 0..<blocks {
-                let (d, total) = Q8Activations.quantizeBlock(x + s * columns + b * 32, into: quants + s * columns + b * 32)
-                scales[s * blocks + b] = d
-                sums[b * sumStride + s] = d * Float(total)
+        for b in 0..<blocks {
+            let cell = b * stride
+            for s in 0..<batch {
+                let (d, total) = Q8Activations.quantizeBlock(x + s * columns + b * 32, into: quants + (cell + s) * 32)
+                scales[cell + s] = d
+                sums[cell + s] = d * Float(total)
+            }
+            if batch < stride {
+                (quants + (cell + batch) * 32).update(repeating: 0, count: (stride - batch) * 32)
+                (scales + cell + batch).update(repeating: 0, count: stride - batch)
+                (sums + cell + batch).update(repeating: 0, count: stride - batch)
             }
         }
+    }
+
+    /// Vector `s`, block `b`: (32 quantized values, d, d · Σ q), for tests.
+    func block(_ b: Int, of s: Int) -> ([Int8], Float, Float) {
+        let cell = b * stride + s
+        return (Array(UnsafeBufferPointer(start: quants + cell * 32, count: 32)), scales[cell], sums[cell])
     }
 
     /// One block: writes 32 quantized values and returns (d, Σ q).

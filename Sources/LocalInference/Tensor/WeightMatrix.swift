@@ -102,7 +102,8 @@ struct WeightMatrix: @unchecked Sendable {
         switch type {
         case .q8_0: Int8Dot.rows(self, range, a, y, Q8_0Int8.self)
         case .q4_0: Int8Dot.rows(self, range, a, y, Q4_0Int8.self)
-        default: Int8Dot.rows(self, range, a, y, Q4_1Int8.self)
+        case .q4_1: Int8Dot.rows(self, range, a, y, Q4_1Int8.self)
+        default: Int8Dot.rows(self, range, a, y, Q4_KInt8.self)
         }
         #endif
     }

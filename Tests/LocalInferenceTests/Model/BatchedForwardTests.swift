@@ -23,7 +23,9 @@ final class BatchedForwardTests: XCTestCase {
         var spec = SyntheticLlama()
         spec.slidingWindow = 24
         let gguf = try spec.file()
-        let expected = try ReferenceLlama(file: gguf).logits(longPrompt)
+        var reference = try ReferenceLlama(file: gguf)
+        reference.quantizesActivations = false   // sgemm multiplies fp32 activations
+        let expected = reference.logits(longPrompt)
         let context = try InferenceContext(model: LlamaModel(file: gguf))
         try context.evaluate(longPrompt, allLogits: true)
         for i in [0, 1, 23, 24, 39] { assertClose(Array(context.logits(at: i)), expected[i], "position \(i)") }
@@ -32,7 +34,10 @@ final class BatchedForwardTests: XCTestCase {
     /// A pass of 7 rows cuts the prompt into chunks of 7; each chunk sees the keys of the earlier ones.
     func testChunkedPromptMatchesOnePass() throws {
         let model = try LlamaModel(file: SyntheticLlama().file())
-        let whole = try InferenceContext(model: model)
+        // One pass of 40 rows, kept off sgemm so that both sides use the same (integer) kernels.
+        let onePass = ForwardPass(model: model, capacity: longPrompt.count)
+        onePass.gemmThreshold = .max
+        let whole = try InferenceContext(model: model, contextLength: 64, pass: onePass)
         try whole.evaluate(longPrompt, allLogits: true)
         let chunked = try InferenceContext(model: model, contextLength: 64, pass: ForwardPass(model: model, capacity: 7))
         try chunked.evaluate(longPrompt, allLogits: true)
@@ -46,9 +51,12 @@ final class BatchedForwardTests: XCTestCase {
     // MARK: - SequenceBatch
 
     /// Greedy decoding of `prompts` one sequence at a time, each with its own context.
-    private func greedyAlone(_ model: LlamaModel, _ prompts: [[Int32]], steps: Int) throws -> [[Int32]] {
+    private func greedyAlone(_ model: LlamaModel, _ prompts: [[Int32]], steps: Int,
+                             gemmThreshold: Int = ForwardPass.gemmMinimumBatch) throws -> [[Int32]] {
         try prompts.map { prompt in
-            let context = try InferenceContext(model: model)
+            let pass = ForwardPass(model: model, capacity: 16)
+            pass.gemmThreshold = gemmThreshold
+            let context = try InferenceContext(model: model, contextLength: 64, pass: pass)
             try context.evaluate(prompt)
             var out: [Int32] = []
             for _ in 0..<steps {
@@ -96,9 +104,10 @@ final class BatchedForwardTests: XCTestCase {
     func testBatchedGreedyEqualsOneAtATimeOnEitherPath() throws {
         let model = try LlamaModel(file: SyntheticLlama().file())
         let p = prompts(4)
-        let alone = try greedyAlone(model, p, steps: 12)
+        let alone = try greedyAlone(model, p, steps: 12, gemmThreshold: .max)
         XCTAssertEqual(try greedyBatched(model, p, steps: 12, gemmThreshold: .max), alone, "quantized batch kernels")
-        XCTAssertEqual(try greedyBatched(model, p, steps: 12, gemmThreshold: 1), alone, "sgemm")
+        let aloneSGEMM = try greedyAlone(model, p, steps: 12, gemmThreshold: 1)
+        XCTAssertEqual(try greedyBatched(model, p, steps: 12, gemmThreshold: 1), aloneSGEMM, "sgemm")
         XCTAssertGreaterThan(Set(alone.flatMap { $0 }).count, 3, "degenerate outputs prove nothing")
     }
 
@@ -109,7 +118,10 @@ final class BatchedForwardTests: XCTestCase {
         spec.layers = 1
         let model = try LlamaModel(file: spec.file())
         let p = prompts(ForwardPass.gemmMinimumBatch + 2)
-        XCTAssertEqual(try greedyBatched(model, p, steps: 5), try greedyAlone(model, p, steps: 5))
+        // Steps of 34 rows take sgemm at the default threshold; prompts (3–7 rows) and lone rows are sent
+        // there too, since the integer kernels quantize activations and sgemm does not.
+        XCTAssertGreaterThanOrEqual(p.count, ForwardPass.gemmMinimumBatch)
+        XCTAssertEqual(try greedyBatched(model, p, steps: 5, gemmThreshold: 1), try greedyAlone(model, p, steps: 5, gemmThreshold: 1))
     }
 
     func testBatchStepErrorsChangeNothing() throws {

@@ -4,9 +4,21 @@ import Foundation
 /// A plain, obviously-correct fp32 llama forward pass for checking the engine: every weight dequantized up
 /// front with the reference dequantizer (itself checked against gguf-py), every step written as the
 /// textbook formula, each token's attention recomputed over the whole prefix. Slow on purpose.
+///
+/// Like llama.cpp, the engine decodes with the input of a product quantized to 8 bits per block for the
+/// weight types of its integer kernels (`Int8Dot.handles`); with `quantizesActivations` (the default) the
+/// reference does the same, with the scalar reference quantizer, before its plain dot. Prompts of
+/// `ForwardPass.gemmMinimumBatch` rows or more go through sgemm in fp32: compare those with it off.
 struct ReferenceLlama {
     let c: ModelConfiguration
     let file: GGUFFile
+    var quantizesActivations = true
+
+    /// A weight matrix as float rows, and its file type (which decides whether its input is quantized).
+    struct Matrix {
+        let rows: [[Float]]
+        let type: GGMLType
+    }
 
     init(file: GGUFFile) throws {
         self.file = file
@@ -14,12 +26,12 @@ struct ReferenceLlama {
     }
 
     /// (rows, columns) weights as floats.
-    func matrix(_ name: String) -> [[Float]] {
+    func matrix(_ name: String) -> Matrix {
         let info = file.tensor(named: name)!
         let data = file.data(for: info)
-        return (0..<info.rowCount).map { r in
+        return Matrix(rows: (0..<info.rowCount).map { r in
             info.type.dequantize(data.baseAddress! + r * info.rowBytes, count: info.rowLength)
-        }
+        }, type: info.type)
     }
 
     func vector(_ name: String) -> [Float]? {
@@ -27,8 +39,20 @@ struct ReferenceLlama {
         return info.type.dequantize(file.data(for: info).baseAddress!, count: info.elementCount)
     }
 
-    func matmul(_ w: [[Float]], _ x: [Float]) -> [Float] {
-        w.map { row in zip(row, x).reduce(0) { $0 + $1.0 * $1.1 } }
+    func matmul(_ w: Matrix, _ x: [Float]) -> [Float] {
+        let input = quantizesActivations && Int8Dot.handles(w.type) ? Self.quantizedActivations(x) : x
+        return w.rows.map { row in zip(row, input).reduce(0) { $0 + $1.0 * $1.1 } }
+    }
+
+    /// `x` as the integer kernels see it: each block of 32 quantized by the reference quantizer, d · q.
+    static func quantizedActivations(_ x: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: x.count)
+        var q = [Int8](repeating: 0, count: 32)
+        for b in 0..<(x.count / 32) {
+            let (d, _) = x.withUnsafeBufferPointer { Q8Activations.quantizeBlockReference($0.baseAddress! + 32 * b, into: &q) }
+            for j in 0..<32 { out[32 * b + j] = d * Float(q[j]) }
+        }
+        return out
     }
 
     func rmsNorm(_ x: [Float], _ w: [Float]) -> [Float] {
@@ -73,7 +97,7 @@ struct ReferenceLlama {
              down: matrix("blk.\(l).ffn_down.weight"))
         }
         for (pos, token) in tokens.enumerated() {
-            var x = embedding[Int(token)]
+            var x = embedding.rows[Int(token)]
             for l in 0..<c.layerCount {
                 let w = layerWeights[l]
                 let h = rmsNorm(x, w.attnNorm)
