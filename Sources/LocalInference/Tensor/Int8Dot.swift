@@ -21,41 +21,49 @@ import _Builtin_intrinsics.intel
 protocol Int8Weights {
     /// Whether `quants` are signed bytes (Q8_0) rather than unsigned (0…15).
     static var signed: Bool { get }
-    /// Whether the weights have a constant term (`minimum`).
+    /// Whether the weights have a constant term m.
     static var hasMinimum: Bool { get }
+    /// When m is a fixed multiple of d (Q4_0: −8), that multiple; the kernels then sum d · (d_x Σ q_x) and
+    /// scale once at the end (exact: the multiple is a power of two). 0 when m is the block's own.
+    static var minimumPerScale: Float { get }
     /// The 32 quantized weights of block `b` as bytes, in weight order.
     static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i
-    /// Block `b`'s d: weight = d · q + m.
-    static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float
-    /// Block `b`'s m: weight = d · q + m.
-    static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float
+    /// Block `b`'s (d, m): weight = d · q + m. `cache` keeps what a type decodes once per super-block
+    /// (Q4_K's eight scales and minimums); the kernels pass the same one for consecutive blocks of a row.
+    static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (Float, Float)
 }
 
 enum Q8_0Int8: Int8Weights {
     static var signed: Bool { true }
     static var hasMinimum: Bool { false }
+    static var minimumPerScale: Float { 0 }
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
         row.loadUnaligned(fromByteOffset: 34 * b + 2, as: __m256i.self)
     }
-    @inline(__always) static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float { row.half(34 * b) }
-    @inline(__always) static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float { 0 }
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
+        (row.half(34 * b), 0)
+    }
 }
 
 enum Q4_0Int8: Int8Weights {
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
-    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 18 * b + 2) }
-    @inline(__always) static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float { row.half(18 * b) }
     /// d (q − 8) = d q − 8d.
-    @inline(__always) static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float { -8 * row.half(18 * b) }
+    static var minimumPerScale: Float { -8 }
+    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 18 * b + 2) }
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
+        (row.half(18 * b), 0)
+    }
 }
 
 enum Q4_1Int8: Int8Weights {
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
+    static var minimumPerScale: Float { 0 }
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 20 * b + 4) }
-    @inline(__always) static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float { row.half(20 * b) }
-    @inline(__always) static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float { row.half(20 * b + 2) }
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
+        (row.half(20 * b), row.half(20 * b + 2))
+    }
 }
 
 /// Q4_K: super-blocks of 256 weights (144 bytes: d, dmin, 12 bytes of 6-bit scales and minimums for the
@@ -64,18 +72,25 @@ enum Q4_1Int8: Int8Weights {
 enum Q4_KInt8: Int8Weights {
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
+    static var minimumPerScale: Float { 0 }
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
         let bytes = row.loadUnaligned(fromByteOffset: 144 * (b >> 3) + 16 + 32 * ((b & 7) >> 1), as: __m256i.self)
         let shifted = (b & 1) == 0 ? bytes : _mm256_srli_epi16(bytes, 4)
         return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0f))
     }
-    @inline(__always) static func scale(_ row: UnsafeRawPointer, _ b: Int) -> Float {
-        let block = row + 144 * (b >> 3)
-        return block.half(0) * Float(scaleMinK4(b & 7, block + 4).scale)
-    }
-    @inline(__always) static func minimum(_ row: UnsafeRawPointer, _ b: Int) -> Float {
-        let block = row + 144 * (b >> 3)
-        return -block.half(2) * Float(scaleMinK4(b & 7, block + 4).min)
+    /// Decodes the super-block's eight (d · scale_i, −dmin · min_i) into `cache` at its first sub-block.
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (Float, Float) {
+        let i = b & 7
+        if i == 0 {
+            let block = row + 144 * (b >> 3)
+            let d = block.half(0), dmin = block.half(2)
+            for j in 0..<8 {
+                let (scale, minimum) = scaleMinK4(j, block + 4)
+                cache[j] = d * Float(scale)
+                cache[8 + j] = -(dmin * Float(minimum))
+            }
+        }
+        return (cache[i], cache[8 + i])
     }
 }
 #endif
@@ -124,12 +139,14 @@ enum Int8Dot {
         let stride = a.stride
         var q = UnsafeRawPointer(a.quants + (first * stride + s0) * 32)   // (width, 32) bytes of block b
         var dx = UnsafePointer(a.scales + first * stride + s0)            // (width) scales of block b
-        var sx = UnsafePointer(a.sums + first * stride + s0)              // (8) sums of block b
+        var sx = UnsafePointer(a.sums + first * a.sumStride + s0)         // (8) sums of block b
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
         var mins = __m256()
+        var cache = SIMD16<Float>()
         let ones = _mm256_set1_epi16(1)
         for b in first..<(first + blocks) {
-            let w = W.quants(row, b), d = _mm256_set1_ps(W.scale(row, b))
+            let (scale, minimum) = W.scaleAndMinimum(row, b, &cache)
+            let w = W.quants(row, b), d = _mm256_set1_ps(scale)
             let magnitude = W.signed ? _mm256_abs_epi8(w) : w
             /// acc += (float(Σ q_w q_x) · d_w) · d_x for vector k.
             @inline(__always) func step(_ acc: inout __m256, _ k: Int) {
@@ -141,10 +158,12 @@ enum Int8Dot {
             step(&a0, 0)
             if width > 1 { step(&a1, 1); step(&a2, 2); step(&a3, 3) }
             if width > 4 { step(&a4, 4); step(&a5, 5); step(&a6, 6); step(&a7, 7) }
-            if W.hasMinimum { mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimum(row, b)), _mm256_loadu_ps(sx), mins) }
-            q += 32 * stride; dx += stride; sx += stride
+            if W.hasMinimum {
+                mins = _mm256_fmadd_ps(W.minimumPerScale != 0 ? d : _mm256_set1_ps(minimum), _mm256_loadu_ps(sx), mins)
+            }
+            q += 32 * stride; dx += stride; sx += a.sumStride
         }
-        let m = mins
+        let m = W.minimumPerScale != 0 ? _mm256_mul_ps(mins, _mm256_set1_ps(W.minimumPerScale)) : mins
         out.pointee += horizontalSum(a0) + m[0]
         if width == 1 { return }
         let sums = [horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3],
@@ -156,7 +175,10 @@ enum Int8Dot {
     // MARK: - Rows × batch
 
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` and every vector of `a`. Columns go in panels of
-    /// `panelBlocks` blocks, rows in groups of 16 whose weights stay cached from one panel to the next.
+    /// `panelBlocks` blocks, rows in groups of 16 whose weights stay cached from one panel to the next —
+    /// except for batches of up to four, whose whole x fits the L1 cache: there rows go one at a time, so the
+    /// weights stream from memory in order (a 7B model decodes ~2× faster so). The order of rows changes no
+    /// sum: each (row, vector) adds its panels in the same order either way.
     @inline(__always)
     static func rows<W: Int8Weights>(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations,
                                      _ y: UnsafeMutablePointer<Float>, _ weights: W.Type) {
@@ -164,7 +186,7 @@ enum Int8Dot {
         for s in 0..<batch { (y + s * rows + range.lowerBound).update(repeating: 0, count: range.count) }
         var group = range.lowerBound
         while group < range.upperBound {
-            let groupEnd = min(range.upperBound, group + 16)
+            let groupEnd = min(range.upperBound, group + (batch <= 4 ? 1 : 16))
             var first = 0
             while first < blocks {
                 let count = min(panelBlocks, blocks - first)

@@ -8,27 +8,33 @@
 
 /// The quantized form of `batch` activation vectors of `columns` floats (`columns` a multiple of 32).
 ///
-/// Block-major and padded to eight vectors: the blocks b of eight consecutive vectors are adjacent, so a
-/// tile of the integer kernels reaches all of them from one pointer (no per-vector pointers to spill), and
-/// padding vectors are zero, so a partial tile needs no special case.
+/// Block-major and padded with zero vectors to the width of the kernels' tiles (1, 4 or a multiple of 8):
+/// the blocks b of consecutive vectors are adjacent, so a tile reaches all of them from one pointer (no
+/// per-vector pointers to spill), and a partial tile needs no special case. A lone vector is not padded:
+/// eight times its size would no longer stay in the L1 cache beside the streaming weights.
 struct Q8Activations {
     let batch: Int
     let columns: Int
-    /// `batch` rounded up to a multiple of 8: vectors per block row of the arrays below.
+    /// Vectors per block row of `quants` and `scales`: `batch` rounded up to 1, 4 or a multiple of 8.
     let stride: Int
+    /// Vectors per block row of `sums`: `batch` rounded up to a multiple of 8 (read eight at a time).
+    let sumStride: Int
     /// (columns / 32, stride, 32) quantized values.
     let quants: UnsafeMutablePointer<Int8>
     /// (columns / 32, stride) each block's scale d.
     let scales: UnsafeMutablePointer<Float>
-    /// (columns / 32, stride) each block's d · Σ q.
+    /// (columns / 32, sumStride) each block's d · Σ q.
     let sums: UnsafeMutablePointer<Float>
+
+    /// The padded width for `batch` vectors.
+    static func stride(_ batch: Int) -> Int { batch <= 1 ? 1 : batch <= 4 ? 4 : (batch + 7) / 8 * 8 }
 
     var blocks: Int { columns / 32 }
 
     /// Bytes of storage for `batch` vectors of `columns` floats (see `init(storage:…)`).
     static func storageBytes(batch: Int, columns: Int) -> Int {
-        let blocks = columns / 32, stride = (batch + 7) / 8 * 8
-        return blocks * stride * (32 + 4 + 4) + 64
+        let blocks = columns / 32
+        return blocks * (stride(batch) * (32 + 4) + (batch + 7) / 8 * 8 * 4) + 64
     }
 
     /// Views `storage` (at least `storageBytes(batch:columns:)` bytes) as the quantized activations.
@@ -36,12 +42,13 @@ struct Q8Activations {
         precondition(columns % 32 == 0)
         self.batch = batch
         self.columns = columns
-        stride = (batch + 7) / 8 * 8
-        let cells = columns / 32 * stride
+        stride = Self.stride(batch)
+        sumStride = (batch + 7) / 8 * 8
+        let cells = columns / 32 * stride, sumCells = columns / 32 * sumStride
         let aligned = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: storage) + 63) & ~63)!
-        scales = aligned.bindMemory(to: Float.self, capacity: 2 * cells)
+        scales = aligned.bindMemory(to: Float.self, capacity: cells + sumCells)
         sums = scales + cells
-        quants = (aligned + 8 * cells).bindMemory(to: Int8.self, capacity: 32 * cells)
+        quants = (aligned + 4 * (cells + sumCells)).bindMemory(to: Int8.self, capacity: 32 * cells)
     }
 
     // MARK: - Quantizing
@@ -49,24 +56,24 @@ struct Q8Activations {
     /// Quantizes `x`, (batch, columns) floats; the padding vectors become zeros.
     func quantize(_ x: UnsafePointer<Float>) {
         for b in 0..<blocks {
-            let cell = b * stride
+            let cell = b * stride, sumCell = b * sumStride
             for s in 0..<batch {
                 let (d, total) = Q8Activations.quantizeBlock(x + s * columns + b * 32, into: quants + (cell + s) * 32)
                 scales[cell + s] = d
-                sums[cell + s] = d * Float(total)
+                sums[sumCell + s] = d * Float(total)
             }
             if batch < stride {
                 (quants + (cell + batch) * 32).update(repeating: 0, count: (stride - batch) * 32)
                 (scales + cell + batch).update(repeating: 0, count: stride - batch)
-                (sums + cell + batch).update(repeating: 0, count: stride - batch)
             }
+            if batch < sumStride { (sums + sumCell + batch).update(repeating: 0, count: sumStride - batch) }
         }
     }
 
     /// Vector `s`, block `b`: (32 quantized values, d, d · Σ q), for tests.
     func block(_ b: Int, of s: Int) -> ([Int8], Float, Float) {
         let cell = b * stride + s
-        return (Array(UnsafeBufferPointer(start: quants + cell * 32, count: 32)), scales[cell], sums[cell])
+        return (Array(UnsafeBufferPointer(start: quants + cell * 32, count: 32)), scales[cell], sums[b * sumStride + s])
     }
 
     /// One block: writes 32 quantized values and returns (d, Σ q).

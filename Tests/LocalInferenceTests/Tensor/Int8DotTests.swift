@@ -43,6 +43,7 @@ final class Int8DotTests: XCTestCase {
         let a = Q8Activations(storage: storage, batch: batch, columns: columns)
         x.withUnsafeBufferPointer { a.quantize($0.baseAddress!) }
         XCTAssertEqual(a.stride, 8)
+        XCTAssertEqual(a.sumStride, 8)
         for b in 0..<3 {
             for s in 0..<8 {
                 let (q, d, sum) = a.block(b, of: s)
