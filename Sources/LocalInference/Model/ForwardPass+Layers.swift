@@ -15,7 +15,7 @@ extension ForwardPass {
         if usesIntegerKernels(rows: count, layer.query, layer.key, layer.value) {
             // Decoding: q, k and v in one parallel region.
             WeightMatrix.multiply(layer.query, into: s.query, layer.key, into: s.key, layer.value, into: s.value,
-                                  quantized(s.normed, rows: count, columns: embd))
+                                  quantized(s.normed, rows: count, for: layer.query))
         } else {
             project(layer.query, rows: count, s.normed, into: s.query)
             project(layer.key, rows: count, s.normed, into: s.key, sameInput: true)
@@ -92,7 +92,7 @@ extension ForwardPass {
         forRows(count) { r in rmsNorm(s.x + r * embd, weight: layer.feedForwardNorm, into: s.normed + r * embd) }
         if usesIntegerKernels(rows: count, layer.gate, layer.up) {
             // Decoding: gate, up and silu(gate) · up in one parallel region, each chunk on its own rows.
-            let a = quantized(s.normed, rows: count, columns: embd)
+            let a = quantized(s.normed, rows: count, for: layer.gate)
             Parallel.forRanges(count: ffn, minimumChunk: count == 1 ? 16 : 4) { range in
                 layer.gate.multiplyRows(range, a, into: s.gate)
                 layer.up.multiplyRows(range, a, into: s.up)

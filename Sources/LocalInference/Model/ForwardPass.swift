@@ -23,10 +23,10 @@ final class ForwardPass {
     /// Dequantized weight tiles for the sgemm path, one buffer per worker; made on first use.
     private var gemmWorkspace: GEMMWorkspace?
     /// The 8-bit activations of the last integer-kernel projection: `Q8Activations` storage, its size,
-    /// and the input it holds (pointer and rows), so that projections of one input quantize it once.
+    /// and the input it holds (pointer, rows, blocks per scale), so that projections of one input quantize it once.
     private var quantizedBuffer: UnsafeMutableRawPointer?
     private var quantizedCapacity = 0
-    private var quantizedInput: (UnsafePointer<Float>, Int)?
+    private var quantizedInput: (UnsafePointer<Float>, Int, Int)?
     /// Rows from which projections use sgemm (tests lower or raise it to reach either path).
     var gemmThreshold = ForwardPass.gemmMinimumBatch
 
@@ -114,7 +114,7 @@ final class ForwardPass {
     func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  sameInput: Bool = false) {
         if rows < gemmThreshold && Int8Dot.handles(w.type) {
-            return w.multiply(quantized(x, rows: rows, columns: w.columns, sameInput: sameInput), into: y)
+            return w.multiply(quantized(x, rows: rows, for: w, sameInput: sameInput), into: y)
         }
         quantizedInput = nil   // a later `sameInput` call must not reuse an older quantization
         if rows >= gemmThreshold {
@@ -127,16 +127,20 @@ final class ForwardPass {
 
     /// `x`, (rows, columns), quantized for the integer kernels; with `sameInput`, the quantization the
     /// previous call made of the same `x` (q/k/v, gate/up share an input).
-    func quantized(_ x: UnsafePointer<Float>, rows: Int, columns: Int, sameInput: Bool = false) -> Q8Activations {
-        let a = Q8Activations(storage: quantizedStorage(rows: rows, columns: columns), batch: rows, columns: columns)
-        if !(sameInput && quantizedInput.map { $0.0 == x && $0.1 == rows } == true) { a.quantize(x) }
-        quantizedInput = (x, rows)
+    func quantized(_ x: UnsafePointer<Float>, rows: Int, for w: WeightMatrix, sameInput: Bool = false) -> Q8Activations {
+        let group = Int8Dot.blocksPerScale(w.type)
+        let a = Q8Activations(storage: quantizedStorage(rows: rows, columns: w.columns), batch: rows, columns: w.columns,
+                              blocksPerScale: group)
+        if !(sameInput && quantizedInput.map { $0.0 == x && $0.1 == rows && $0.2 == group } == true) { a.quantize(x) }
+        quantizedInput = (x, rows, group)
         return a
     }
 
     /// Whether a batch of `rows` rows multiplies `matrices` with the integer kernels.
     func usesIntegerKernels(rows: Int, _ matrices: WeightMatrix...) -> Bool {
-        rows < gemmThreshold && matrices.allSatisfy { Int8Dot.handles($0.type) }
+        rows < gemmThreshold && matrices.allSatisfy {
+            Int8Dot.handles($0.type) && Int8Dot.blocksPerScale($0.type) == Int8Dot.blocksPerScale(matrices[0].type)
+        }
     }
 
     /// Storage for `rows` quantized activation vectors of `columns` (grown rarely, never shrunk).

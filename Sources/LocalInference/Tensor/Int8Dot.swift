@@ -31,6 +31,13 @@ protocol Int8Weights {
     /// Block `b`'s (d, m): weight = d · q + m. `cache` keeps what a type decodes once per super-block
     /// (Q4_K's eight scales and minimums); the kernels pass the same one for consecutive blocks of a row.
     static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (Float, Float)
+    /// Whether the type has its own kernel for super-blocks of 256 with integer sub-scales (`tileQ4_K`),
+    /// reading activations quantized with one scale per 256 (`Q8Activations.blocksPerScale` 8).
+    static var superBlocks: Bool { get }
+}
+
+extension Int8Weights {
+    static var superBlocks: Bool { false }
 }
 
 enum Q8_0Int8: Int8Weights {
@@ -70,6 +77,7 @@ enum Q4_1Int8: Int8Weights {
 /// eight sub-blocks of 32, then 128 bytes of nibbles: 32 bytes per pair of sub-blocks, the first in the
 /// low nibbles). Sub-block i: weight = d · scale_i · q − dmin · min_i.
 enum Q4_KInt8: Int8Weights {
+    static var superBlocks: Bool { true }
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
     static var minimumPerScale: Float { 0 }
@@ -96,6 +104,9 @@ enum Q4_KInt8: Int8Weights {
 #endif
 
 enum Int8Dot {
+    /// Blocks of 32 per activation scale that `type`'s kernel reads (see `Q8Activations.blocksPerScale`).
+    static func blocksPerScale(_ type: GGMLType) -> Int { type == .q4_K ? 8 : 1 }
+
     /// Whether `type` runs on the integer kernels in this build (x86-64-v3 builds: Q8_0, Q4_0, Q4_1, Q4_K).
     static func handles(_ type: GGMLType) -> Bool {
         #if JUDGE_X86_V3
@@ -172,6 +183,76 @@ enum Int8Dot {
         for k in 1..<count { out[k * outStride] += sums[k - 1] }
     }
 
+    /// The eight 6-bit scales and eight 6-bit minimums of a Q4_K super-block (12 bytes at `q`), one byte
+    /// each, in sub-block order: the same values as `scaleMinK4(0…7)`, by whole-word masks and shifts.
+    /// Bytes 0–3 hold the low 6 bits of scales 0–3 (top 2 bits: of scales 4–7), bytes 4–7 those of
+    /// minimums 0–3 (top 2 bits: of minimums 4–7), bytes 8–11 the low 4 bits of scales 4–7 (low nibbles)
+    /// and of minimums 4–7 (high nibbles).
+    @inline(__always)
+    static func unpackQ4_KScales(_ q: UnsafeRawPointer) -> (scales: UInt64, minimums: UInt64) {
+        let w0 = q.loadUnaligned(as: UInt32.self), w1 = q.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+        let w2 = q.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+        let low6: UInt32 = 0x3f3f_3f3f, low4: UInt32 = 0x0f0f_0f0f, low2: UInt32 = 0x0303_0303
+        let scalesLow = w0 & low6, scalesHigh = (w2 & low4) | (((w0 >> 6) & low2) << 4)
+        let minimumsLow = w1 & low6, minimumsHigh = ((w2 >> 4) & low4) | (((w1 >> 6) & low2) << 4)
+        return (UInt64(scalesLow) | UInt64(scalesHigh) << 32, UInt64(minimumsLow) | UInt64(minimumsHigh) << 32)
+    }
+
+    /// Q4_K's tile, a super-block (eight sub-blocks) at a time: each sub-block's integer dot is weighted by
+    /// its 6-bit scale in integers (vpmaddwd against the scale instead of ones) and summed over the
+    /// super-block, so the float work — convert, scale by d · d_x, accumulate — is once per 256 weights.
+    /// The minimums go as in `tile`, per sub-block over eight vectors at once. Exact integer sums:
+    /// |Σ| ≤ 8 · 63 · 2 · 2 · 15 · 127 < 2^31.
+    @inline(__always)
+    static func tileQ4_K(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
+                         s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        let stride = a.stride
+        var q = UnsafeRawPointer(a.quants + (first * stride + s0) * 32)   // (width, 32) bytes of sub-block i
+        var dx = UnsafePointer(a.scales + first / 8 * stride + s0)        // (width) scales of the super-block
+        var sx = UnsafePointer(a.sums + first * a.sumStride + s0)         // (8) sums of sub-block i
+        var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
+        var mins = __m256()
+        let low = _mm256_set1_epi8(0x0f)
+        for superBlock in (first / 8)..<((first + blocks) / 8) {
+            let block = row + 144 * superBlock
+            let d = block.half(0), dmin = block.half(2)
+            let (scales, minimums) = Int8Dot.unpackQ4_KScales(block + 4)
+            var i0 = __m256i(), i1 = __m256i(), i2 = __m256i(), i3 = __m256i()
+            var i4 = __m256i(), i5 = __m256i(), i6 = __m256i(), i7 = __m256i()
+            for i in 0..<8 {
+                let scale = (scales >> UInt64(8 * i)) & 0xff, minimum = (minimums >> UInt64(8 * i)) & 0xff
+                let bytes = block.loadUnaligned(fromByteOffset: 16 + 32 * (i >> 1), as: __m256i.self)
+                let w = _mm256_and_si256((i & 1) == 0 ? bytes : _mm256_srli_epi16(bytes, 4), low)
+                let weight = _mm256_set1_epi16(Int16(scale))
+                @inline(__always) func step(_ acc: inout __m256i, _ k: Int) {
+                    let x = q.loadUnaligned(fromByteOffset: 32 * k, as: __m256i.self)
+                    acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), weight))
+                }
+                step(&i0, 0)
+                if width > 1 { step(&i1, 1); step(&i2, 2); step(&i3, 3) }
+                if width > 4 { step(&i4, 4); step(&i5, 5); step(&i6, 6); step(&i7, 7) }
+                mins = _mm256_fmadd_ps(_mm256_set1_ps(-(dmin * Float(minimum))), _mm256_loadu_ps(sx), mins)
+                q += 32 * stride; sx += a.sumStride
+            }
+            let dv = _mm256_set1_ps(d)
+            /// acc += (float(Σ_i scale_i Σ q_w q_x) · d) · d_x for vector k.
+            @inline(__always) func finish(_ acc: inout __m256, _ sums: __m256i, _ k: Int) {
+                acc = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(sums), dv), _mm256_set1_ps(dx[k]), acc)
+            }
+            finish(&a0, i0, 0)
+            if width > 1 { finish(&a1, i1, 1); finish(&a2, i2, 2); finish(&a3, i3, 3) }
+            if width > 4 { finish(&a4, i4, 4); finish(&a5, i5, 5); finish(&a6, i6, 6); finish(&a7, i7, 7) }
+            dx += stride
+        }
+        let m = mins
+        out.pointee += horizontalSum(a0) + m[0]
+        if width == 1 { return }
+        let sums = [horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3],
+                    horizontalSum(a4) + m[4], horizontalSum(a5) + m[5], horizontalSum(a6) + m[6], horizontalSum(a7) + m[7]]
+            as InlineArray<7, Float>
+        for k in 1..<count { out[k * outStride] += sums[k - 1] }
+    }
+
     // MARK: - Rows × batch
 
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` and every vector of `a`. Columns go in panels of
@@ -195,7 +276,15 @@ enum Int8Dot {
                     var s = 0
                     while s < batch {
                         let width = min(batch - s, 8), out = y + s * rows + r
-                        if width == 1 {
+                        if W.superBlocks {   // widths as literals: each call is unrolled for its width
+                            if width == 1 {
+                                tileQ4_K(width: 1, row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows)
+                            } else if width > 4 {
+                                tileQ4_K(width: 8, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
+                            } else {
+                                tileQ4_K(width: 4, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
+                            }
+                        } else if width == 1 {
                             tile(width: 1, row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows, W.self)
                         } else if width > 4 {
                             tile(width: 8, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
@@ -217,15 +306,21 @@ enum Int8Dot {
 extension Q8Activations {
     /// The fast path of `quantizeBlock`: the same values as the reference, eight lanes at a time.
     @inline(__always)
-    static func quantizeBlockAVX2(_ x: UnsafePointer<Float>, into q: UnsafeMutablePointer<Int8>) -> (Float, Int32) {
+    static func quantizeBlockAVX2(_ x: UnsafePointer<Float>, into q: UnsafeMutablePointer<Int8>,
+                                  amax groupMaximum: Float? = nil) -> (Float, Int32) {
         let v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8), v2 = _mm256_loadu_ps(x + 16), v3 = _mm256_loadu_ps(x + 24)
-        let signBit = _mm256_set1_ps(-0.0)
-        var m = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(signBit, v0), _mm256_andnot_ps(signBit, v1)),
-                              _mm256_max_ps(_mm256_andnot_ps(signBit, v2), _mm256_andnot_ps(signBit, v3)))
-        m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(4, 5, 6, 7, 0, 1, 2, 3)))
-        m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(2, 3, 0, 1, 2, 3, 0, 1)))
-        m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(1, 0, 1, 0, 1, 0, 1, 0)))
-        let amax = _mm256_cvtss_f32(m)
+        let amax: Float
+        if let groupMaximum {
+            amax = groupMaximum
+        } else {
+            let signBit = _mm256_set1_ps(-0.0)
+            var m = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(signBit, v0), _mm256_andnot_ps(signBit, v1)),
+                                  _mm256_max_ps(_mm256_andnot_ps(signBit, v2), _mm256_andnot_ps(signBit, v3)))
+            m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(4, 5, 6, 7, 0, 1, 2, 3)))
+            m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(2, 3, 0, 1, 2, 3, 0, 1)))
+            m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(1, 0, 1, 0, 1, 0, 1, 0)))
+            amax = _mm256_cvtss_f32(m)
+        }
         let d = amax / 127
         let inverse = _mm256_set1_ps(amax != 0 ? 127 / amax : 0)
         // vcvtps2dq rounds to nearest even (the default MXCSR mode), as the reference does.

@@ -15,13 +15,16 @@
 struct Q8Activations {
     let batch: Int
     let columns: Int
+    /// Blocks of 32 sharing one scale: 1, or 8 for the K-quant kernels (a 256-weight super-block, whose
+    /// integer sums can then be weighted by the super-block's integer sub-scales before any float).
+    let blocksPerScale: Int
     /// Vectors per block row of `quants` and `scales`: `batch` rounded up to 1, 4 or a multiple of 8.
     let stride: Int
     /// Vectors per block row of `sums`: `batch` rounded up to a multiple of 8 (read eight at a time).
     let sumStride: Int
     /// (columns / 32, stride, 32) quantized values.
     let quants: UnsafeMutablePointer<Int8>
-    /// (columns / 32, stride) each block's scale d.
+    /// (columns / 32 / blocksPerScale, stride) the scale d of each block (or group of blocks).
     let scales: UnsafeMutablePointer<Float>
     /// (columns / 32, sumStride) each block's d · Σ q.
     let sums: UnsafeMutablePointer<Float>
@@ -38,10 +41,11 @@ struct Q8Activations {
     }
 
     /// Views `storage` (at least `storageBytes(batch:columns:)` bytes) as the quantized activations.
-    init(storage: UnsafeMutableRawPointer, batch: Int, columns: Int) {
-        precondition(columns % 32 == 0)
+    init(storage: UnsafeMutableRawPointer, batch: Int, columns: Int, blocksPerScale: Int = 1) {
+        precondition(columns % (32 * blocksPerScale) == 0)
         self.batch = batch
         self.columns = columns
+        self.blocksPerScale = blocksPerScale
         stride = Self.stride(batch)
         sumStride = (batch + 7) / 8 * 8
         let cells = columns / 32 * stride, sumCells = columns / 32 * sumStride
@@ -55,41 +59,58 @@ struct Q8Activations {
 
     /// Quantizes `x`, (batch, columns) floats; the padding vectors become zeros.
     func quantize(_ x: UnsafePointer<Float>) {
-        for b in 0..<blocks {
-            let cell = b * stride, sumCell = b * sumStride
-            for s in 0..<batch {
-                let (d, total) = Q8Activations.quantizeBlock(x + s * columns + b * 32, into: quants + (cell + s) * 32)
-                scales[cell + s] = d
-                sums[sumCell + s] = d * Float(total)
+        let group = blocksPerScale
+        for s in 0..<batch {
+            for g in 0..<(blocks / group) {
+                // A group's blocks all use the group's max |x| (a lone block: its own).
+                let amax: Float? = group == 1 ? nil : Q8Activations.absoluteMaximum(x + s * columns + g * 32 * group, 32 * group)
+                for b in (g * group)..<((g + 1) * group) {
+                    let (d, total) = Q8Activations.quantizeBlock(x + s * columns + b * 32, into: quants + (b * stride + s) * 32,
+                                                                 amax: amax)
+                    scales[g * stride + s] = d
+                    sums[b * sumStride + s] = d * Float(total)
+                }
             }
-            if batch < stride {
-                (quants + (cell + batch) * 32).update(repeating: 0, count: (stride - batch) * 32)
-                (scales + cell + batch).update(repeating: 0, count: stride - batch)
-            }
-            if batch < sumStride { (sums + sumCell + batch).update(repeating: 0, count: sumStride - batch) }
         }
+        // Padding vectors: zeros.
+        for b in 0..<blocks where batch < sumStride {
+            if batch < stride {
+                (quants + (b * stride + batch) * 32).update(repeating: 0, count: (stride - batch) * 32)
+                if b % group == 0 { (scales + b / group * stride + batch).update(repeating: 0, count: stride - batch) }
+            }
+            (sums + b * sumStride + batch).update(repeating: 0, count: sumStride - batch)
+        }
+    }
+
+    /// max |x_j| over `count` floats.
+    static func absoluteMaximum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+        var m: Float = 0
+        for j in 0..<count { m = max(m, abs(x[j])) }
+        return m
     }
 
     /// Vector `s`, block `b`: (32 quantized values, d, d · Σ q), for tests.
     func block(_ b: Int, of s: Int) -> ([Int8], Float, Float) {
         let cell = b * stride + s
-        return (Array(UnsafeBufferPointer(start: quants + cell * 32, count: 32)), scales[cell], sums[b * sumStride + s])
+        return (Array(UnsafeBufferPointer(start: quants + cell * 32, count: 32)), scales[b / blocksPerScale * stride + s],
+                sums[b * sumStride + s])
     }
 
-    /// One block: writes 32 quantized values and returns (d, Σ q).
+    /// One block: writes 32 quantized values and returns (d, Σ q). `amax`: the max |x| of the block's
+    /// group when it has one (else the block's own).
     @inline(__always)
-    static func quantizeBlock(_ x: UnsafePointer<Float>, into q: UnsafeMutablePointer<Int8>) -> (Float, Int32) {
+    static func quantizeBlock(_ x: UnsafePointer<Float>, into q: UnsafeMutablePointer<Int8>, amax: Float? = nil) -> (Float, Int32) {
         #if JUDGE_X86_V3
-        return quantizeBlockAVX2(x, into: q)
+        return quantizeBlockAVX2(x, into: q, amax: amax)
         #else
-        return quantizeBlockReference(x, into: q)
+        return quantizeBlockReference(x, into: q, amax: amax)
         #endif
     }
 
     /// The scalar reference: the definition above, element by element.
-    static func quantizeBlockReference(_ x: UnsafePointer<Float>, into q: UnsafeMutablePointer<Int8>) -> (Float, Int32) {
-        var amax: Float = 0
-        for j in 0..<32 { amax = max(amax, abs(x[j])) }
+    static func quantizeBlockReference(_ x: UnsafePointer<Float>, into q: UnsafeMutablePointer<Int8>,
+                                       amax groupMaximum: Float? = nil) -> (Float, Int32) {
+        let amax = groupMaximum ?? absoluteMaximum(x, 32)
         let d = amax / 127
         let inverse: Float = amax != 0 ? 127 / amax : 0
         var total: Int32 = 0

@@ -66,7 +66,8 @@ struct WeightMatrix: @unchecked Sendable {
             // (storageBytes) the batch quantized to 8 bits per block, on the stack.
             let bytes = Q8Activations.storageBytes(batch: batch, columns: self.columns)
             return withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 64) { storage in
-                let activations = Q8Activations(storage: storage.baseAddress!, batch: batch, columns: self.columns)
+                let activations = Q8Activations(storage: storage.baseAddress!, batch: batch, columns: self.columns,
+                                                blocksPerScale: Int8Dot.blocksPerScale(type))
                 activations.quantize(x)
                 multiply(activations, into: y)
             }
@@ -89,7 +90,7 @@ struct WeightMatrix: @unchecked Sendable {
     /// `y[b] = W x[b]` for activations already quantized (`Int8Dot.handles(type)` must hold): the decode
     /// path, where several projections share one quantized input. `y` is (batch, rows).
     func multiply(_ a: Q8Activations, into y: UnsafeMutablePointer<Float>) {
-        precondition(Int8Dot.handles(type) && a.columns == columns)
+        precondition(Int8Dot.handles(type) && a.columns == columns && a.blocksPerScale == Int8Dot.blocksPerScale(type))
         Parallel.forRanges(count: rows, minimumChunk: a.batch == 1 ? 16 : 4) { range in
             multiplyRows(range, a, into: y)
         }

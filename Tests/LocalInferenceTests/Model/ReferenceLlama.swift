@@ -40,16 +40,22 @@ struct ReferenceLlama {
     }
 
     func matmul(_ w: Matrix, _ x: [Float]) -> [Float] {
-        let input = quantizesActivations && Int8Dot.handles(w.type) ? Self.quantizedActivations(x) : x
+        let input = quantizesActivations && Int8Dot.handles(w.type)
+            ? Self.quantizedActivations(x, blocksPerScale: Int8Dot.blocksPerScale(w.type)) : x
         return w.rows.map { row in zip(row, input).reduce(0) { $0 + $1.0 * $1.1 } }
     }
 
-    /// `x` as the integer kernels see it: each block of 32 quantized by the reference quantizer, d · q.
-    static func quantizedActivations(_ x: [Float]) -> [Float] {
+    /// `x` as the integer kernels see it: each block of 32 quantized by the reference quantizer, d · q, with
+    /// one scale per `blocksPerScale` blocks (from their max |x|).
+    static func quantizedActivations(_ x: [Float], blocksPerScale group: Int = 1) -> [Float] {
         var out = [Float](repeating: 0, count: x.count)
         var q = [Int8](repeating: 0, count: 32)
         for b in 0..<(x.count / 32) {
-            let (d, _) = x.withUnsafeBufferPointer { Q8Activations.quantizeBlockReference($0.baseAddress! + 32 * b, into: &q) }
+            let first = b / group * group * 32
+            let amax = x[first..<(first + 32 * group)].map(abs).max()!
+            let (d, _) = x.withUnsafeBufferPointer {
+                Q8Activations.quantizeBlockReference($0.baseAddress! + 32 * b, into: &q, amax: amax)
+            }
             for j in 0..<32 { out[32 * b + j] = d * Float(q[j]) }
         }
         return out

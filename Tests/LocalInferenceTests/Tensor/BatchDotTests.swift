@@ -35,7 +35,7 @@ final class BatchDotTests: XCTestCase {
                 for s in 0..<batch {
                     // The integer kernels' types multiply x quantized to 8 bits per block (bounded in Int8DotTests).
                     let slice = Array(x[(s * columns)..<((s + 1) * columns)])
-                    let xs = Int8Dot.handles(type) ? ReferenceLlama.quantizedActivations(slice) : slice
+                    let xs = Int8Dot.handles(type) ? ReferenceLlama.quantizedActivations(slice, blocksPerScale: Int8Dot.blocksPerScale(type)) : slice
                     let exact = zip(w, xs).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
                     let magnitude = zip(w, xs).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
                     XCTAssertLessThanOrEqual(abs(Double(y[s * rows + r]) - exact), Self.relativeTolerance * magnitude,

@@ -62,9 +62,50 @@ final class Int8DotTests: XCTestCase {
         }
     }
 
+    /// One scale per eight blocks (Q4_K's activations): every block of a group uses the group's max |x|.
+    func testGroupedScales() {
+        var rng = SplitMix64(seed: 13)
+        let batch = 2, columns = 512
+        let x = (0..<(batch * columns)).map { i in i % 77 == 0 ? 40 * rng.normal() : rng.normal() }
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: Q8Activations.storageBytes(batch: batch, columns: columns),
+                                                       alignment: 64)
+        defer { storage.deallocate() }
+        let a = Q8Activations(storage: storage, batch: batch, columns: columns, blocksPerScale: 8)
+        x.withUnsafeBufferPointer { a.quantize($0.baseAddress!) }
+        for s in 0..<batch {
+            let want = ReferenceLlama.quantizedActivations(Array(x[(s * columns)..<((s + 1) * columns)]), blocksPerScale: 8)
+            for b in 0..<(columns / 32) {
+                let (q, d, sum) = a.block(b, of: s)
+                let amax = x[(s * columns + b / 8 * 256)..<(s * columns + b / 8 * 256 + 256)].map(abs).max()!
+                XCTAssertEqual(d, amax / 127)
+                XCTAssertEqual(q.map { d * Float($0) }, Array(want[(32 * b)..<(32 * b + 32)]))
+                XCTAssertEqual(sum, d * Float(q.reduce(0) { $0 + Int32($1) }))
+            }
+        }
+    }
+
+    /// The whole-word unpacking of Q4_K's 6-bit scales equals `scaleMinK4` on random bytes.
+    func testQ4_KScaleUnpacking() {
+        #if JUDGE_X86_V3
+        var rng = SplitMix64(seed: 14)
+        for _ in 0..<500 {
+            let bytes = (0..<12).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            bytes.withUnsafeBytes { raw in
+                let (scales, minimums) = Int8Dot.unpackQ4_KScales(raw.baseAddress!)
+                for j in 0..<8 {
+                    let (scale, minimum) = scaleMinK4(j, raw.baseAddress!)
+                    XCTAssertEqual(UInt8(truncatingIfNeeded: scales >> UInt64(8 * j)), scale)
+                    XCTAssertEqual(UInt8(truncatingIfNeeded: minimums >> UInt64(8 * j)), minimum)
+                }
+            }
+        }
+        #endif
+    }
+
     private let types: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q4_K]
 
-    /// |y − w·x| ≤ Σ_blocks (d_x / 2) Σ|w| (each x_j moves by at most half a step) + fp32 rounding.
+    /// |y − w·x| ≤ Σ_blocks (d_x / 2) Σ|w| (each x_j moves by at most half a step) + fp32 rounding;
+    /// d_x from the max |x| of the block, or of its super-block for Q4_K.
     func testErrorWithinTheQuantizationBound() {
         var rng = SplitMix64(seed: 10)
         for type in types where Int8Dot.handles(type) {
@@ -81,9 +122,11 @@ final class Int8DotTests: XCTestCase {
                     for r in 0..<rows {
                         let w = type.dequantize(raw.baseAddress! + r * type.rowBytes(columns), count: columns)
                         var exact = 0.0, magnitude = 0.0, bound = 0.0
+                        let group = 32 * Int8Dot.blocksPerScale(type)   // weights per activation scale
                         for b in 0..<(columns / 32) {
                             let block = (32 * b)..<(32 * b + 32)
-                            let step = Double(block.map { abs(x[$0]) }.max()!) / 127
+                            let first = 32 * b / group * group
+                            let step = Double((first..<(first + group)).map { abs(x[$0]) }.max()!) / 127
                             for j in block {
                                 exact += Double(w[j]) * Double(x[j])
                                 magnitude += abs(Double(w[j]) * Double(x[j]))

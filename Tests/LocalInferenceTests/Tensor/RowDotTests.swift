@@ -28,7 +28,7 @@ final class RowDotTests: XCTestCase {
                 }
                 // The integer kernels' types multiply x as quantized to 8 bits per block (Int8DotTests
                 // bounds that error): the reference takes the same input.
-                let input = Int8Dot.handles(type) ? ReferenceLlama.quantizedActivations(x) : x
+                let input = Int8Dot.handles(type) ? ReferenceLlama.quantizedActivations(x, blocksPerScale: Int8Dot.blocksPerScale(type)) : x
                 for r in 0..<rows {
                     let w = type.dequantize(raw.baseAddress! + r * rowBytes, count: columns)
                     let exact = zip(w, input).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
