@@ -217,13 +217,17 @@ enum Int8Dot {
             let block = row + 144 * superBlock
             let d = block.half(0), dmin = block.half(2)
             let (scales, minimums) = Int8Dot.unpackQ4_KScales(block + 4)
+            // (2 × 8) the eight scales as 16-bit lanes, in both halves; (8) the minimums' −dmin · min_i.
+            let scales16 = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_cvtsi64_si128(Int64(bitPattern: scales))))
+            let minimumTerms = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(Int64(bitPattern: minimums)))),
+                                             _mm256_set1_ps(-dmin))
             var i0 = __m256i(), i1 = __m256i(), i2 = __m256i(), i3 = __m256i()
             var i4 = __m256i(), i5 = __m256i(), i6 = __m256i(), i7 = __m256i()
             for i in 0..<8 {
-                let scale = (scales >> UInt64(8 * i)) & 0xff, minimum = (minimums >> UInt64(8 * i)) & 0xff
                 let bytes = block.loadUnaligned(fromByteOffset: 16 + 32 * (i >> 1), as: __m256i.self)
                 let w = _mm256_and_si256((i & 1) == 0 ? bytes : _mm256_srli_epi16(bytes, 4), low)
-                let weight = _mm256_set1_epi16(Int16(scale))
+                // scale_i in every 16-bit lane: bytes 2i, 2i + 1 of scales16 (vpshufb).
+                let weight = _mm256_shuffle_epi8(scales16, _mm256_set1_epi16(Int16(2 * i | (2 * i + 1) << 8)))
                 @inline(__always) func step(_ acc: inout __m256i, _ k: Int) {
                     let x = q.loadUnaligned(fromByteOffset: 32 * k, as: __m256i.self)
                     acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), weight))
@@ -231,7 +235,7 @@ enum Int8Dot {
                 step(&i0, 0)
                 if width > 1 { step(&i1, 1); step(&i2, 2); step(&i3, 3) }
                 if width > 4 { step(&i4, 4); step(&i5, 5); step(&i6, 6); step(&i7, 7) }
-                mins = _mm256_fmadd_ps(_mm256_set1_ps(-(dmin * Float(minimum))), _mm256_loadu_ps(sx), mins)
+                mins = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(minimumTerms, _mm256_set1_epi32(Int32(i))), _mm256_loadu_ps(sx), mins)
                 q += 32 * stride; sx += a.sumStride
             }
             let dv = _mm256_set1_ps(d)
