@@ -100,7 +100,8 @@ public struct JudgingRun: Sendable {
         public var identical: Int
         public var calls: Int
         public var promptTokens: Int
-        /// Completion tokens at ``TokenEstimate/assumedCompletionTokens`` a call.
+        /// Completion tokens at ``TokenEstimate/assumedCompletionTokens`` a call (one when verdicts are read
+        /// from logprobs).
         public var completionTokens: Int
         /// Completion tokens if every reply used `max_tokens`: the cost's upper bound.
         public var completionTokensMax: Int

@@ -55,11 +55,14 @@ extension CompareCommand {
     }
 
     static func describe(_ estimate: JudgingRun.Estimate, judgeModel: String, template: JudgeTemplate, maxTokens: Int) -> String {
+        // Per call as the estimate counts it (one verdict token in logprob mode, else the assumed reply).
+        let perCall = estimate.calls > 0 ? estimate.completionTokens / estimate.calls
+                                         : min(maxTokens, TokenEstimate.assumedCompletionTokens)
         var lines = [
             "dry run: nothing sent",
             "judgments: \(estimate.planned) planned, \(estimate.reused) already in the store, \(estimate.identical) identical-output ties (no call)",
             "calls to send: \(estimate.calls) to \(judgeModel) (template \(template.id) \(template.version))",
-            "estimated tokens: \(estimate.promptTokens) prompt (4 characters a token), \(estimate.completionTokens) completion (\(min(maxTokens, TokenEstimate.assumedCompletionTokens)) a call; at most \(estimate.completionTokensMax) with max_tokens \(maxTokens))",
+            "estimated tokens: \(estimate.promptTokens) prompt (4 characters a token), \(estimate.completionTokens) completion (\(perCall) a call; at most \(estimate.completionTokensMax) with max_tokens \(maxTokens))",
         ]
         if let cost = estimate.cost, let costMax = estimate.costMax {
             lines.append(String(format: "estimated cost: $%.4f (at most $%.4f if every reply used max_tokens)", cost, costMax))

@@ -78,8 +78,9 @@ public final class BatchGenerator {
 
     /// Generates a completion for every prompt, `sequenceCount` at a time: a finished sequence takes the
     /// next waiting prompt while the others go on. `completed` gets each result as it finishes (in finishing
-    /// order); an error for one prompt (too long, empty) fails only that prompt. Stops taking new prompts
-    /// once `shouldStop` returns true.
+    /// order); an error for one prompt (too long, empty) fails only that prompt. Once `shouldStop` returns
+    /// true (checked before every step) it returns at once: the unfinished sequences are dropped unreported,
+    /// so an interrupted run loses at most one token of work per sequence, not the rest of their outputs.
     public func complete(prompts: [[Int32]], parameters: GenerationParameters,
                          shouldStop: () -> Bool = { false },
                          completed: (Int, Result<Completion, Error>) throws -> Void) throws {
@@ -104,6 +105,7 @@ public final class BatchGenerator {
         for sequence in 0..<sequenceCount { try start(sequence) }
 
         while running.contains(where: { $0 != nil }) {
+            if shouldStop() { return }
             let live = running.indices.filter { running[$0] != nil }
             let results = next(live.map { running[$0]!.stream })
             for (sequence, result) in zip(live, results) {

@@ -38,6 +38,24 @@ final class BatchGeneratorTests: XCTestCase {
         XCTAssertGreaterThan(Set(want.flatMap(\.tokens)).count, 3)
     }
 
+    /// `shouldStop` ends the call before the next step: running sequences are dropped unreported (not run
+    /// to their end), and a later call completes every prompt as an uninterrupted one would.
+    func testStopEndsRunningSequencesPromptly() throws {
+        let model = try LlamaModel(file: SyntheticLlama().file())
+        let parameters = GenerationParameters(maxTokens: 10)
+        let want = try alone(model, parameters)
+        let batch = try BatchGenerator(model: model, tokenizer: tokenizer(), sequences: 3, contextLength: 64)
+        var checks = 0, reported: [Int] = []
+        try batch.complete(prompts: prompts, parameters: parameters, shouldStop: { checks += 1; return checks > 6 }) { index, _ in
+            reported.append(index)
+        }
+        XCTAssertLessThanOrEqual(checks, 7, "stopped at the first check that said so")
+        XCTAssertTrue(reported.isEmpty, "no sequence reached 10 tokens in the steps before the stop: \(reported)")
+        var results = [Completion?](repeating: nil, count: prompts.count)
+        try batch.complete(prompts: prompts, parameters: parameters) { index, result in results[index] = try result.get() }
+        XCTAssertEqual(results.map { $0! }, want)
+    }
+
     func testSeededSamplingBatchEqualsLoneGenerators() throws {
         let model = try LlamaModel(file: SyntheticLlama().file())
         let parameters = GenerationParameters(maxTokens: 8, sampling: SamplingParameters(temperature: 1.0, seed: 7),
