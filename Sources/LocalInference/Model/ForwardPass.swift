@@ -39,15 +39,16 @@ final class ForwardPass {
     /// (capacity) the KV cache of each row's sequence.
     private(set) var caches: [KVCache?]
 
-    /// Batches at least this large go through sgemm on dequantized tiles, smaller ones through
-    /// `WeightMatrix.multiply(batch:)` (`JUDGE_GEMM_MIN_BATCH` overrides it, for measuring the crossover).
+    /// Batches at least this large go through sgemm on dequantized tiles, smaller ones through the integer
+    /// kernels (`JUDGE_GEMM_MIN_BATCH` overrides it, for measuring the crossover).
     ///
-    /// Against the old row-wise `multiply(batch:)` sgemm won from 2 rows on (BENCHMARKS.md, "Engine speed");
-    /// against the tiled batch kernels that replaced it (bit-identical alone or batched, ≈ 53 tokens/s at
-    /// 16 sequences) the crossover is not measured yet, so small decode batches keep the tiles.
+    /// Measured 2026-11-26 on SmolLM2 Q4_1, 2 threads (`judge bench-model -p N -n 0` with the variable at 1
+    /// and at 100000): the integer kernels give 456 / 464 / 446 prompt tokens/s at 16 / 32 / 64 rows against
+    /// sgemm's 286 / 369 / 431; sgemm wins from about 96 rows (449 vs 440) and at 256 (428 vs 362). So the
+    /// crossover is 64, and batched decoding of up to 63 sequences stays on the integer kernels.
     static let gemmMinimumBatch: Int = {
         if let s = ProcessInfo.processInfo.environment["JUDGE_GEMM_MIN_BATCH"], let n = Int(s), n > 0 { return n }
-        return 32
+        return 64
     }()
 
     init(model: LlamaModel, capacity: Int) {

@@ -1,11 +1,9 @@
-// Small-batch kernels for `WeightMatrix.multiply(batch:)` (batched decoding, 2…32 sequences): each weight
-// block is dequantized once into registers, pre-multiplied by its scale, and then multiplied with up to
-// eight activation vectors whose accumulators stay in registers. A weight row is read from memory once per
-// eight sequences, and the decode work (nibble unpacking, int→float) is shared by all of them.
-//
-// Q8_0, Q4_0 and Q4_1 have tile kernels, also used for single vectors (batch 1), so that a sequence's
-// logits are bit-identical alone or in any batch; the other types run the single-vector kernel per
-// sequence. Batches of any size work; prompt processing may use sgemm instead.
+// fp32 small-batch kernels for `WeightMatrix.multiply(batch:)`: each weight block is dequantized once into
+// registers, pre-multiplied by its scale, and then multiplied with up to eight activation vectors whose
+// accumulators stay in registers. They serve builds without x86-64-v3 (`JUDGE_PORTABLE=1`), where the integer
+// kernels (`Int8Dot`) are not compiled; there Q8_0, Q4_0 and Q4_1 use these tiles, for single vectors too, so
+// that a sequence's logits are bit-identical alone or in any batch. Other types run the single-vector kernel
+// per sequence.
 
 /// Dequantizes one 32-weight block at `block` into four vectors of eight weights (weights 0–7, 8–15,
 /// 16–23, 24–31), scale and minimum applied.

@@ -22,7 +22,18 @@ final class LlamaCppEvidenceTests: XCTestCase {
 
     // MARK: - Perplexity and teacher-forced argmax
 
+    /// Prompt windows as prompts run: through sgemm in fp32.
     func testPerplexityAndNextTokenArgmaxMatchLlamaCpp() throws {
+        try checkAgainstLlamaCpp(gemmThreshold: ForwardPass.gemmMinimumBatch, path: "sgemm")
+    }
+
+    /// The same windows through the integer kernels of decoding (activations quantized to 8 bits per
+    /// block, as llama.cpp does), which otherwise only greedy generation exercises.
+    func testIntegerKernelsMatchLlamaCppToo() throws {
+        try checkAgainstLlamaCpp(gemmThreshold: .max, path: "integer kernels")
+    }
+
+    private func checkAgainstLlamaCpp(gemmThreshold: Int, path: String) throws {
         let (_, model, tokenizer) = try loadModel()
         let reference = try LlamaCppReference.load(LlamaCppReference.PerplexityFixture.self,
                                                    from: try TestModel.fixture("reference/perplexity.json"))
@@ -33,14 +44,19 @@ final class LlamaCppEvidenceTests: XCTestCase {
 
         // One pass: perplexity over the full windows, the argmax at every position of them on the way.
         var ours = [Int32](repeating: -1, count: tokens.count)
-        let perplexity = try Perplexity(model: model, tokenizer: tokenizer, context: reference.context)
+        let pass = ForwardPass(model: model, capacity: reference.context)
+        pass.gemmThreshold = gemmThreshold
+        let perplexity = Perplexity(predictor: try InferenceContext(model: model, contextLength: reference.context, pass: pass),
+                                    tokenizer: tokenizer)
         let result = try perplexity.measure(tokens: tokens, progress: nil) { start, offset, logits in
             ours[start + offset] = self.argmax(logits)
         }
         // The tail window, shorter than the context, is not part of the perplexity.
         let covered = result.windows * reference.context
         if covered < tokens.count {
-            let context = try InferenceContext(model: model, contextLength: reference.context)
+            let tail = ForwardPass(model: model, capacity: reference.context)
+            tail.gemmThreshold = gemmThreshold
+            let context = try InferenceContext(model: model, contextLength: reference.context, pass: tail)
             try context.evaluate(Array(tokens[covered...]), allLogits: true)
             for offset in 0..<(tokens.count - covered) { ours[covered + offset] = argmax(context.logits(at: offset)) }
         }
@@ -55,7 +71,7 @@ final class LlamaCppEvidenceTests: XCTestCase {
         let agreeAll = ours.indices.filter { ours[$0] == reference.argmax[$0] }.count
         let agreement = Double(agree) / Double(confident.count)
         XCTAssertGreaterThanOrEqual(agreement, 0.99, "argmax agrees at \(agree) of \(confident.count) confident positions")
-        print(String(format: "evidence: perplexity %.4f vs llama.cpp %.4f (%+.3f %%); argmax agrees at %d/%d positions with margin > 0.2 (%.2f %%), %d/%d overall (%.2f %%)",
+        print(String(format: "evidence (\(path)): perplexity %.4f vs llama.cpp %.4f (%+.3f %%); argmax agrees at %d/%d positions with margin > 0.2 (%.2f %%), %d/%d overall (%.2f %%)",
                      result.perplexity, reference.perplexity, 100 * (result.perplexity / reference.perplexity - 1),
                      agree, confident.count, 100 * agreement, agreeAll, ours.count,
                      100 * Double(agreeAll) / Double(ours.count)))
