@@ -51,21 +51,24 @@ def ours(args, model, p, n, batch):
                      "--threads", str(args.threads), "-r", "1", "--json"])
 
 
-def theirs(args, model, p, n, batch):
+def theirs(args, model, p, n, batch, repack=True):
     return run_json([PY, os.path.join(HERE, "engine_llamacpp.py"), "--model", model, "-p", str(p), "-n", str(n),
-                     "--batch", str(batch), "--threads", str(args.threads), "-r", "1"])
+                     "--batch", str(batch), "--threads", str(args.threads), "-r", "1"] + ([] if repack else ["--no-repack"]))
 
 
-def measure(args, label, model, p, n, batch, key, with_theirs=True):
-    """Medians (ours, theirs) of `key` over --runs alternating runs."""
-    a, b = [], []
+def measure(args, label, model, p, n, batch, key, with_theirs=True, without_repack=False):
+    """Medians (ours, theirs[, theirs without repacking]) of `key` over --runs alternating runs."""
+    a, b, c = [], [], []
     for run in range(args.runs):
         a.append(ours(args, model, p, n, batch)[key])
         if with_theirs:
             b.append(theirs(args, model, p, n, batch)[key])
-        print(f"{label} run {run + 1}/{args.runs}: ours {a[-1]:.2f}" + (f", llama.cpp {b[-1]:.2f}" if b else ""),
-              file=sys.stderr, flush=True)
-    return statistics.median(a), (statistics.median(b) if b else None)
+        if without_repack:
+            c.append(theirs(args, model, p, n, batch, repack=False)[key])
+        print(f"{label} run {run + 1}/{args.runs}: ours {a[-1]:.2f}" + (f", llama.cpp {b[-1]:.2f}" if b else "")
+              + (f", llama.cpp without repack {c[-1]:.2f}" if c else ""), file=sys.stderr, flush=True)
+    medians = (statistics.median(a), statistics.median(b) if b else None)
+    return medians + ((statistics.median(c),) if without_repack else ())
 
 
 def main():
@@ -85,8 +88,11 @@ def main():
             model = os.path.join(args.random_dir, f"mistral-7b-shape-random.{kind}.gguf")
             if not os.path.exists(model):
                 sys.exit(f"error: {model} is missing: run scripts/bench/mistral7b_random.py --type {kind}")
-            tg, tg_ref = measure(args, f"7B {kind} tg{args.n_7b}", model, 0, args.n_7b, 1, "tg_tokens_per_s")
+            tg, tg_ref, tg_mapped = measure(args, f"7B {kind} tg{args.n_7b}", model, 0, args.n_7b, 1, "tg_tokens_per_s",
+                                            without_repack=True)
             rows.append((f"Mistral-7B-shaped random {kind} tg{args.n_7b}", tg, tg_ref, None))
+            rows.append((f"Mistral-7B-shaped random {kind} tg{args.n_7b} vs llama.cpp without repacking (weights "
+                         "mapped, file layout, as ours)", tg, tg_mapped, None))
 
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"{date}, {args.threads} threads, median of {args.runs} alternating runs: "

@@ -107,6 +107,21 @@ enum Int8Dot {
     /// Blocks of 32 per activation scale that `type`'s kernel reads (see `Q8Activations.blocksPerScale`).
     static func blocksPerScale(_ type: GGMLType) -> Int { type == .q4_K ? 8 : 1 }
 
+    /// The eight 6-bit scales and eight 6-bit minimums of a Q4_K super-block (12 bytes at `q`), one byte
+    /// each, in sub-block order: the same values as `scaleMinK4(0…7)`, by whole-word masks and shifts.
+    /// Bytes 0–3 hold the low 6 bits of scales 0–3 (top 2 bits: of scales 4–7), bytes 4–7 those of
+    /// minimums 0–3 (top 2 bits: of minimums 4–7), bytes 8–11 the low 4 bits of scales 4–7 (low nibbles)
+    /// and of minimums 4–7 (high nibbles).
+    @inline(__always)
+    static func unpackQ4_KScales(_ q: UnsafeRawPointer) -> (scales: UInt64, minimums: UInt64) {
+        let w0 = q.loadUnaligned(as: UInt32.self), w1 = q.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+        let w2 = q.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+        let low6: UInt32 = 0x3f3f_3f3f, low4: UInt32 = 0x0f0f_0f0f, low2: UInt32 = 0x0303_0303
+        let scalesLow = w0 & low6, scalesHigh = (w2 & low4) | (((w0 >> 6) & low2) << 4)
+        let minimumsLow = w1 & low6, minimumsHigh = ((w2 >> 4) & low4) | (((w1 >> 6) & low2) << 4)
+        return (UInt64(scalesLow) | UInt64(scalesHigh) << 32, UInt64(minimumsLow) | UInt64(minimumsHigh) << 32)
+    }
+
     /// Whether `type` runs on the integer kernels in this build (x86-64-v3 builds: Q8_0, Q4_0, Q4_1, Q4_K).
     static func handles(_ type: GGMLType) -> Bool {
         #if JUDGE_X86_V3
@@ -182,21 +197,6 @@ enum Int8Dot {
                     horizontalSum(a4) + m[4], horizontalSum(a5) + m[5], horizontalSum(a6) + m[6], horizontalSum(a7) + m[7]]
             as InlineArray<7, Float>
         for k in 1..<count { out[k * outStride] += sums[k - 1] }
-    }
-
-    /// The eight 6-bit scales and eight 6-bit minimums of a Q4_K super-block (12 bytes at `q`), one byte
-    /// each, in sub-block order: the same values as `scaleMinK4(0…7)`, by whole-word masks and shifts.
-    /// Bytes 0–3 hold the low 6 bits of scales 0–3 (top 2 bits: of scales 4–7), bytes 4–7 those of
-    /// minimums 0–3 (top 2 bits: of minimums 4–7), bytes 8–11 the low 4 bits of scales 4–7 (low nibbles)
-    /// and of minimums 4–7 (high nibbles).
-    @inline(__always)
-    static func unpackQ4_KScales(_ q: UnsafeRawPointer) -> (scales: UInt64, minimums: UInt64) {
-        let w0 = q.loadUnaligned(as: UInt32.self), w1 = q.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
-        let w2 = q.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
-        let low6: UInt32 = 0x3f3f_3f3f, low4: UInt32 = 0x0f0f_0f0f, low2: UInt32 = 0x0303_0303
-        let scalesLow = w0 & low6, scalesHigh = (w2 & low4) | (((w0 >> 6) & low2) << 4)
-        let minimumsLow = w1 & low6, minimumsHigh = ((w2 >> 4) & low4) | (((w1 >> 6) & low2) << 4)
-        return (UInt64(scalesLow) | UInt64(scalesHigh) << 32, UInt64(minimumsLow) | UInt64(minimumsHigh) << 32)
     }
 
     /// Q4_K's tile, a super-block (eight sub-blocks) at a time: each sub-block's integer dot is weighted by
