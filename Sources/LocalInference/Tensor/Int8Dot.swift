@@ -191,6 +191,14 @@ enum Int8Dot {
             q += 32 * stride; dx += stride; sx += a.sumStride
         }
         let m = W.minimumPerScale != 0 ? _mm256_mul_ps(mins, _mm256_set1_ps(W.minimumPerScale)) : mins
+        store(width: width, count: count, out, outStride: outStride, m, a0, a1, a2, a3, a4, a5, a6, a7)
+    }
+
+    /// The end of a tile: `out[k · outStride] += Σ lanes(acc_k) + m[k]` for k < `count`.
+    @inline(__always)
+    static func store(width: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _ m: __m256,
+                      _ a0: __m256, _ a1: __m256, _ a2: __m256, _ a3: __m256,
+                      _ a4: __m256, _ a5: __m256, _ a6: __m256, _ a7: __m256) {
         out.pointee += horizontalSum(a0) + m[0]
         if width == 1 { return }
         let sums = [horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3],
@@ -249,13 +257,7 @@ enum Int8Dot {
             if width > 4 { finish(&a4, i4, 4); finish(&a5, i5, 5); finish(&a6, i6, 6); finish(&a7, i7, 7) }
             dx += stride
         }
-        let m = mins
-        out.pointee += horizontalSum(a0) + m[0]
-        if width == 1 { return }
-        let sums = [horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3],
-                    horizontalSum(a4) + m[4], horizontalSum(a5) + m[5], horizontalSum(a6) + m[6], horizontalSum(a7) + m[7]]
-            as InlineArray<7, Float>
-        for k in 1..<count { out[k * outStride] += sums[k - 1] }
+        store(width: width, count: count, out, outStride: outStride, mins, a0, a1, a2, a3, a4, a5, a6, a7)
     }
 
     // MARK: - Rows × batch
