@@ -1,5 +1,5 @@
-// Integer kernels for Q8_0, Q4_0 and Q4_1 weights against `Q8Activations` (x86-64-v3): the decode path of
-// the engine. As in llama.cpp, a weight block and an activation block are multiplied as bytes
+// Integer kernels for Q8_0, Q4_0, Q4_1 and Q4_K weights (read through `Int8Weights`) against
+// `Q8Activations` (x86-64-v3): the decode path of the engine, and of any batch under 64 rows. As in llama.cpp, a weight block and an activation block are multiplied as bytes
 // (vpmaddubsw: 32 products summed in pairs to 16-bit lanes, then vpmaddwd to eight 32-bit lanes), and
 // converted to float once per block, scaled by d_w · d_x. Against the fp32 dequantize-on-the-fly tiles
 // (`BatchDot`, still the portable path) this halves the instructions per block for a single vector.
@@ -12,95 +12,10 @@
 //
 // The unsigned Q4 nibbles (0…15) go straight into vpmaddubsw's unsigned operand; Q8_0's signed bytes use
 // the sign trick (|w| and x · sign(w)). Products fit the 16-bit pair sums: 2 · 128 · 127 < 32,768.
+// Q4_K has its own tile (`tileQ4_K`), a 256-weight super-block at a time with integer sub-scales.
 
 #if JUDGE_X86_V3
 import _Builtin_intrinsics.intel
-
-/// How the integer kernels read a type: block `b` is weights 32b ..< 32b + 32 of a row, whatever the
-/// type's own block size (a Q4_K super-block holds eight of them).
-protocol Int8Weights {
-    /// Whether `quants` are signed bytes (Q8_0) rather than unsigned (0…15).
-    static var signed: Bool { get }
-    /// Whether the weights have a constant term m.
-    static var hasMinimum: Bool { get }
-    /// When m is a fixed multiple of d (Q4_0: −8), that multiple; the kernels then sum d · (d_x Σ q_x) and
-    /// scale once at the end (exact: the multiple is a power of two). 0 when m is the block's own.
-    static var minimumPerScale: Float { get }
-    /// The 32 quantized weights of block `b` as bytes, in weight order.
-    static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i
-    /// Block `b`'s (d, m): weight = d · q + m. `cache` keeps what a type decodes once per super-block
-    /// (Q4_K's eight scales and minimums); the kernels pass the same one for consecutive blocks of a row.
-    static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (Float, Float)
-    /// Whether the type has its own kernel for super-blocks of 256 with integer sub-scales (`tileQ4_K`),
-    /// reading activations quantized with one scale per 256 (`Q8Activations.blocksPerScale` 8).
-    static var superBlocks: Bool { get }
-}
-
-extension Int8Weights {
-    static var superBlocks: Bool { false }
-}
-
-enum Q8_0Int8: Int8Weights {
-    static var signed: Bool { true }
-    static var hasMinimum: Bool { false }
-    static var minimumPerScale: Float { 0 }
-    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
-        row.loadUnaligned(fromByteOffset: 34 * b + 2, as: __m256i.self)
-    }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
-        (row.half(34 * b), 0)
-    }
-}
-
-enum Q4_0Int8: Int8Weights {
-    static var signed: Bool { false }
-    static var hasMinimum: Bool { true }
-    /// d (q − 8) = d q − 8d.
-    static var minimumPerScale: Float { -8 }
-    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 18 * b + 2) }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
-        (row.half(18 * b), 0)
-    }
-}
-
-enum Q4_1Int8: Int8Weights {
-    static var signed: Bool { false }
-    static var hasMinimum: Bool { true }
-    static var minimumPerScale: Float { 0 }
-    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 20 * b + 4) }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
-        (row.half(20 * b), row.half(20 * b + 2))
-    }
-}
-
-/// Q4_K: super-blocks of 256 weights (144 bytes: d, dmin, 12 bytes of 6-bit scales and minimums for the
-/// eight sub-blocks of 32, then 128 bytes of nibbles: 32 bytes per pair of sub-blocks, the first in the
-/// low nibbles). Sub-block i: weight = d · scale_i · q − dmin · min_i.
-enum Q4_KInt8: Int8Weights {
-    static var superBlocks: Bool { true }
-    static var signed: Bool { false }
-    static var hasMinimum: Bool { true }
-    static var minimumPerScale: Float { 0 }
-    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
-        let bytes = row.loadUnaligned(fromByteOffset: 144 * (b >> 3) + 16 + 32 * ((b & 7) >> 1), as: __m256i.self)
-        let shifted = (b & 1) == 0 ? bytes : _mm256_srli_epi16(bytes, 4)
-        return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0f))
-    }
-    /// Decodes the super-block's eight (d · scale_i, −dmin · min_i) into `cache` at its first sub-block.
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (Float, Float) {
-        let i = b & 7
-        if i == 0 {
-            let block = row + 144 * (b >> 3)
-            let d = block.half(0), dmin = block.half(2)
-            for j in 0..<8 {
-                let (scale, minimum) = scaleMinK4(j, block + 4)
-                cache[j] = d * Float(scale)
-                cache[8 + j] = -(dmin * Float(minimum))
-            }
-        }
-        return (cache[i], cache[8 + i])
-    }
-}
 #endif
 
 enum Int8Dot {
@@ -308,41 +223,3 @@ enum Int8Dot {
     }
     #endif
 }
-
-#if JUDGE_X86_V3
-extension Q8Activations {
-    /// The fast path of `quantizeBlock`: the same values as the reference, eight lanes at a time.
-    @inline(__always)
-    static func quantizeBlockAVX2(_ x: UnsafePointer<Float>, into q: UnsafeMutablePointer<Int8>,
-                                  amax groupMaximum: Float? = nil) -> (Float, Int32) {
-        let v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8), v2 = _mm256_loadu_ps(x + 16), v3 = _mm256_loadu_ps(x + 24)
-        let amax: Float
-        if let groupMaximum {
-            amax = groupMaximum
-        } else {
-            let signBit = _mm256_set1_ps(-0.0)
-            var m = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(signBit, v0), _mm256_andnot_ps(signBit, v1)),
-                                  _mm256_max_ps(_mm256_andnot_ps(signBit, v2), _mm256_andnot_ps(signBit, v3)))
-            m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(4, 5, 6, 7, 0, 1, 2, 3)))
-            m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(2, 3, 0, 1, 2, 3, 0, 1)))
-            m = _mm256_max_ps(m, _mm256_permutevar8x32_ps(m, _mm256_setr_epi32(1, 0, 1, 0, 1, 0, 1, 0)))
-            amax = _mm256_cvtss_f32(m)
-        }
-        let d = amax / 127
-        let inverse = _mm256_set1_ps(amax != 0 ? 127 / amax : 0)
-        // vcvtps2dq rounds to nearest even (the default MXCSR mode), as the reference does.
-        let i0 = _mm256_cvtps_epi32(_mm256_mul_ps(v0, inverse)), i1 = _mm256_cvtps_epi32(_mm256_mul_ps(v1, inverse))
-        let i2 = _mm256_cvtps_epi32(_mm256_mul_ps(v2, inverse)), i3 = _mm256_cvtps_epi32(_mm256_mul_ps(v3, inverse))
-        var total = _mm256_add_epi32(_mm256_add_epi32(i0, i1), _mm256_add_epi32(i2, i3))
-        total = _mm256_add_epi32(total, _mm256_permutevar8x32_epi32(total, _mm256_setr_epi32(4, 5, 6, 7, 0, 1, 2, 3)))
-        total = _mm256_add_epi32(total, _mm256_permutevar8x32_epi32(total, _mm256_setr_epi32(2, 3, 0, 1, 2, 3, 0, 1)))
-        total = _mm256_add_epi32(total, _mm256_permutevar8x32_epi32(total, _mm256_setr_epi32(1, 0, 1, 0, 1, 0, 1, 0)))
-        // packs works within 128-bit halves: (i0 lo, i1 lo, i2 lo, i3 lo | i0 hi, i1 hi, i2 hi, i3 hi) in
-        // 4-byte groups; the permute puts the groups back in order.
-        let packed = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3))
-        let ordered = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7))
-        _mm256_storeu_si256(UnsafeMutableRawPointer(q).assumingMemoryBound(to: __m256i.self), ordered)
-        return (d, _mm256_cvtsi256_si32(total))
-    }
-}
-#endif
