@@ -137,11 +137,13 @@ final class ForwardPass {
         return a
     }
 
-    /// Whether a batch of `rows` rows multiplies `matrices` with the integer kernels.
-    func usesIntegerKernels(rows: Int, _ matrices: WeightMatrix...) -> Bool {
-        rows < gemmThreshold && matrices.allSatisfy {
-            Int8Dot.handles($0.type) && Int8Dot.blocksPerScale($0.type) == Int8Dot.blocksPerScale(matrices[0].type)
+    /// Whether a batch of `rows` rows multiplies `a`, `b` (and `c`) of one input with the integer kernels, all
+    /// reading the same activation format. (Fixed arity, not variadic: called per layer, it must not allocate.)
+    func usesIntegerKernels(rows: Int, _ a: WeightMatrix, _ b: WeightMatrix, _ c: WeightMatrix? = nil) -> Bool {
+        func fits(_ w: WeightMatrix) -> Bool {
+            Int8Dot.handles(w.type) && Int8Dot.blocksPerScale(w.type) == Int8Dot.blocksPerScale(a.type)
         }
+        return rows < gemmThreshold && fits(a) && fits(b) && (c.map(fits) ?? true)
     }
 
     /// Storage for `rows` quantized activation vectors of `columns` (grown rarely, never shrunk).
