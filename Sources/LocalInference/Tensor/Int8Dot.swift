@@ -60,6 +60,15 @@ enum Int8Dot {
         return _mm256_and_si256(both, _mm256_set1_epi8(0x0f))
     }
 
+    /// The fp16 at `p` (a block's d) in all eight lanes: `vpbroadcastw` from memory, which writes the whole
+    /// register, then `vcvtph2ps`. A scalar fp16 load compiles to `vpinsrw` into a register the allocator
+    /// picks, a false dependency on its old value: in the decode tile that was the accumulator, and every
+    /// block waited for the one before (half the speed a 7B model's instructions allow).
+    @inline(__always)
+    static func broadcastHalf(_ p: UnsafeRawPointer) -> __m256 {
+        _mm256_cvtph_ps(_mm_set1_epi16(Int16(bitPattern: p.loadUnaligned(as: UInt16.self))))
+    }
+
     /// Σ of the eight lanes, in a fixed order (halves, then quarters, then pairs).
     @inline(__always)
     static func horizontalSum(_ v: __m256) -> Float {
@@ -74,37 +83,47 @@ enum Int8Dot {
     /// `out[k · outStride] += row segment · x_(s0 + k)` for k < `count` ≤ `width` (8, 4 or 1), over `blocks`
     /// blocks from block `first`. The tile computes all `width` lanes (vectors past the batch are zero
     /// padding) and keeps `count`. Unrolled by `width`, which is a constant at each call.
+    ///
     @inline(__always)
     static func tile<W: Int8Weights>(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
                                      s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _: W.Type) {
         let stride = a.stride
         var q = UnsafeRawPointer(a.quants + (first * stride + s0) * 32)   // (width, 32) bytes of block b
         var dx = UnsafePointer(a.scales + first * stride + s0)            // (width) scales of block b
-        var sx = UnsafePointer(a.sums + first * a.sumStride + s0)         // (8) sums of block b
+        var sx = UnsafePointer(a.sums + first * a.sumStride + s0)         // (width) sums of block b
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
-        var mins = __m256()
+        var mins = __m256(), mins1: Float = 0   // the constant terms: eight vectors, or a lone one
         var cache = SIMD16<Float>()
         let ones = _mm256_set1_epi16(1)
         for b in first..<(first + blocks) {
-            let (scale, minimum) = W.scaleAndMinimum(row, b, &cache)
+            let (scale, minimum) = W.scaleAndMinimum(row, b, &cache)   // (8) d_w and m_w, broadcast
             let w = W.quants(row, b)
             let magnitude = W.signed ? _mm256_abs_epi8(w) : w
-            /// acc += float(Σ q_w q_x) · (d_w · d_x) for vector k. (The scale product is scalar work beside
-            /// the integer chain; multiplying the converted sums by d_w first lengthened it, −9 % at batch 1.)
+            let d = _mm256_cvtss_f32(scale)
+            /// acc += float(Σ q_w q_x) · (d_w · d_x) for vector k.
             @inline(__always) func step(_ acc: inout __m256, _ k: Int) {
                 let x = q.loadUnaligned(fromByteOffset: 32 * k, as: __m256i.self)
                 let pairs = _mm256_maddubs_epi16(magnitude, W.signed ? _mm256_sign_epi8(x, w) : x)
                 let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones))
-                acc = _mm256_fmadd_ps(sums, _mm256_set1_ps(scale * dx[k]), acc)
+                // d_w · d_x: for a lone vector a vector multiply by the loaded d_x; for a batch, scalar work.
+                let product = width == 1 ? _mm256_mul_ps(scale, _mm256_broadcast_ss(dx)) : _mm256_set1_ps(d * dx[k])
+                acc = _mm256_fmadd_ps(sums, product, acc)
             }
             step(&a0, 0)
             if width > 1 { step(&a1, 1); step(&a2, 2); step(&a3, 3) }
             if width > 4 { step(&a4, 4); step(&a5, 5); step(&a6, 6); step(&a7, 7) }
             if W.hasMinimum {
-                mins = _mm256_fmadd_ps(_mm256_set1_ps(W.minimumPerScale != 0 ? scale : minimum), _mm256_loadu_ps(sx), mins)
+                let m = W.minimumPerScale != 0 ? scale : minimum
+                if width == 1 {
+                    mins1 = mins1.addingProduct(_mm256_cvtss_f32(m), sx[0])
+                } else {
+                    let sums = width == 4 ? _mm256_castps128_ps256(_mm_loadu_ps(sx)) : _mm256_loadu_ps(sx)
+                    mins = _mm256_fmadd_ps(m, sums, mins)
+                }
             }
             q += 32 * stride; dx += stride; sx += a.sumStride
         }
+        if width == 1 { mins = _mm256_set1_ps(mins1) }
         let m = W.minimumPerScale != 0 ? _mm256_mul_ps(mins, _mm256_set1_ps(W.minimumPerScale)) : mins
         store(width: width, count: count, out, outStride: outStride, m, a0, a1, a2, a3, a4, a5, a6, a7)
     }
@@ -125,7 +144,10 @@ enum Int8Dot {
     /// Q4_K's tile, a super-block (eight sub-blocks) at a time: each sub-block's integer dot is weighted by
     /// its 6-bit scale in integers (vpmaddwd against the scale instead of ones) and summed over the
     /// super-block, so the float work — convert, scale by d · d_x, accumulate — is once per 256 weights.
-    /// The minimums go as in `tile`, per sub-block over eight vectors at once. Exact integer sums:
+    /// The minimums' terms −dmin · min_i · (d_x Σ q_x) are summed per super-block as a tree over the eight
+    /// sub-blocks — for a lone vector one multiply and a horizontal sum, not a chain of eight FMAs (32 cycles
+    /// of latency per super-block, which bounded a 7B model's decoding) — and the batch widths add each
+    /// vector's eight terms in that same tree order. Exact integer sums:
     /// |Σ| ≤ 8 · 63 · 2 · 2 · 15 · 127 < 2^31.
     @inline(__always)
     static func tileQ4_K(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
@@ -133,18 +155,18 @@ enum Int8Dot {
         let stride = a.stride
         var q = UnsafeRawPointer(a.quants + (first * stride + s0) * 32)   // (width, 32) bytes of sub-block i
         var dx = UnsafePointer(a.scales + first / 8 * stride + s0)        // (width) scales of the super-block
-        var sx = UnsafePointer(a.sums + first * a.sumStride + s0)         // (8) sums of sub-block i
+        var sx = UnsafePointer(a.sums + first * a.sumStride + s0)         // (width) sums of sub-block i, per super-block
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
-        var mins = __m256()
+        var mins = __m256(), mins1: Float = 0   // the minimums' terms: eight vectors, or a lone one
         let low = _mm256_set1_epi8(0x0f)
         for superBlock in (first / 8)..<((first + blocks) / 8) {
             let block = row + 144 * superBlock
-            let d = block.half(0), dmin = block.half(2)
+            let dv = broadcastHalf(block), dmin = broadcastHalf(block + 2)   // (8) d, dmin
             let (scales, minimums) = Int8Dot.unpackQ4_KScales(block + 4)
             // (2 × 8) the eight scales as 16-bit lanes, in both halves; (8) the minimums' −dmin · min_i.
             let scales16 = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_cvtsi64_si128(Int64(bitPattern: scales))))
             let minimumTerms = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(Int64(bitPattern: minimums)))),
-                                             _mm256_set1_ps(-dmin))
+                                             _mm256_sub_ps(_mm256_setzero_ps(), dmin))
             var i0 = __m256i(), i1 = __m256i(), i2 = __m256i(), i3 = __m256i()
             var i4 = __m256i(), i5 = __m256i(), i6 = __m256i(), i7 = __m256i()
             for i in 0..<8 {
@@ -159,10 +181,26 @@ enum Int8Dot {
                 step(&i0, 0)
                 if width > 1 { step(&i1, 1); step(&i2, 2); step(&i3, 3) }
                 if width > 4 { step(&i4, 4); step(&i5, 5); step(&i6, 6); step(&i7, 7) }
-                mins = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(minimumTerms, _mm256_set1_epi32(Int32(i))), _mm256_loadu_ps(sx), mins)
-                q += 32 * stride; sx += a.sumStride
+                q += 32 * stride
             }
-            let dv = _mm256_set1_ps(d)
+            if width == 1 {
+                let ss = a.sumStride
+                let sums = ss == 1 ? _mm256_loadu_ps(sx)   // (8) sub-blocks' sums
+                    : _mm256_setr_ps(sx[0], sx[ss], sx[2 * ss], sx[3 * ss], sx[4 * ss], sx[5 * ss], sx[6 * ss], sx[7 * ss])
+                mins1 += horizontalSum(_mm256_mul_ps(minimumTerms, sums))
+            } else {
+                /// (8 vectors) term of sub-block i.
+                @inline(__always) func term(_ i: Int) -> __m256 {
+                    _mm256_mul_ps(_mm256_permutevar8x32_ps(minimumTerms, _mm256_set1_epi32(Int32(i))),
+                                  width == 4 ? _mm256_castps128_ps256(_mm_loadu_ps(sx + i * a.sumStride))
+                                             : _mm256_loadu_ps(sx + i * a.sumStride))
+                }
+                // horizontalSum's order: ((0 + 4) + (2 + 6)) + ((1 + 5) + (3 + 7)).
+                let even = _mm256_add_ps(_mm256_add_ps(term(0), term(4)), _mm256_add_ps(term(2), term(6)))
+                let odd = _mm256_add_ps(_mm256_add_ps(term(1), term(5)), _mm256_add_ps(term(3), term(7)))
+                mins = _mm256_add_ps(mins, _mm256_add_ps(even, odd))
+            }
+            sx += 8 * a.sumStride
             /// acc += (float(Σ_i scale_i Σ q_w q_x) · d) · d_x for vector k.
             @inline(__always) func finish(_ acc: inout __m256, _ sums: __m256i, _ k: Int) {
                 acc = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(sums), dv), _mm256_set1_ps(dx[k]), acc)
@@ -172,6 +210,7 @@ enum Int8Dot {
             if width > 4 { finish(&a4, i4, 4); finish(&a5, i5, 5); finish(&a6, i6, 6); finish(&a7, i7, 7) }
             dx += stride
         }
+        if width == 1 { mins = _mm256_set1_ps(mins1) }
         store(width: width, count: count, out, outStride: outStride, mins, a0, a1, a2, a3, a4, a5, a6, a7)
     }
 

@@ -16,9 +16,10 @@ protocol Int8Weights {
     static var minimumPerScale: Float { get }
     /// The 32 quantized weights of block `b` as bytes, in weight order.
     static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i
-    /// Block `b`'s (d, m): weight = d · q + m. `cache` keeps what a type decodes once per super-block
-    /// (Q4_K's eight scales and minimums); the kernels pass the same one for consecutive blocks of a row.
-    static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (Float, Float)
+    /// Block `b`'s (d, m), each in all eight lanes: weight = d · q + m. `cache` keeps what a type decodes
+    /// once per super-block (Q4_K's eight scales and minimums); the kernels pass the same one for
+    /// consecutive blocks of a row.
+    static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (__m256, __m256)
     /// Whether the type has its own kernel for super-blocks of 256 with integer sub-scales (`tileQ4_K`),
     /// reading activations quantized with one scale per 256 (`Q8Activations.blocksPerScale` 8).
     static var superBlocks: Bool { get }
@@ -35,8 +36,8 @@ enum Q8_0Int8: Int8Weights {
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
         row.loadUnaligned(fromByteOffset: 34 * b + 2, as: __m256i.self)
     }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
-        (row.half(34 * b), 0)
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (__m256, __m256) {
+        (Int8Dot.broadcastHalf(row + 34 * b), __m256())
     }
 }
 
@@ -46,8 +47,8 @@ enum Q4_0Int8: Int8Weights {
     /// d (q − 8) = d q − 8d.
     static var minimumPerScale: Float { -8 }
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 18 * b + 2) }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
-        (row.half(18 * b), 0)
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (__m256, __m256) {
+        (Int8Dot.broadcastHalf(row + 18 * b), __m256())
     }
 }
 
@@ -56,8 +57,8 @@ enum Q4_1Int8: Int8Weights {
     static var hasMinimum: Bool { true }
     static var minimumPerScale: Float { 0 }
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 20 * b + 4) }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (Float, Float) {
-        (row.half(20 * b), row.half(20 * b + 2))
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (__m256, __m256) {
+        (Int8Dot.broadcastHalf(row + 20 * b), Int8Dot.broadcastHalf(row + 20 * b + 2))
     }
 }
 
@@ -75,7 +76,7 @@ enum Q4_KInt8: Int8Weights {
         return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0f))
     }
     /// Decodes the super-block's eight (d · scale_i, −dmin · min_i) into `cache` at its first sub-block.
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (Float, Float) {
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (__m256, __m256) {
         let i = b & 7
         if i == 0 {
             let block = row + 144 * (b >> 3)
@@ -86,7 +87,7 @@ enum Q4_KInt8: Int8Weights {
                 cache[8 + j] = -(dmin * Float(minimum))
             }
         }
-        return (cache[i], cache[8 + i])
+        return (_mm256_set1_ps(cache[i]), _mm256_set1_ps(cache[8 + i]))
     }
 }
 #endif

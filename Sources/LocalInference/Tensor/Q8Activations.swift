@@ -20,7 +20,8 @@ struct Q8Activations {
     let blocksPerScale: Int
     /// Vectors per block row of `quants` and `scales`: `batch` rounded up to 1, 4 or a multiple of 8.
     let stride: Int
-    /// Vectors per block row of `sums`: `batch` rounded up to a multiple of 8 (read eight at a time).
+    /// Vectors per block row of `sums`: 1 for a lone vector (its sums then lie in block order, and a kernel
+    /// reads eight blocks' at once), else `batch` rounded up to a multiple of 8 (read eight vectors at a time).
     let sumStride: Int
     /// (columns / 32, stride, 32) quantized values.
     let quants: UnsafeMutablePointer<Int8>
@@ -32,12 +33,15 @@ struct Q8Activations {
     /// The padded width for `batch` vectors.
     static func stride(_ batch: Int) -> Int { batch <= 1 ? 1 : batch <= 4 ? 4 : (batch + 7) / 8 * 8 }
 
+    /// The width of a block row of `sums` for `batch` vectors.
+    static func sumStride(_ batch: Int) -> Int { batch <= 1 ? 1 : (batch + 7) / 8 * 8 }
+
     var blocks: Int { columns / 32 }
 
     /// Bytes of storage for `batch` vectors of `columns` floats (see `init(storage:…)`).
     static func storageBytes(batch: Int, columns: Int) -> Int {
         let blocks = columns / 32
-        return blocks * (stride(batch) * (32 + 4) + (batch + 7) / 8 * 8 * 4) + 64
+        return blocks * (stride(batch) * (32 + 4) + sumStride(batch) * 4) + 64
     }
 
     /// Views `storage` (at least `storageBytes(batch:columns:)` bytes) as the quantized activations.
@@ -47,7 +51,7 @@ struct Q8Activations {
         self.columns = columns
         self.blocksPerScale = blocksPerScale
         stride = Self.stride(batch)
-        sumStride = (batch + 7) / 8 * 8
+        sumStride = Self.sumStride(batch)
         let cells = columns / 32 * stride, sumCells = columns / 32 * sumStride
         let aligned = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: storage) + 63) & ~63)!
         scales = aligned.bindMemory(to: Float.self, capacity: cells + sumCells)
