@@ -54,10 +54,12 @@ enum Int8Dot {
 
     /// 16 bytes of nibbles (byte j: weight j low, weight j + 16 high) as 32 bytes 0…15 in weight order.
     @inline(__always)
+    /// The 16 bytes go to both halves by the load itself (`vbroadcasti128`), and one variable shift moves the
+    /// upper half's high nibbles down: two instructions, where shift-then-insert took three.
     static func nibbles(_ qs: UnsafeRawPointer) -> __m256i {
-        let packed = qs.loadUnaligned(as: __m128i.self)
-        let both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed)
-        return _mm256_and_si256(both, _mm256_set1_epi8(0x0f))
+        let both = _mm256_broadcastsi128_si256(qs.loadUnaligned(as: __m128i.self))
+        let shifted = _mm256_srlv_epi32(both, _mm256_setr_epi32(0, 0, 0, 0, 4, 4, 4, 4))
+        return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0f))
     }
 
     /// The fp16 at `p` (a block's d) in all eight lanes: `vpbroadcastw` from memory, which writes the whole
