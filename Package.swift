@@ -5,7 +5,7 @@
 // and the modules follow it:
 //
 //   Suite           suite YAML + items JSONL                      (Yams)
-//   LocalInference  GGUF models on the CPU: candidates            (COpenBLAS)
+//   LocalInference  GGUF models on the CPU: candidates            (COpenBLAS, CPrefetch)
 //   HTTP            async HTTP on libcurl                         (CCurl)
 //   Store           SQLite store of everything                    (GRDB)
 //   Judge           pairwise judging over chat completions        (HTTP, Store, Suite)
@@ -58,9 +58,12 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
 
+        /// A software prefetch hint for the inference kernels (header-only; see CPrefetch.h).
+        .target(name: "CPrefetch"),
+
         // MARK: - Stages of the pipeline
         .target(name: "Suite", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "LocalInference", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
+        .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch"], swiftSettings: kernelSettings),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),

@@ -16,6 +16,7 @@
 
 #if JUDGE_X86_V3
 import _Builtin_intrinsics.intel
+import CPrefetch
 #endif
 
 enum Int8Dot {
@@ -48,6 +49,11 @@ enum Int8Dot {
 
     /// Blocks per column panel, as in `BatchDot`: the same split for every batch size.
     static let panelBlocks = 64
+
+    /// How far ahead in a row the tiles prefetch when rows stream one at a time (batches of up to four).
+    /// The hardware prefetcher alone left a 7B model's decoding waiting on its weight loads; 2–4 KB ahead
+    /// measured +5 % at one and at two threads, 1 KB and 8 KB less (BENCHMARKS.md, "Prefetch distance").
+    static let prefetchDistance = 4096
 
     #if JUDGE_X86_V3
     // MARK: - Pieces
@@ -97,7 +103,9 @@ enum Int8Dot {
         var mins = __m256(), mins1: Float = 0   // the constant terms: eight vectors, or a lone one
         var cache = SIMD16<Float>()
         let ones = _mm256_set1_epi16(1)
+        let streaming = width == 1 || a.batch <= 4   // rows one at a time (see `rows`)
         for b in first..<(first + blocks) {
+            if streaming && b & (W.blocksPerPrefetch - 1) == 0 { judge_prefetch(row + b * W.bytes + prefetchDistance) }
             let (scale, minimum) = W.scaleAndMinimum(row, b, &cache)   // (8) d_w and m_w, broadcast
             let w = W.quants(row, b)
             let magnitude = W.signed ? _mm256_abs_epi8(w) : w
@@ -161,8 +169,13 @@ enum Int8Dot {
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
         var mins = __m256(), mins1: Float = 0   // the minimums' terms: eight vectors, or a lone one
         let low = _mm256_set1_epi8(0x0f)
+        let streaming = width == 1 || a.batch <= 4   // rows one at a time (see `rows`)
         for superBlock in (first / 8)..<((first + blocks) / 8) {
             let block = row + 144 * superBlock
+            if streaming {   // the super-block's 144 bytes, one line ahead at a time
+                judge_prefetch(block + prefetchDistance); judge_prefetch(block + prefetchDistance + 64)
+                judge_prefetch(block + prefetchDistance + 128)
+            }
             let dv = broadcastHalf(block), dmin = broadcastHalf(block + 2)   // (8) d, dmin
             let (scales, minimums) = Int8Dot.unpackQ4_KScales(block + 4)
             // (2 × 8) the eight scales as 16-bit lanes, in both halves; (8) the minimums' −dmin · min_i.

@@ -7,6 +7,11 @@ import _Builtin_intrinsics.intel
 /// How the integer kernels read a type: block `b` is weights 32b ..< 32b + 32 of a row, whatever the
 /// type's own block size (a Q4_K super-block holds eight of them).
 protocol Int8Weights {
+    /// Bytes per block of 32 weights in the row (a Q4_K super-block's 144 / 8), and blocks per prefetch
+    /// hint when rows stream (a power of two, about a 64-byte line: counted as `b & (n − 1) == 0`, which
+    /// measured faster than finding where each line starts).
+    static var bytes: Int { get }
+    static var blocksPerPrefetch: Int { get }
     /// Whether `quants` are signed bytes (Q8_0) rather than unsigned (0…15).
     static var signed: Bool { get }
     /// Whether the weights have a constant term m.
@@ -30,6 +35,8 @@ extension Int8Weights {
 }
 
 enum Q8_0Int8: Int8Weights {
+    static var bytes: Int { 34 }
+    static var blocksPerPrefetch: Int { 2 }
     static var signed: Bool { true }
     static var hasMinimum: Bool { false }
     static var minimumPerScale: Float { 0 }
@@ -42,6 +49,8 @@ enum Q8_0Int8: Int8Weights {
 }
 
 enum Q4_0Int8: Int8Weights {
+    static var bytes: Int { 18 }
+    static var blocksPerPrefetch: Int { 4 }
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
     /// d (q − 8) = d q − 8d.
@@ -53,6 +62,8 @@ enum Q4_0Int8: Int8Weights {
 }
 
 enum Q4_1Int8: Int8Weights {
+    static var bytes: Int { 20 }
+    static var blocksPerPrefetch: Int { 4 }
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
     static var minimumPerScale: Float { 0 }
@@ -66,6 +77,8 @@ enum Q4_1Int8: Int8Weights {
 /// eight sub-blocks of 32, then 128 bytes of nibbles: 32 bytes per pair of sub-blocks, the first in the
 /// low nibbles). Sub-block i: weight = d · scale_i · q − dmin · min_i.
 enum Q4_KInt8: Int8Weights {
+    static var bytes: Int { 18 }
+    static var blocksPerPrefetch: Int { 8 }
     static var superBlocks: Bool { true }
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
