@@ -103,7 +103,7 @@ enum Int8Dot {
         var mins = __m256(), mins1: Float = 0   // the constant terms: eight vectors, or a lone one
         var cache = SIMD16<Float>()
         let ones = _mm256_set1_epi16(1)
-        let streaming = width == 1 || a.batch <= 4   // rows one at a time (see `rows`)
+        let streaming = width == 1 || (width == 4 && a.batch <= 4)   // rows one at a time (see `rows`; never at width 8)
         for b in first..<(first + blocks) {
             if streaming && b & (W.blocksPerPrefetch - 1) == 0 { judge_prefetch(row + b * W.bytes + prefetchDistance) }
             let (scale, minimum) = W.scaleAndMinimum(row, b, &cache)   // (8) d_w and m_w, broadcast
@@ -169,7 +169,7 @@ enum Int8Dot {
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
         var mins = __m256(), mins1: Float = 0   // the minimums' terms: eight vectors, or a lone one
         let low = _mm256_set1_epi8(0x0f)
-        let streaming = width == 1 || a.batch <= 4   // rows one at a time (see `rows`)
+        let streaming = width == 1 || (width == 4 && a.batch <= 4)   // rows one at a time (see `rows`; never at width 8)
         for superBlock in (first / 8)..<((first + blocks) / 8) {
             let block = row + 144 * superBlock
             if streaming {   // the super-block's 144 bytes, one line ahead at a time
