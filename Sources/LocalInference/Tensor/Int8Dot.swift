@@ -52,16 +52,16 @@ enum Int8Dot {
 
     /// How far ahead in a row the tiles prefetch when rows stream one at a time (batches of up to four).
     /// The hardware prefetcher alone left a 7B model's decoding waiting on its weight loads; 2–4 KB ahead
-    /// measured +5 % at one and at two threads, 1 KB and 8 KB less (BENCHMARKS.md, "Prefetch distance").
+    /// measured +5 % at one and at two threads, 1 KB and 8 KB less (BENCHMARKS.md, "Engine speed", session 4).
     static let prefetchDistance = 4096
 
     #if JUDGE_X86_V3
     // MARK: - Pieces
 
     /// 16 bytes of nibbles (byte j: weight j low, weight j + 16 high) as 32 bytes 0…15 in weight order.
-    @inline(__always)
     /// The 16 bytes go to both halves by the load itself (`vbroadcasti128`), and one variable shift moves the
     /// upper half's high nibbles down: two instructions, where shift-then-insert took three.
+    @inline(__always)
     static func nibbles(_ qs: UnsafeRawPointer) -> __m256i {
         let both = _mm256_broadcastsi128_si256(qs.loadUnaligned(as: __m128i.self))
         let shifted = _mm256_srlv_epi32(both, _mm256_setr_epi32(0, 0, 0, 0, 4, 4, 4, 4))
@@ -91,7 +91,6 @@ enum Int8Dot {
     /// `out[k · outStride] += row segment · x_(s0 + k)` for k < `count` ≤ `width` (8, 4 or 1), over `blocks`
     /// blocks from block `first`. The tile computes all `width` lanes (vectors past the batch are zero
     /// padding) and keeps `count`. Unrolled by `width`, which is a constant at each call.
-    ///
     @inline(__always)
     static func tile<W: Int8Weights>(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
                                      s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _: W.Type) {
@@ -103,7 +102,9 @@ enum Int8Dot {
         var mins = __m256(), mins1: Float = 0   // the constant terms: eight vectors, or a lone one
         var cache = SIMD16<Float>()
         let ones = _mm256_set1_epi16(1)
-        let streaming = width == 1 || (width == 4 && a.batch <= 4)   // rows one at a time (see `rows`; never at width 8)
+        // Rows stream one at a time for batches of up to four (see `rows`), never at width 8. (Width 1 is also
+        // the last vector of a batch of 8k + 1, whose rows do not stream: a wasted hint, left for simplicity.)
+        let streaming = width == 1 || (width == 4 && a.batch <= 4)
         for b in first..<(first + blocks) {
             if streaming && b & (W.blocksPerPrefetch - 1) == 0 { judge_prefetch(row + b * W.bytes + prefetchDistance) }
             let (scale, minimum) = W.scaleAndMinimum(row, b, &cache)   // (8) d_w and m_w, broadcast
@@ -169,7 +170,9 @@ enum Int8Dot {
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
         var mins = __m256(), mins1: Float = 0   // the minimums' terms: eight vectors, or a lone one
         let low = _mm256_set1_epi8(0x0f)
-        let streaming = width == 1 || (width == 4 && a.batch <= 4)   // rows one at a time (see `rows`; never at width 8)
+        // Rows stream one at a time for batches of up to four (see `rows`), never at width 8. (Width 1 is also
+        // the last vector of a batch of 8k + 1, whose rows do not stream: a wasted hint, left for simplicity.)
+        let streaming = width == 1 || (width == 4 && a.batch <= 4)
         for superBlock in (first / 8)..<((first + blocks) / 8) {
             let block = row + 144 * superBlock
             if streaming {   // the super-block's 144 bytes, one line ahead at a time
