@@ -58,6 +58,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
 
+        // MARK: - C helpers
         /// A software prefetch hint for the inference kernels (header-only; see CPrefetch.h).
         .target(name: "CPrefetch"),
 
