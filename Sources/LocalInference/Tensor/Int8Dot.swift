@@ -92,7 +92,7 @@ enum Int8Dot {
     /// blocks from block `first`. The tile computes all `width` lanes (vectors past the batch are zero
     /// padding) and keeps `count`. Unrolled by `width`, which is a constant at each call.
     @inline(__always)
-    static func tile<W: Int8Weights>(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
+    static func tile<W: Int8BlockWeights>(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
                                      s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _: W.Type) {
         let stride = a.stride
         var q = UnsafeRawPointer(a.quants + (first * stride + s0) * 32)   // (width, 32) bytes of block b
@@ -100,14 +100,13 @@ enum Int8Dot {
         var sx = UnsafePointer(a.sums + first * a.sumStride + s0)         // (width) sums of block b
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256(), a4 = __m256(), a5 = __m256(), a6 = __m256(), a7 = __m256()
         var mins = __m256(), mins1: Float = 0   // the constant terms: eight vectors, or a lone one
-        var cache = SIMD16<Float>()
         let ones = _mm256_set1_epi16(1)
         // Rows stream one at a time for batches of up to four (see `rows`), never at width 8. (Width 1 is also
         // the last vector of a batch of 8k + 1, whose rows do not stream: a wasted hint, left for simplicity.)
         let streaming = width == 1 || (width == 4 && a.batch <= 4)
         for b in first..<(first + blocks) {
             if streaming && b & (W.blocksPerPrefetch - 1) == 0 { judge_prefetch(row + b * W.bytes + prefetchDistance) }
-            let (scale, minimum) = W.scaleAndMinimum(row, b, &cache)   // (8) d_w and m_w, broadcast
+            let (scale, minimum) = W.scaleAndMinimum(row, b)   // (8) d_w and m_w, broadcast
             let w = W.quants(row, b)
             let magnitude = W.signed ? _mm256_abs_epi8(w) : w
             let d = _mm256_cvtss_f32(scale)
@@ -255,20 +254,13 @@ enum Int8Dot {
                     var s = 0
                     while s < batch {
                         let width = min(batch - s, 8), out = y + s * rows + r
-                        if W.superBlocks {   // widths as literals: each call is unrolled for its width
-                            if width == 1 {
-                                tileQ4_K(width: 1, row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows)
-                            } else if width > 4 {
-                                tileQ4_K(width: 8, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
-                            } else {
-                                tileQ4_K(width: 4, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
-                            }
-                        } else if width == 1 {
-                            tile(width: 1, row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows, W.self)
+                        // Widths as literals: each call is unrolled for its width.
+                        if width == 1 {
+                            W.tile(width: 1, row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows)
                         } else if width > 4 {
-                            tile(width: 8, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
+                            W.tile(width: 8, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
                         } else {
-                            tile(width: 4, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows, W.self)
+                            W.tile(width: 4, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
                         }
                         s += width
                     }

@@ -4,13 +4,20 @@
 #if JUDGE_X86_V3
 import _Builtin_intrinsics.intel
 
-/// How the integer kernels read a type: block `b` is weights 32b ..< 32b + 32 of a row, whatever the
-/// type's own block size (a Q4_K super-block holds eight of them).
+/// A weight type of the integer kernels: its tile, which `Int8Dot.rows` calls for one row segment and up to
+/// `width` vectors (see `Int8Dot.tile` for the parameters). Types read per 32-weight block
+/// (`Int8BlockWeights`) share `Int8Dot.tile`; Q4_K has its own super-block tile.
 protocol Int8Weights {
-    /// Bytes per block of 32 weights in the row (a Q4_K super-block's 144 / 8), and blocks per prefetch
-    /// hint when rows stream (a power of two, about a 64-byte line: counted as `b & (n − 1) == 0`, which
-    /// measured faster than finding where each line starts).
+    static func tile(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
+                     s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int)
+}
+
+/// How `Int8Dot.tile` reads a type: block `b` is weights 32b ..< 32b + 32 of a row.
+protocol Int8BlockWeights: Int8Weights {
+    /// Bytes per block of 32 weights in the row.
     static var bytes: Int { get }
+    /// Blocks per prefetch hint when rows stream (a power of two, about a 64-byte line: counted as
+    /// `b & (n − 1) == 0`, which measured faster than finding where each line starts).
     static var blocksPerPrefetch: Int { get }
     /// Whether `quants` are signed bytes (Q8_0) rather than unsigned (0…15).
     static var signed: Bool { get }
@@ -21,20 +28,19 @@ protocol Int8Weights {
     static var minimumPerScale: Float { get }
     /// The 32 quantized weights of block `b` as bytes, in weight order.
     static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i
-    /// Block `b`'s (d, m), each in all eight lanes: weight = d · q + m. `cache` keeps what a type decodes
-    /// once per super-block (Q4_K's eight scales and minimums); the kernels pass the same one for
-    /// consecutive blocks of a row.
-    static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (__m256, __m256)
-    /// Whether the type has its own kernel for super-blocks of 256 with integer sub-scales (`tileQ4_K`),
-    /// reading activations quantized with one scale per 256 (`Q8Activations.blocksPerScale` 8).
-    static var superBlocks: Bool { get }
+    /// Block `b`'s (d, m), each in all eight lanes: weight = d · q + m.
+    static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int) -> (__m256, __m256)
 }
 
-extension Int8Weights {
-    static var superBlocks: Bool { false }
+extension Int8BlockWeights {
+    @inline(__always)
+    static func tile(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
+                     s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        Int8Dot.tile(width: width, row, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride, Self.self)
+    }
 }
 
-enum Q8_0Int8: Int8Weights {
+enum Q8_0Int8: Int8BlockWeights {
     static var bytes: Int { 34 }
     static var blocksPerPrefetch: Int { 2 }
     static var signed: Bool { true }
@@ -43,12 +49,12 @@ enum Q8_0Int8: Int8Weights {
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
         row.loadUnaligned(fromByteOffset: 34 * b + 2, as: __m256i.self)
     }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (__m256, __m256) {
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int) -> (__m256, __m256) {
         (Int8Dot.broadcastHalf(row + 34 * b), __m256())
     }
 }
 
-enum Q4_0Int8: Int8Weights {
+enum Q4_0Int8: Int8BlockWeights {
     static var bytes: Int { 18 }
     static var blocksPerPrefetch: Int { 4 }
     static var signed: Bool { false }
@@ -56,51 +62,32 @@ enum Q4_0Int8: Int8Weights {
     /// d (q − 8) = d q − 8d.
     static var minimumPerScale: Float { -8 }
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 18 * b + 2) }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (__m256, __m256) {
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int) -> (__m256, __m256) {
         (Int8Dot.broadcastHalf(row + 18 * b), __m256())
     }
 }
 
-enum Q4_1Int8: Int8Weights {
+enum Q4_1Int8: Int8BlockWeights {
     static var bytes: Int { 20 }
     static var blocksPerPrefetch: Int { 4 }
     static var signed: Bool { false }
     static var hasMinimum: Bool { true }
     static var minimumPerScale: Float { 0 }
     @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i { Int8Dot.nibbles(row + 20 * b + 4) }
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _: inout SIMD16<Float>) -> (__m256, __m256) {
+    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int) -> (__m256, __m256) {
         (Int8Dot.broadcastHalf(row + 20 * b), Int8Dot.broadcastHalf(row + 20 * b + 2))
     }
 }
 
 /// Q4_K: super-blocks of 256 weights (144 bytes: d, dmin, 12 bytes of 6-bit scales and minimums for the
 /// eight sub-blocks of 32, then 128 bytes of nibbles: 32 bytes per pair of sub-blocks, the first in the
-/// low nibbles). Sub-block i: weight = d · scale_i · q − dmin · min_i.
+/// low nibbles). Sub-block i: weight = d · scale_i · q − dmin · min_i. Read by `Int8Dot.tileQ4_K`, against
+/// activations with one scale per 256 (`Q8Activations.blocksPerScale` 8).
 enum Q4_KInt8: Int8Weights {
-    static var bytes: Int { 18 }
-    static var blocksPerPrefetch: Int { 8 }
-    static var superBlocks: Bool { true }
-    static var signed: Bool { false }
-    static var hasMinimum: Bool { true }
-    static var minimumPerScale: Float { 0 }
-    @inline(__always) static func quants(_ row: UnsafeRawPointer, _ b: Int) -> __m256i {
-        let bytes = row.loadUnaligned(fromByteOffset: 144 * (b >> 3) + 16 + 32 * ((b & 7) >> 1), as: __m256i.self)
-        let shifted = (b & 1) == 0 ? bytes : _mm256_srli_epi16(bytes, 4)
-        return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0f))
-    }
-    /// Decodes the super-block's eight (d · scale_i, −dmin · min_i) into `cache` at its first sub-block.
-    @inline(__always) static func scaleAndMinimum(_ row: UnsafeRawPointer, _ b: Int, _ cache: inout SIMD16<Float>) -> (__m256, __m256) {
-        let i = b & 7
-        if i == 0 {
-            let block = row + 144 * (b >> 3)
-            let d = block.half(0), dmin = block.half(2)
-            for j in 0..<8 {
-                let (scale, minimum) = scaleMinK4(j, block + 4)
-                cache[j] = d * Float(scale)
-                cache[8 + j] = -(dmin * Float(minimum))
-            }
-        }
-        return (_mm256_set1_ps(cache[i]), _mm256_set1_ps(cache[8 + i]))
+    @inline(__always)
+    static func tile(width: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
+                     s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        Int8Dot.tileQ4_K(width: width, row, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
     }
 }
 #endif
