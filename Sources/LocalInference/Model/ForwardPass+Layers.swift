@@ -39,14 +39,18 @@ extension ForwardPass {
         let window = c.slidingWindow
         let scale = 1 / Float(hd).squareRoot()
         Parallel.forRanges(count: count * heads, minimumChunk: 1) { tasks in
-            for task in tasks {
-                let r = task / heads, h = task % heads
-                let position = positions[r], cache = caches[r]!
-                let first = window.map { max(0, position - $0 + 1) } ?? 0
-                let kvOffset = (h / group) * hd
-                ForwardPass.attend(query: s.query + r * qd + h * hd, cache: cache, layer: l, kvOffset: kvOffset,
-                                   positions: first...position, headDimension: hd, scale: scale,
-                                   into: s.attended + r * qd + h * hd)
+            // (most visible positions of the chunk's rows) the scores of one task at a time.
+            let longest = (tasks.lowerBound / heads...(tasks.upperBound - 1) / heads).map { positions[$0] + 1 }.max()!
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: longest) { scores in
+                for task in tasks {
+                    let r = task / heads, h = task % heads
+                    let position = positions[r], cache = caches[r]!
+                    let first = window.map { max(0, position - $0 + 1) } ?? 0
+                    let kvOffset = (h / group) * hd
+                    ForwardPass.attend(query: s.query + r * qd + h * hd, cache: cache, layer: l, kvOffset: kvOffset,
+                                       positions: first...position, headDimension: hd, scale: scale, scores: scores.baseAddress!,
+                                       into: s.attended + r * qd + h * hd)
+                }
             }
         }
         project(layer.attentionOutput, rows: count, s.attended, into: s.projected)
@@ -57,31 +61,88 @@ extension ForwardPass {
         }
     }
 
-    /// One head of one row: `out = Σ_t softmax_t(q·k_t · scale) v_t`, with an online softmax (a running
-    /// maximum rescales what is summed so far), so positions are read once, front to back, with no
-    /// score buffer.
+    /// One head of one row: `out = Σ_t softmax_t(q·k_t · scale) v_t`, in three passes: the scores, four
+    /// positions at a time; their exponentials, eight at a time; then the weighted sum of the values, 32
+    /// columns at a time in registers. (An online softmax, one pass, chained every position on the one
+    /// before — the running maximum, a horizontal sum, the output kept in memory.) `scores` holds at least
+    /// `positions.count` floats.
     @inline(__always)
     static func attend(query q: UnsafePointer<Float>, cache: KVCache, layer l: Int, kvOffset: Int,
                        positions: ClosedRange<Int>, headDimension hd: Int, scale: Float,
-                       into out: UnsafeMutablePointer<Float>) {
-        out.update(repeating: 0, count: hd)
-        var maximum = -Float.infinity
-        var total: Float = 0
-        for t in positions {
-            let score = RowDot.dot(q, cache.key(layer: l, position: t) + kvOffset, hd) * scale
-            if score > maximum {
-                let shrink = expf(maximum - score)   // 0 on the first position
-                total *= shrink
-                if shrink != 1 { for i in 0..<hd { out[i] *= shrink } }
-                maximum = score
-            }
-            let w = expf(score - maximum)
-            total += w
-            let v = cache.value(layer: l, position: t) + kvOffset
-            for i in 0..<hd { out[i] += w * v[i] }
+                       scores: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let first = positions.lowerBound, count = positions.count
+        /// (8) columns c ..< c + 8 of position `first + i`'s key.
+        @inline(__always) func key(_ i: Int, _ c: Int) -> SIMD8<Float> {
+            UnsafeRawPointer(cache.key(layer: l, position: first + i) + kvOffset + c).loadUnaligned(as: SIMD8<Float>.self)
         }
+        // Scores four positions at a time: four independent chains of fused multiply-adds.
+        let whole = hd / 8 * 8
+        var i = 0
+        while i < count {
+            let n = min(4, count - i)
+            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+            var c = 0
+            while c < whole {
+                let query = q.floats8(c)
+                a0 = multiplyAdd(a0, query, key(i, c))
+                if n > 1 { a1 = multiplyAdd(a1, query, key(i + 1, c)) }
+                if n > 2 { a2 = multiplyAdd(a2, query, key(i + 2, c)) }
+                if n > 3 { a3 = multiplyAdd(a3, query, key(i + 3, c)) }
+                c += 8
+            }
+            let sums = [treeSum(a0), treeSum(a1), treeSum(a2), treeSum(a3)] as InlineArray<4, Float>
+            for k in 0..<n {
+                var score = sums[k]
+                for c in whole..<hd { score += q[c] * cache.key(layer: l, position: first + i + k)[kvOffset + c] }
+                scores[i + k] = score * scale
+            }
+            i += n
+        }
+        var maximum = -Float.infinity
+        for i in 0..<count { maximum = max(maximum, scores[i]) }
+        // Exponentials eight at a time (the last few through the same lanes).
+        var sum = SIMD8<Float>()
+        i = 0
+        while i < count {
+            var v = SIMD8<Float>(repeating: -.infinity)
+            for k in 0..<min(8, count - i) { v[k] = scores[i + k] }
+            let w = exponential(v - maximum)
+            for k in 0..<min(8, count - i) { scores[i + k] = w[k] }
+            sum += w.replacing(with: 0, where: v .== -.infinity)   // padding lanes: not positions
+            i += 8
+        }
+        let total = treeSum(sum)
         let inverse = 1 / total
-        for i in 0..<hd { out[i] *= inverse }
+        /// (8) columns c ..< c + 8 of position `first + i`'s value.
+        @inline(__always) func value(_ i: Int, _ c: Int) -> SIMD8<Float> {
+            UnsafeRawPointer(cache.value(layer: l, position: first + i) + kvOffset + c).loadUnaligned(as: SIMD8<Float>.self)
+        }
+        @inline(__always) func store(_ acc: SIMD8<Float>, _ c: Int) {
+            UnsafeMutableRawPointer(out + c).storeBytes(of: acc * inverse, as: SIMD8<Float>.self)
+        }
+        var c = 0
+        while c + 32 <= hd {
+            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+            for i in 0..<count {
+                let w = SIMD8<Float>(repeating: scores[i])
+                a0 = multiplyAdd(a0, value(i, c), w); a1 = multiplyAdd(a1, value(i, c + 8), w)
+                a2 = multiplyAdd(a2, value(i, c + 16), w); a3 = multiplyAdd(a3, value(i, c + 24), w)
+            }
+            store(a0, c); store(a1, c + 8); store(a2, c + 16); store(a3, c + 24)
+            c += 32
+        }
+        while c + 8 <= hd {
+            var a = SIMD8<Float>()
+            for i in 0..<count { a = multiplyAdd(a, value(i, c), SIMD8<Float>(repeating: scores[i])) }
+            store(a, c)
+            c += 8
+        }
+        while c < hd {
+            var a: Float = 0
+            for i in 0..<count { a += scores[i] * cache.value(layer: l, position: first + i)[kvOffset + c] }
+            out[c] = a * inverse
+            c += 1
+        }
     }
 
     // MARK: - Feed-forward (SwiGLU)
@@ -93,7 +154,7 @@ extension ForwardPass {
         if usesIntegerKernels(rows: count, layer.gate, layer.up) {
             // Decoding: gate, up and silu(gate) · up in one parallel region, each chunk on its own rows.
             let a = quantized(s.normed, rows: count, for: layer.gate)
-            Parallel.forRanges(count: ffn, minimumChunk: count == 1 ? 16 : 4) { range in
+            Parallel.forRanges(count: ffn, minimumChunk: count == 1 ? 16 : 4, alignment: 8) { range in
                 layer.gate.multiplyRows(range, a, into: s.gate)
                 layer.up.multiplyRows(range, a, into: s.up)
                 for r in 0..<count { ForwardPass.swiGLU(s.gate + r * ffn, s.up + r * ffn, range) }
@@ -112,12 +173,21 @@ extension ForwardPass {
 
     // MARK: - Pieces
 
-    /// `gate[i] = silu(gate[i]) · up[i]` for i in `range`.
+    /// `gate[i] = silu(gate[i]) · up[i]` for i in `range`, eight at a time (`exponential`); the last few
+    /// through the same lanes, so a value never depends on where a range starts or ends.
     @inline(__always)
     static func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ range: Range<Int>) {
-        for i in range {
-            let g = gate[i]
-            gate[i] = g / (1 + expf(-g)) * up[i]
+        @inline(__always) func silu(_ g: SIMD8<Float>, _ u: SIMD8<Float>) -> SIMD8<Float> { g / (1 + exponential(-g)) * u }
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            UnsafeMutableRawPointer(gate + i).storeBytes(of: silu(UnsafePointer(gate).floats8(i), up.floats8(i)), as: SIMD8<Float>.self)
+            i += 8
+        }
+        if i < range.upperBound {
+            var g = SIMD8<Float>(), u = SIMD8<Float>()
+            for j in 0..<(range.upperBound - i) { g[j] = gate[i + j]; u[j] = up[i + j] }
+            let y = silu(g, u)
+            for j in 0..<(range.upperBound - i) { gate[i + j] = y[j] }
         }
     }
 

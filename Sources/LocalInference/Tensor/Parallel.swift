@@ -21,14 +21,16 @@ enum Parallel {
     }()
 
     /// Calls `body` on disjoint ranges covering `0..<count`, in parallel when the work is large enough.
+    /// Every range but the last starts and ends at a multiple of `alignment` (the integer kernels take
+    /// a lone vector's rows eight at a time).
     @inline(__always)
-    static func forRanges(count: Int, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
+    static func forRanges(count: Int, minimumChunk: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
         let chunks = min(threadCount * 4, count / max(1, minimumChunk))
         if chunks <= 1 || threadCount == 1 {
             body(0..<count)
             return
         }
-        let size = (count + chunks - 1) / chunks
+        let size = ((count + chunks - 1) / chunks + alignment - 1) / alignment * alignment
         let chunk: (Int) -> Void = { c in
             let start = c * size
             let end = min(count, start + size)

@@ -12,14 +12,23 @@
 /// the blocks b of consecutive vectors are adjacent, so a tile reaches all of them from one pointer (no
 /// per-vector pointers to spill), and a partial tile needs no special case. A lone vector is not padded:
 /// eight times its size would no longer stay in the L1 cache beside the streaming weights.
+///
+/// A batch of per-block scales (`interleaved`: the Q8_0/Q4_0/Q4_1 kernels) is stored eight vectors
+/// at a time as (8 steps, 8 vectors, 4 bytes) per block: step k holds bytes 4k ..< 4k + 4 of each of the
+/// eight, so a kernel multiplies four weights, broadcast, by eight vectors in one instruction
+/// (`Int8Dot+Interleaved.swift`).
 struct Q8Activations {
     let batch: Int
     let columns: Int
     /// Blocks of 32 sharing one scale: 1, or 8 for the K-quant kernels (a 256-weight super-block, whose
     /// integer sums can then be weighted by the super-block's integer sub-scales before any float).
     let blocksPerScale: Int
-    /// Vectors per block row of `quants` and `scales`: `batch` rounded up to 1, 4 or a multiple of 8.
+    /// Vectors per block row of `quants` and `scales`: `batch` rounded up to 1, 4 (K-quant batches of up to
+    /// four) or a multiple of 8.
     let stride: Int
+    /// Whether groups of eight vectors are interleaved by 4-byte steps (see the type's comment): batches
+    /// with one scale per block.
+    let interleaved: Bool
     /// Vectors per block row of `sums`: 1 for a lone vector (its sums then lie in block order, and a kernel
     /// reads eight blocks' at once), else `batch` rounded up to a multiple of 8 (read eight vectors at a time).
     let sumStride: Int
@@ -30,8 +39,10 @@ struct Q8Activations {
     /// (columns / 32, sumStride) each block's d · Σ q.
     let sums: UnsafeMutablePointer<Float>
 
-    /// The padded width for `batch` vectors.
-    static func stride(_ batch: Int) -> Int { batch <= 1 ? 1 : batch <= 4 ? 4 : (batch + 7) / 8 * 8 }
+    /// The padded width for `batch` vectors: the interleaved layout takes whole groups of eight.
+    static func stride(_ batch: Int, blocksPerScale: Int) -> Int {
+        batch <= 1 ? 1 : batch <= 4 && blocksPerScale > 1 ? 4 : (batch + 7) / 8 * 8
+    }
 
     /// The width of a block row of `sums` for `batch` vectors.
     static func sumStride(_ batch: Int) -> Int { batch <= 1 ? 1 : (batch + 7) / 8 * 8 }
@@ -41,7 +52,7 @@ struct Q8Activations {
     /// Bytes of storage for `batch` vectors of `columns` floats (see `init(storage:…)`).
     static func storageBytes(batch: Int, columns: Int) -> Int {
         let blocks = columns / 32
-        return blocks * (stride(batch) * (32 + 4) + sumStride(batch) * 4) + 64
+        return blocks * (stride(batch, blocksPerScale: 1) * (32 + 4) + sumStride(batch) * 4) + 64
     }
 
     /// Views `storage` (at least `storageBytes(batch:columns:)` bytes) as the quantized activations.
@@ -50,7 +61,8 @@ struct Q8Activations {
         self.batch = batch
         self.columns = columns
         self.blocksPerScale = blocksPerScale
-        stride = Self.stride(batch)
+        stride = Self.stride(batch, blocksPerScale: blocksPerScale)
+        interleaved = batch > 1 && blocksPerScale == 1
         sumStride = Self.sumStride(batch)
         let cells = columns / 32 * stride, sumCells = columns / 32 * sumStride
         let aligned = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: storage) + 63) & ~63)!
@@ -64,26 +76,45 @@ struct Q8Activations {
     /// Quantizes `x`, (batch, columns) floats; the padding vectors become zeros.
     func quantize(_ x: UnsafePointer<Float>) {
         let group = blocksPerScale
-        for s in 0..<batch {
-            for g in 0..<(blocks / group) {
-                // A group's blocks all use the group's max |x| (a lone block: its own).
-                let amax: Float? = group == 1 ? nil : Q8Activations.absoluteMaximum(x + s * columns + g * 32 * group, 32 * group)
-                for b in (g * group)..<((g + 1) * group) {
-                    let (d, total) = Q8Activations.quantizeBlock(x + s * columns + b * 32, into: quants + (b * stride + s) * 32,
-                                                                 amax: amax)
-                    scales[g * stride + s] = d
-                    sums[b * sumStride + s] = d * Float(total)
-                }
-            }
-        }
-        // Padding vectors: zeros.
+        // Padding vectors: zeros (in the interleaved layout, the whole last group first).
         for b in 0..<blocks where batch < sumStride {
             if batch < stride {
-                (quants + (b * stride + batch) * 32).update(repeating: 0, count: (stride - batch) * 32)
+                let first = interleaved ? batch / 8 * 8 : batch
+                (quants + (b * stride + first) * 32).update(repeating: 0, count: (stride - first) * 32)
                 if b % group == 0 { (scales + b / group * stride + batch).update(repeating: 0, count: stride - batch) }
             }
             (sums + b * sumStride + batch).update(repeating: 0, count: sumStride - batch)
         }
+        // (32) one block's bytes, before they are spread over the steps of the interleaved layout.
+        withUnsafeTemporaryAllocation(of: Int8.self, capacity: 32) { buffer in
+            let block = buffer.baseAddress!
+            for s in 0..<batch {
+                for g in 0..<(blocks / group) {
+                    // A group's blocks all use the group's max |x| (a lone block: its own).
+                    let amax: Float? = group == 1 ? nil : Q8Activations.absoluteMaximum(x + s * columns + g * 32 * group, 32 * group)
+                    for b in (g * group)..<((g + 1) * group) {
+                        let (d, total) = Q8Activations.quantizeBlock(x + s * columns + b * 32, into: interleaved ? block : quants + (b * stride + s) * 32,
+                                                                     amax: amax)
+                        if interleaved { spread(block, b, s) }
+                        scales[g * stride + s] = d
+                        sums[b * sumStride + s] = d * Float(total)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where byte j of vector `s`'s block `b` lies: its group's steps are (8 steps, 8 vectors, 4 bytes).
+    @inline(__always)
+    func offset(_ b: Int, _ s: Int, byte j: Int) -> Int {
+        interleaved ? (b * stride + (s & ~7)) * 32 + (j >> 2) * 32 + (s & 7) * 4 + (j & 3) : (b * stride + s) * 32 + j
+    }
+
+    /// Copies one block of vector `s` into the interleaved layout, four bytes per step.
+    @inline(__always)
+    private func spread(_ block: UnsafePointer<Int8>, _ b: Int, _ s: Int) {
+        let raw = UnsafeRawPointer(block), base = UnsafeMutableRawPointer(quants + offset(b, s, byte: 0))
+        for k in 0..<8 { base.storeBytes(of: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self), toByteOffset: 32 * k, as: UInt32.self) }
     }
 
     /// max |x_j| over `count` floats.
@@ -95,9 +126,7 @@ struct Q8Activations {
 
     /// Vector `s`, block `b`: (32 quantized values, d, d · Σ q), for tests.
     func block(_ b: Int, of s: Int) -> ([Int8], Float, Float) {
-        let cell = b * stride + s
-        return (Array(UnsafeBufferPointer(start: quants + cell * 32, count: 32)), scales[b / blocksPerScale * stride + s],
-                sums[b * sumStride + s])
+        ((0..<32).map { quants[offset(b, s, byte: $0)] }, scales[b / blocksPerScale * stride + s], sums[b * sumStride + s])
     }
 
     /// One block: writes 32 quantized values and returns (d, Σ q). `amax`: the max |x| of the block's

@@ -91,7 +91,7 @@ struct WeightMatrix: @unchecked Sendable {
     /// path, where several projections share one quantized input. `y` is (batch, rows).
     func multiply(_ a: Q8Activations, into y: UnsafeMutablePointer<Float>) {
         precondition(Int8Dot.handles(type) && a.columns == columns && a.blocksPerScale == Int8Dot.blocksPerScale(type))
-        Parallel.forRanges(count: rows, minimumChunk: a.batch == 1 ? 16 : 4) { range in
+        Parallel.forRanges(count: rows, minimumChunk: a.batch == 1 ? 16 : 4, alignment: 8) { range in
             multiplyRows(range, a, into: y)
         }
     }
@@ -101,10 +101,10 @@ struct WeightMatrix: @unchecked Sendable {
     func multiplyRows(_ range: Range<Int>, _ a: Q8Activations, into y: UnsafeMutablePointer<Float>) {
         #if JUDGE_X86_V3
         switch type {
-        case .q8_0: Int8Dot.rows(self, range, a, y, Q8_0Int8.self)
-        case .q4_0: Int8Dot.rows(self, range, a, y, Q4_0Int8.self)
-        case .q4_1: Int8Dot.rows(self, range, a, y, Q4_1Int8.self)
-        default: Int8Dot.rows(self, range, a, y, Q4_KInt8.self)
+        case .q8_0: Q8_0Int8.rows(self, range, a, y)
+        case .q4_0: Q4_0Int8.rows(self, range, a, y)
+        case .q4_1: Q4_1Int8.rows(self, range, a, y)
+        default: Q4_KInt8.rows(self, range, a, y)
         }
         #endif
     }
@@ -115,7 +115,7 @@ struct WeightMatrix: @unchecked Sendable {
                          _ w1: WeightMatrix, into y1: UnsafeMutablePointer<Float>,
                          _ w2: WeightMatrix, into y2: UnsafeMutablePointer<Float>, _ a: Q8Activations) {
         let end0 = w0.rows, end1 = end0 + w1.rows, total = end1 + w2.rows
-        Parallel.forRanges(count: total, minimumChunk: a.batch == 1 ? 16 : 4) { range in
+        Parallel.forRanges(count: total, minimumChunk: a.batch == 1 ? 16 : 4, alignment: 8) { range in
             let lower = range.lowerBound, upper = range.upperBound
             if lower < end0 { w0.multiplyRows(lower..<min(end0, upper), a, into: y0) }
             if lower < end1 && upper > end0 { w1.multiplyRows((max(end0, lower) - end0)..<(min(end1, upper) - end0), a, into: y1) }
