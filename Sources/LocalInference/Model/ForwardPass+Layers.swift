@@ -30,8 +30,7 @@ extension ForwardPass {
             applyRope(q, heads: c.headCount, row: r)
             applyRope(k, heads: c.headCountKV, row: r)
             let cache = caches[r]!
-            cache.key(layer: l, position: positions[r]).update(from: k, count: kvd)
-            cache.value(layer: l, position: positions[r]).update(from: v, count: kvd)
+            cache.store(key: k, value: v, layer: l, position: positions[r])
         }
 
         // One task per (row, head): softmax(q·K / √d) V over the row's visible positions.
@@ -39,8 +38,9 @@ extension ForwardPass {
         let window = c.slidingWindow
         let scale = 1 / Float(hd).squareRoot()
         Parallel.forRanges(count: count * heads, minimumChunk: 1) { tasks in
-            // (most visible positions of the chunk's rows) the scores of one task at a time.
-            let longest = (tasks.lowerBound / heads...(tasks.upperBound - 1) / heads).map { positions[$0] + 1 }.max()!
+            var longest = 0   // most visible positions of the chunk's rows
+            for r in (tasks.lowerBound / heads)...((tasks.upperBound - 1) / heads) { longest = max(longest, positions[r] + 1) }
+            // (longest) the scores of one task at a time.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: longest) { scores in
                 for task in tasks {
                     let r = task / heads, h = task % heads
@@ -73,7 +73,7 @@ extension ForwardPass {
         let first = positions.lowerBound, count = positions.count
         /// (8) columns c ..< c + 8 of position `first + i`'s key.
         @inline(__always) func key(_ i: Int, _ c: Int) -> SIMD8<Float> {
-            UnsafeRawPointer(cache.key(layer: l, position: first + i) + kvOffset + c).loadUnaligned(as: SIMD8<Float>.self)
+            floats(UnsafeRawPointer(cache.key(layer: l, position: first + i) + kvOffset + c).loadUnaligned(as: SIMD8<Float16>.self))
         }
         // Scores four positions at a time: four independent chains of fused multiply-adds.
         let whole = hd / 8 * 8
@@ -93,7 +93,7 @@ extension ForwardPass {
             let sums = [treeSum(a0), treeSum(a1), treeSum(a2), treeSum(a3)] as InlineArray<4, Float>
             for k in 0..<n {
                 var score = sums[k]
-                for c in whole..<hd { score += q[c] * cache.key(layer: l, position: first + i + k)[kvOffset + c] }
+                for c in whole..<hd { score += q[c] * Float(cache.key(layer: l, position: first + i + k)[kvOffset + c]) }
                 scores[i + k] = score * scale
             }
             i += n
@@ -115,7 +115,7 @@ extension ForwardPass {
         let inverse = 1 / total
         /// (8) columns c ..< c + 8 of position `first + i`'s value.
         @inline(__always) func value(_ i: Int, _ c: Int) -> SIMD8<Float> {
-            UnsafeRawPointer(cache.value(layer: l, position: first + i) + kvOffset + c).loadUnaligned(as: SIMD8<Float>.self)
+            floats(UnsafeRawPointer(cache.value(layer: l, position: first + i) + kvOffset + c).loadUnaligned(as: SIMD8<Float16>.self))
         }
         @inline(__always) func store(_ acc: SIMD8<Float>, _ c: Int) {
             UnsafeMutableRawPointer(out + c).storeBytes(of: acc * inverse, as: SIMD8<Float>.self)
@@ -139,7 +139,7 @@ extension ForwardPass {
         }
         while c < hd {
             var a: Float = 0
-            for i in 0..<count { a += scores[i] * cache.value(layer: l, position: first + i)[kvOffset + c] }
+            for i in 0..<count { a += scores[i] * Float(cache.value(layer: l, position: first + i)[kvOffset + c]) }
             out[c] = a * inverse
             c += 1
         }

@@ -61,6 +61,22 @@ extension SIMD8 where Scalar == Int32 {
     }
 }
 
+/// fp16 lanes widened to floats (vcvtph2ps).
+@inline(__always)
+func floats(_ v: SIMD8<Float16>) -> SIMD8<Float> {
+    var r = SIMD8<Float>()
+    for i in 0..<8 { r[i] = Float(v[i]) }
+    return r
+}
+
+/// Float lanes rounded to fp16, to nearest even (vcvtps2ph).
+@inline(__always)
+func halves(_ v: SIMD8<Float>) -> SIMD8<Float16> {
+    var r = SIMD8<Float16>()
+    for i in 0..<8 { r[i] = Float16(v[i]) }
+    return r
+}
+
 /// Unsigned bytes zero-extended to 32-bit lanes (vpmovzxbd).
 @inline(__always)
 func widen(_ v: SIMD8<UInt8>) -> SIMD8<Int32> {
@@ -98,7 +114,8 @@ func treeSum(_ v: SIMD8<Float>) -> Float {
 /// the same whichever lane or chunk it is computed in.
 @inline(__always)
 func exponential(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let clamped = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
+    var clamped = SIMD8<Float>()   // lane by lane: the generic `clamped` was a call, not vmaxps/vminps
+    for i in 0..<8 { clamped[i] = Swift.min(Swift.max(x[i], -87.3), 88.3) }
     let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)   // round(x / ln 2)
     // r = x − n ln 2, with ln 2 in two parts so that n · ln2High is exact.
     let r = multiplyAdd(multiplyAdd(clamped, n, SIMD8(repeating: -0.693_359_375)), n, SIMD8(repeating: 2.121_944_4e-4))

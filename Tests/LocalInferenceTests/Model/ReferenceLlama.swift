@@ -108,8 +108,9 @@ struct ReferenceLlama {
                 let w = layerWeights[l]
                 let h = rmsNorm(x, w.attnNorm)
                 let q = rope(matmul(w.q, h), heads: c.headCount, position: pos, factors: factors)
-                keys[l].append(rope(matmul(w.k, h), heads: c.headCountKV, position: pos, factors: factors))
-                values[l].append(matmul(w.v, h))
+                // Keys and values are kept as fp16, as the engine's (and llama.cpp's) cache keeps them.
+                keys[l].append(rope(matmul(w.k, h), heads: c.headCountKV, position: pos, factors: factors).map { Float(Float16($0)) } as [Float])
+                values[l].append(matmul(w.v, h).map { Float(Float16($0)) })
                 var attended = [Float](repeating: 0, count: c.queryDimension)
                 for head in 0..<c.headCount {
                     let kvHead = head / (c.headCount / c.headCountKV)

@@ -3,9 +3,13 @@ import XCTest
 
 /// The engine's forward pass against `ReferenceLlama` on tiny random models covering every tensor type.
 final class SyntheticModelTests: XCTestCase {
-    /// Named tolerance: the engine and the reference differ only in summation order and in float vs double
-    /// RoPE angles; 1e-3 of the largest logit is far below any real error (a wrong pairing, a missed scale).
-    static let logitTolerance: Float = 1e-3
+    /// Named tolerance: the engine and the reference differ in summation order and in float vs double RoPE
+    /// angles, and both keep keys and values as fp16 — where the two fp32 forms of a key straddle an fp16
+    /// rounding boundary, they keep neighbouring fp16 values, and these random models amplify that one step
+    /// (≈ 0.05 %) to up to ≈ 0.5 % of the largest logit (measured: 0.2 of 44). 1e-2 of the largest logit is
+    /// still far below any real error (a wrong pairing, a missed scale: tens of percent). With an fp32 cache
+    /// the bound was 1e-3.
+    static let logitTolerance: Float = 1e-2
 
     private let tokens: [Int32] = [3, 17, 0, 42, 8, 8, 29, 47, 1, 12]
 
