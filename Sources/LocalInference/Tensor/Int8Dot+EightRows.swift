@@ -12,8 +12,8 @@ import _Builtin_intrinsics.intel
 import CPrefetch
 
 extension Int8Dot {
-    /// `out[j] += row_j segment · x` for the eight rows at `row`, `row + rowBytes`, …, over `blocks` blocks
-    /// from block `first`, for the lone vector of `a`.
+    /// `out[j] (+)= row_j segment · x` for the eight rows at `row`, `row + rowBytes`, …, over `blocks` blocks
+    /// from block `first`, for the lone vector of `a` (the first panel, `first` 0, stores; later ones add).
     @inline(__always)
     static func tileEightRows<W: Int8BlockWeights>(_ row: UnsafeRawPointer, rowBytes: Int, first: Int, blocks: Int,
                                                    _ a: Q8Activations, _ out: UnsafeMutablePointer<Float>, _: W.Type) {
@@ -68,7 +68,8 @@ extension Int8Dot {
             }
             q += 32; dx += 1; sx += 1
         }
-        _mm256_storeu_ps(out, _mm256_add_ps(_mm256_loadu_ps(out), total(acc, mins, W.self)))
+        let sums = total(acc, mins, W.self)
+        _mm256_storeu_ps(out, first > 0 ? _mm256_add_ps(_mm256_loadu_ps(out), sums) : sums)
     }
 
     /// The upper 128 bits (`vextracti128`, whose immediate operand keeps the intrinsic out of Swift).
@@ -77,7 +78,7 @@ extension Int8Dot {
         unsafeBitCast(unsafeBitCast(v, to: SIMD8<Int32>.self).highHalf, to: __m128i.self)
     }
 
-    /// `out[0] += row segment · x` for one row and the lone vector of `a`: the same sums as a lane of
+    /// `out[0] (+)= row segment · x` for one row and the lone vector of `a`: the same sums as a lane of
     /// `tileEightRows`, for the rows of a range past its last multiple of eight.
     @inline(__always)
     static func tileRow<W: Int8BlockWeights>(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
@@ -102,7 +103,8 @@ extension Int8Dot {
                 mins = mins.addingProduct(m, a.sums[b])
             }
         }
-        out[0] += total(_mm256_set1_ps(acc), _mm256_set1_ps(mins), W.self)[0]
+        let sum = total(_mm256_set1_ps(acc), _mm256_set1_ps(mins), W.self)[0]
+        out[0] = first > 0 ? out[0] + sum : sum
     }
 }
 #endif

@@ -12,9 +12,10 @@ import _Builtin_intrinsics.intel
 import CPrefetch
 
 extension Int8Dot {
-    /// `out[k · outStride] += row segment · x_(8 group + k)` for k < `count` ≤ 8 · `groups` (`groups`: 1 or 2,
+    /// `out[k · outStride] (+)= row segment · x_(8 group + k)` for k < `count` ≤ 8 · `groups` (`groups`: 1 or 2,
     /// a constant at each call), over `blocks` blocks from block `first`. Lanes past the batch are zero
-    /// padding, computed and not kept. `streaming`: rows are read once each, in order (prefetch ahead).
+    /// padding, computed and not kept. `streaming`: rows are read once each, in order (prefetch ahead). The
+    /// first panel (`first` 0) stores, later ones add.
     @inline(__always)
     static func tileInterleaved<W: Int8BlockWeights>(groups: Int, _ row: UnsafeRawPointer, first: Int, blocks: Int,
                                                      _ a: Q8Activations, group: Int, count: Int,
@@ -73,11 +74,11 @@ extension Int8Dot {
             }
             q += 32 * stride; dx += stride; sx += sumStride
         }
-        let total0 = total(acc0, mins0, W.self)
-        for k in 0..<min(count, 8) { out[k * outStride] += total0[k] }
+        let total0 = total(acc0, mins0, W.self), adds = first > 0
+        for k in 0..<min(count, 8) { out[k * outStride] = adds ? out[k * outStride] + total0[k] : total0[k] }
         if groups > 1 {
             let total1 = total(acc1, mins1, W.self)
-            for k in 8..<count { out[k * outStride] += total1[k - 8] }
+            for k in 8..<count { out[k * outStride] = adds ? out[k * outStride] + total1[k - 8] : total1[k - 8] }
         }
     }
 }

@@ -8,7 +8,7 @@
 // on it):
 //   acc += float(Σ_j q_w,j q_x,j) · (d_w · d_x)          per block, in block order (one fused multiply-add)
 //   min += m_w · (d_x Σ q_x)                              per block (Q4_0: m = −8 d_w, scaled at the end)
-//   y += acc + min                                        per panel of 64 blocks
+//   y (+)= acc + min                                      per panel of 64 blocks (the first stores)
 // Two kernels compute it, each putting a different index in the eight float lanes so that the integer sum
 // needs no horizontal reduction per (row, vector):
 //   • a batch (`Int8Dot+Interleaved.swift`): lanes are eight vectors; four weights are broadcast and
@@ -110,7 +110,7 @@ enum Int8Dot {
     static func blockRows<W: Int8BlockWeights>(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations,
                                                _ y: UnsafeMutablePointer<Float>, _: W.Type) {
         let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch
-        for s in 0..<batch { (y + s * rows + range.lowerBound).update(repeating: 0, count: range.count) }
+        // The first panel stores its sums and later panels add theirs (no zeroing pass over y).
         if batch == 1 {
             var r = range.lowerBound
             while r < range.upperBound {

@@ -140,11 +140,15 @@ final class Int8DotTests: XCTestCase {
         }
     }
 
-    /// Each vector's result is bit-identical alone or at any place in any batch (tiles of 8, 4 and 1).
+    /// Each vector's result is bit-identical alone or at any place in any batch: the batch kernels (one or two
+    /// groups of eight vectors, padded), the lone vector's eight rows at a time and its last rows one at a
+    /// time (21 rows: 16 + 5; 203 rows: split over threads in ranges of whole eights, the last 11 = 8 + 3),
+    /// over two column panels (2304 columns: 72 blocks).
     func testBatchedEqualsAloneBitForBit() {
         var rng = SplitMix64(seed: 12)
         for type in types where Int8Dot.handles(type) {
-            let rows = 21, columns = 2304
+          for rows in [21, 203] {
+            let columns = 2304
             let bytes = SyntheticLlama.randomTensor(type: type, count: rows * columns, scale: 1, rng: &rng)
             bytes.withUnsafeBytes { raw in
                 let matrix = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
@@ -163,6 +167,7 @@ final class Int8DotTests: XCTestCase {
                     }
                 }
             }
+          }
         }
     }
 }

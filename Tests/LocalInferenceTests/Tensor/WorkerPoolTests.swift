@@ -44,6 +44,24 @@ final class WorkerPoolTests: XCTestCase {
             XCTAssertEqual(hits, [Int](repeating: 1, count: count), "count \(count)")
         }
     }
+
+    /// With an alignment, every range but the last starts and ends at a multiple of it, and all are covered once.
+    func testForRangesAligned() {
+        for count in [7, 8, 100, 203, 1_536, 49_152] {
+            let lock = NSLock()
+            var ranges: [Range<Int>] = []
+            Parallel.forRanges(count: count, minimumChunk: 4, alignment: 8) { range in
+                lock.lock(); ranges.append(range); lock.unlock()
+            }
+            ranges.sort { $0.lowerBound < $1.lowerBound }
+            XCTAssertEqual(ranges.first?.lowerBound, 0)
+            XCTAssertEqual(ranges.last?.upperBound, count)
+            for (a, b) in zip(ranges, ranges.dropFirst()) {
+                XCTAssertEqual(a.upperBound, b.lowerBound, "count \(count)")
+                XCTAssertEqual(a.upperBound % 8, 0, "count \(count): \(ranges)")
+            }
+        }
+    }
 }
 
 private final class Counter: Sendable {
