@@ -14,7 +14,8 @@
 //   • a batch (`Int8Dot+Interleaved.swift`): lanes are eight vectors; four weights are broadcast and
 //     multiplied by four bytes of each of eight vectors (activations interleaved so), 16-bit sums
 //     accumulate over the block, one vpmaddwd per block and eight vectors. About twice the throughput of
-//     a dot per (row, vector): vector integer multiplies issue once per cycle here, and that is the bound.
+//     a dot per (row, vector): one vector integer multiply per (row, vector, block) instead of two (they
+//     issue once per cycle here), and no convert or FMA.
 //   • a lone vector (`Int8Dot+EightRows.swift`): lanes are eight rows, whose dots are summed by a
 //     tree of horizontal adds; the float accumulator no longer waits on the one before it for every block
 //     (a 4-cycle chain per block bounded a single row).
@@ -59,7 +60,8 @@ enum Int8Dot {
     /// Blocks per column panel, as in `BatchDot`: the same split for every batch size.
     static let panelBlocks = 64
 
-    /// How far ahead in a row the tiles prefetch when rows stream one at a time (batches of up to four).
+    /// How far ahead in a row the kernels prefetch when rows stream one at a time (batches of up to four, and
+    /// Q4_K's lone vector; the lone-vector kernel of the other types prefetches the next eight rows instead).
     /// The hardware prefetcher alone left a 7B model's decoding waiting on its weight loads; 2–4 KB ahead
     /// measured +5 % at one and at two threads, 1 KB and 8 KB less (BENCHMARKS.md, "Engine speed", session 4).
     static let prefetchDistance = 4096

@@ -8,10 +8,11 @@
 
 /// The quantized form of `batch` activation vectors of `columns` floats (`columns` a multiple of 32).
 ///
-/// Block-major and padded with zero vectors to the width of the kernels' tiles (1, 4 or a multiple of 8):
-/// the blocks b of consecutive vectors are adjacent, so a tile reaches all of them from one pointer (no
-/// per-vector pointers to spill), and a partial tile needs no special case. A lone vector is not padded:
-/// eight times its size would no longer stay in the L1 cache beside the streaming weights.
+/// Block-major and padded with zero vectors to the width of the kernels' tiles (1, a multiple of 8, or 4 for
+/// K-quant batches of up to four): the blocks b of consecutive vectors are adjacent, so a tile reaches all of
+/// them from one pointer (no per-vector pointers to spill), and a partial tile needs no special case. A lone
+/// vector is not padded: eight times its size would no longer stay in the L1 cache beside the streaming
+/// weights.
 ///
 /// A batch of per-block scales (`interleaved`: the Q8_0/Q4_0/Q4_1 kernels) is stored eight vectors
 /// at a time as (8 steps, 8 vectors, 4 bytes) per block: step k holds bytes 4k ..< 4k + 4 of each of the
