@@ -101,6 +101,25 @@ extension Int8Dot {
         store(width: width, count: count, out, outStride: outStride, mins, a0, a1, a2, a3, a4, a5, a6, a7)
     }
 
+    /// `tileQ4_K` with its width a constant, one function per width (see `rowsQ4_K`).
+    @inline(never)
+    static func tileQ4_K1(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                          _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileQ4_K(width: 1, row, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
+    @inline(never)
+    static func tileQ4_K4(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                          _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileQ4_K(width: 4, row, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
+    @inline(never)
+    static func tileQ4_K8(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                          _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileQ4_K(width: 8, row, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
     // MARK: - Rows × batch
 
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` and every vector of `a`. Columns go in panels of
@@ -108,6 +127,10 @@ extension Int8Dot {
     /// except for batches of up to four, whose whole x fits the L1 cache: there rows go one at a time, so the
     /// weights stream from memory in order (a 7B model decodes ~2× faster so). The order of rows changes no
     /// sum: each (row, vector) adds its panels in the same order either way.
+    ///
+    /// Each width's tile is its own function (`tileQ4_K1`, …): inlined three times into this one, which is
+    /// itself inlined into five callers, the tile stopped being inlined and ran as a call with its width a
+    /// variable.
     @inline(__always)
     static func rowsQ4_K(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations, _ y: UnsafeMutablePointer<Float>) {
         let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch
@@ -123,13 +146,13 @@ extension Int8Dot {
                     var s = 0
                     while s < batch {
                         let width = min(batch - s, 8), out = y + s * rows + r
-                        // Widths as literals: each call is unrolled for its width.
+                        // One function per width, each unrolled for its own.
                         if width == 1 {
-                            tileQ4_K(width: 1, row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows)
+                            tileQ4_K1(row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows)
                         } else if width > 4 {
-                            tileQ4_K(width: 8, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
+                            tileQ4_K8(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
                         } else {
-                            tileQ4_K(width: 4, row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
+                            tileQ4_K4(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
                         }
                         s += width
                     }
