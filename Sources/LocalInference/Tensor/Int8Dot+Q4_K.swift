@@ -13,10 +13,10 @@ extension Int8Dot {
     static func store(width: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int, _ m: __m256,
                       _ a0: __m256, _ a1: __m256, _ a2: __m256, _ a3: __m256,
                       _ a4: __m256, _ a5: __m256, _ a6: __m256, _ a7: __m256) {
-        out.pointee += horizontalSum(a0) + m[0]
+        out.pointee += treeSum(a0) + m[0]
         if width == 1 { return }
-        let sums = [horizontalSum(a1) + m[1], horizontalSum(a2) + m[2], horizontalSum(a3) + m[3],
-                    horizontalSum(a4) + m[4], horizontalSum(a5) + m[5], horizontalSum(a6) + m[6], horizontalSum(a7) + m[7]]
+        let sums = [treeSum(a1) + m[1], treeSum(a2) + m[2], treeSum(a3) + m[3],
+                    treeSum(a4) + m[4], treeSum(a5) + m[5], treeSum(a6) + m[6], treeSum(a7) + m[7]]
             as InlineArray<7, Float>
         for k in 1..<count { out[k * outStride] += sums[k - 1] }
     }
@@ -74,7 +74,7 @@ extension Int8Dot {
                 let ss = a.sumStride
                 let sums = ss == 1 ? _mm256_loadu_ps(sx)   // (8) sub-blocks' sums
                     : _mm256_setr_ps(sx[0], sx[ss], sx[2 * ss], sx[3 * ss], sx[4 * ss], sx[5 * ss], sx[6 * ss], sx[7 * ss])
-                mins1 += horizontalSum(_mm256_mul_ps(minimumTerms, sums))
+                mins1 += treeSum(_mm256_mul_ps(minimumTerms, sums))
             } else {
                 /// (8 vectors) term of sub-block i.
                 @inline(__always) func term(_ i: Int) -> __m256 {
@@ -82,7 +82,7 @@ extension Int8Dot {
                                   width == 4 ? _mm256_castps128_ps256(_mm_loadu_ps(sx + i * a.sumStride))
                                              : _mm256_loadu_ps(sx + i * a.sumStride))
                 }
-                // horizontalSum's order: ((0 + 4) + (2 + 6)) + ((1 + 5) + (3 + 7)).
+                // treeSum's order: ((0 + 4) + (2 + 6)) + ((1 + 5) + (3 + 7)).
                 let even = _mm256_add_ps(_mm256_add_ps(term(0), term(4)), _mm256_add_ps(term(2), term(6)))
                 let odd = _mm256_add_ps(_mm256_add_ps(term(1), term(5)), _mm256_add_ps(term(3), term(7)))
                 mins = _mm256_add_ps(mins, _mm256_add_ps(even, odd))

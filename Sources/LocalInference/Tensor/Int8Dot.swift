@@ -88,15 +88,6 @@ enum Int8Dot {
         _mm256_cvtph_ps(_mm_set1_epi16(Int16(bitPattern: p.loadUnaligned(as: UInt16.self))))
     }
 
-    /// Σ of the eight lanes, in a fixed order (halves, then quarters, then pairs).
-    @inline(__always)
-    static func horizontalSum(_ v: __m256) -> Float {
-        var t = _mm256_add_ps(v, _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(4, 5, 6, 7, 0, 1, 2, 3)))
-        t = _mm256_add_ps(t, _mm256_permutevar8x32_ps(t, _mm256_setr_epi32(2, 3, 0, 1, 2, 3, 0, 1)))
-        t = _mm256_add_ps(t, _mm256_permutevar8x32_ps(t, _mm256_setr_epi32(1, 0, 1, 0, 1, 0, 1, 0)))
-        return _mm256_cvtss_f32(t)
-    }
-
     // MARK: - Rows × batch (Q8_0, Q4_0, Q4_1)
 
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` and every vector of `a`, in panels of
