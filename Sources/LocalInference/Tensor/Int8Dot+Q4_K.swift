@@ -125,8 +125,7 @@ extension Int8Dot {
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` and every vector of `a`. Columns go in panels of
     /// `panelBlocks` blocks, rows in groups of 16 whose weights stay cached from one panel to the next —
     /// except for batches of up to four, whose whole x fits the L1 cache: there rows go one at a time, so the
-    /// weights stream from memory in order (a 7B model decodes ~2× faster so). The order of rows changes no
-    /// sum: each (row, vector) adds its panels in the same order either way.
+    /// weights stream from memory in order (a 7B model decodes ~2× faster so; `forEachRowPanel`).
     ///
     /// Each width's tile is its own function (`tileQ4_K1`, …): inlined three times into this one, which is
     /// itself inlined into five callers, the tile stopped being inlined and ran as a call with its width a
@@ -135,31 +134,21 @@ extension Int8Dot {
     static func rowsQ4_K(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations, _ y: UnsafeMutablePointer<Float>) {
         let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch
         for s in 0..<batch { (y + s * rows + range.lowerBound).update(repeating: 0, count: range.count) }
-        var group = range.lowerBound
-        while group < range.upperBound {
-            let groupEnd = min(range.upperBound, group + (batch <= 4 ? 1 : 16))
-            var first = 0
-            while first < blocks {
-                let count = min(panelBlocks, blocks - first)
-                for r in group..<groupEnd {
-                    let row = matrix.row(r)
-                    var s = 0
-                    while s < batch {
-                        let width = min(batch - s, 8), out = y + s * rows + r
-                        // One function per width, each unrolled for its own.
-                        if width == 1 {
-                            tileQ4_K1(row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows)
-                        } else if width > 4 {
-                            tileQ4_K8(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
-                        } else {
-                            tileQ4_K4(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
-                        }
-                        s += width
-                    }
+        forEachRowPanel(range, blocks: blocks, rowsPerGroup: batch <= 4 ? 1 : 16) { r, first, count in
+            let row = matrix.row(r)
+            var s = 0
+            while s < batch {
+                let width = min(batch - s, 8), out = y + s * rows + r
+                // One function per width, each unrolled for its own.
+                if width == 1 {
+                    tileQ4_K1(row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows)
+                } else if width > 4 {
+                    tileQ4_K8(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
+                } else {
+                    tileQ4_K4(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
                 }
-                first += count
+                s += width
             }
-            group = groupEnd
         }
     }
 }

@@ -97,8 +97,8 @@ enum Int8Dot {
     /// time, `tileRow`), streaming the weights from memory in order. A batch goes a row at a time over its
     /// groups of eight vectors, two groups per pass where it can (`tileInterleaved`); rows go in groups of 16
     /// whose weights stay cached from one panel to the next — except for batches of up to four, whose
-    /// activations fit the L1 cache beside a streaming row: there rows go one at a time, in order. The order
-    /// of rows changes no sum: each (row, vector) adds its panels in the same order either way.
+    /// activations fit the L1 cache beside a streaming row: there rows go one at a time, in order
+    /// (`forEachRowPanel`).
     @inline(__always)
     static func blockRows<W: Int8BlockWeights>(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations,
                                                _ y: UnsafeMutablePointer<Float>, _: W.Type) {
@@ -123,30 +123,40 @@ enum Int8Dot {
             return
         }
         let groups = (batch + 7) / 8, streaming = batch <= 4
+        forEachRowPanel(range, blocks: blocks, rowsPerGroup: streaming ? 1 : 16) { r, first, count in
+            let row = matrix.row(r)
+            var g = 0
+            while g < groups {
+                let out = y + 8 * g * rows + r, last = batch - 8 * g
+                // Two groups per pass share each broadcast of the weights; group counts as literals,
+                // so each call is unrolled for its own.
+                if groups - g >= 2 {
+                    tileInterleaved(groups: 2, row, first: first, blocks: count, a, group: g, count: min(16, last), out,
+                                    outStride: rows, streaming: streaming, W.self)
+                    g += 2
+                } else {
+                    tileInterleaved(groups: 1, row, first: first, blocks: count, a, group: g, count: min(8, last), out,
+                                    outStride: rows, streaming: streaming, W.self)
+                    g += 1
+                }
+            }
+        }
+    }
+
+    /// `body(r, first, count)` for every row r in `range` and every column panel (`count` blocks from block
+    /// `first`): rows in groups of `rowsPerGroup` whose weights stay cached from one panel to the next, or,
+    /// with 1, a row at a time through all its panels, so that the weights stream from memory in order. The
+    /// order of rows changes no sum: each row adds its panels in the same order either way.
+    @inline(__always)
+    static func forEachRowPanel(_ range: Range<Int>, blocks: Int, rowsPerGroup: Int,
+                                _ body: (_ row: Int, _ first: Int, _ count: Int) -> Void) {
         var group = range.lowerBound
         while group < range.upperBound {
-            let groupEnd = min(range.upperBound, group + (streaming ? 1 : 16))
+            let groupEnd = min(range.upperBound, group + rowsPerGroup)
             var first = 0
             while first < blocks {
                 let count = min(panelBlocks, blocks - first)
-                for r in group..<groupEnd {
-                    let row = matrix.row(r)
-                    var g = 0
-                    while g < groups {
-                        let out = y + 8 * g * rows + r, last = batch - 8 * g
-                        // Two groups per pass share each broadcast of the weights; group counts as literals,
-                        // so each call is unrolled for its own.
-                        if groups - g >= 2 {
-                            tileInterleaved(groups: 2, row, first: first, blocks: count, a, group: g, count: min(16, last), out,
-                                            outStride: rows, streaming: streaming, W.self)
-                            g += 2
-                        } else {
-                            tileInterleaved(groups: 1, row, first: first, blocks: count, a, group: g, count: min(8, last), out,
-                                            outStride: rows, streaming: streaming, W.self)
-                            g += 1
-                        }
-                    }
-                }
+                for r in group..<groupEnd { body(r, first, count) }
                 first += count
             }
             group = groupEnd
