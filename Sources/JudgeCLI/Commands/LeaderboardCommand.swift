@@ -6,18 +6,22 @@ import Store
 /// `judge leaderboard --out DIR`: the nightly regeneration of a leaderboard directory.
 ///
 /// Idempotent (the same store gives byte-identical files: the snapshot date is the newest
-/// judgment's, never the clock), atomic (a failed run leaves the previous leaderboard as it was),
-/// and it keeps DIR/history/YYYY-MM-DD.json per run, from which each model's change and the
-/// rating-over-time chart are drawn.
+/// judgment's, never the clock), atomic (each run is written into DIR/runs/run-N and DIR/latest switches
+/// to it in one rename; a failed run leaves the previous leaderboard as it was), and it keeps
+/// DIR/history/YYYY-MM-DD.json per run, from which each model's change and the rating-over-time chart
+/// are drawn.
 struct LeaderboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leaderboard",
         abstract: "Regenerate a leaderboard directory from the store (for a nightly job).",
         discussion: """
         Writes DIR/report.html, report.md, ratings.json, ratings.csv and DIR/history/DATE.json, \
-        where DATE is the day of the newest judgment (or --date). Running it again on the same \
-        store rewrites the same bytes. Exits non-zero, with the reason on stderr, when anything \
-        fails; the previous leaderboard is then left intact.
+        where DATE is the day of the newest judgment (or --date). Each run goes into a new \
+        DIR/runs/run-N, and DIR/latest switches to it in one rename once it is complete; the names \
+        above are links through DIR/latest. A reader that resolves DIR/latest once and reads from \
+        there never sees files of two runs. Running it again on the same store changes nothing. \
+        Exits non-zero, with the reason on stderr, when anything fails; the previous leaderboard \
+        is then left intact.
         """
     )
 
@@ -61,6 +65,6 @@ struct LeaderboardCommand: AsyncParsableCommand {
         for row in current.leaderboard {
             print("\(row.rank)\t\(row.model)\t\(String(format: "%.1f", row.rating))\t\(row.change.map { String(format: "%+.1f", $0) } ?? "new")")
         }
-        FileHandle.standardError.write(Data("leaderboard: \(asOf), \(written.count) files in \(directory.path)\n".utf8))
+        FileHandle.standardError.write(Data("leaderboard: \(asOf), \(written.count) files in \(board.latest.path)\n".utf8))
     }
 }
