@@ -134,8 +134,12 @@ public struct WinRateTable: Codable, Equatable, Sendable {
 
 /// The held-out check's verdict with the figures behind it.
 public struct HeldOutSummary: Codable, Equatable, Sendable {
-    /// True for "generalizes", false for "overfit suspected".
+    /// True for "generalizes", false for "overfit suspected" and "inconclusive".
     public var generalizes: Bool
+    /// `generalizes`, `overfit_suspected` or `inconclusive` (Rank's `OverfitVerdict.Status`); nil in older reports.
+    public var status: String?
+    /// 0 generalizes, 3 overfit suspected, 5 inconclusive.
+    public var exitStatus: Int32 { status == "inconclusive" ? 5 : generalizes ? 0 : 3 }
     /// The plain sentence (e.g. "overfit suspected: m drops from #1 to #4 on held-out task x …").
     public var verdict: String
     public var heldOutTasks: [String]
@@ -150,9 +154,10 @@ public struct HeldOutSummary: Codable, Equatable, Sendable {
     public init(
         generalizes: Bool, verdict: String, heldOutTasks: [String], kendallTau: Double,
         kendallTauCI: ReportInterval? = nil, spearmanRho: Double, spearmanRhoCI: ReportInterval? = nil,
-        shifts: [HeldOutShift], findings: [String] = []
+        shifts: [HeldOutShift], findings: [String] = [], status: String? = nil
     ) {
         self.generalizes = generalizes
+        self.status = status
         self.verdict = verdict
         self.heldOutTasks = heldOutTasks
         self.kendallTau = kendallTau
