@@ -71,4 +71,19 @@ final class AgreementTests: XCTestCase {
         XCTAssertEqual(Agreement(first: first, second: second, bootstrapRounds: 100, seed: 9),
                        Agreement(first: first, second: second, bootstrapRounds: 100, seed: 9))
     }
+
+    func testTextNamesTheRatersAndShowsTheConfusionMatrix() throws {
+        let a = Agreement(first: try AgreementFixtures.votes { $0 == "judge-1" }, second: try AgreementFixtures.votes { $0.hasPrefix("expert") },
+                          bootstrapRounds: 100)
+        let text = a.text(first: "judge-1", second: "human labels")
+        XCTAssert(text.hasPrefix("agreement of judge-1 with human labels: \(a.matchedKeys) (item, pair) keys in common"), text)
+        XCTAssert(text.contains("  with ties       \(Int((a.withTies!.value * 100).rounded()))% (\(a.withTies!.agreements) of \(a.withTies!.total); 95%: "), text)
+        XCTAssert(text.contains("  Cohen's kappa   " + String(format: "%.2f", a.kappa!.value)), text)
+        let cell = "\(a.confusion[0][0]) (\(Int((a.confusionShares[0][0].value * 100).rounded()))%)"
+        XCTAssert(text.contains("\n  A       " + cell.leftPad(14)), text)
+    }
+}
+
+private extension String {
+    func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

@@ -130,4 +130,13 @@ final class JudgeReliabilityTests: XCTestCase {
             XCTAssert(json.contains(key), "\(key) in \(json)")
         }
     }
+
+    func testTextSaysTheStatusFirstThenTheFigures() {
+        let text = measure(pairs(96, .first, .first), unparsed: 4).text()
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssert(lines[0].hasPrefix("judge reliability: unreliable — its verdicts follow the answers' positions"), text)
+        XCTAssert(lines.contains { $0.hasPrefix("  orders agree") && $0.contains("0% of 96 pairs") && $0.hasSuffix("position alone predicts 0%") }, text)
+        XCTAssert(lines.contains { $0.hasPrefix("  first position wins   100% of 192 decisive verdicts") }, text)
+        XCTAssert(lines.contains { $0 == "  unparsed / failed     4 / 0 of 196 calls (2% / 0%)" }, text)
+    }
 }
