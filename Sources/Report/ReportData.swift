@@ -1,3 +1,5 @@
+import Rank
+
 // MARK: - ReportData: everything a report shows, independent of where it came from
 
 /// The input of every renderer: a leaderboard, per-task tables, the win-rate matrix, the held-out
@@ -32,6 +34,13 @@ public struct ReportData: Codable, Equatable, Sendable {
     public var history: [RatingSnapshot]
     /// Things the reader must know (a disconnected comparison graph, models without comparisons).
     public var notes: [String]
+    /// How far the rated judge configuration's verdicts can be trusted; an unreliable judge is said
+    /// first, in the report's first line and its header. nil for data not from a store.
+    public var judgeReliability: JudgeReliability? = nil
+    /// The judge's agreement with the suite's human labels (`human_labels:`), when it names them.
+    public var agreement: HumanAgreement? = nil
+    /// The build of judge that wrote the report ("judge <commit>"), so a report says what produced it.
+    public var judgeBuild: String? = nil
 
     public init(
         title: String, asOf: String, judgeDescription: String? = nil, anchor: String? = nil,
@@ -303,5 +312,22 @@ public struct SnapshotRating: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case model, rating, comparisons
         case ciLow = "ci_low", ciHigh = "ci_high"
+    }
+}
+
+// MARK: - Agreement with human labels
+
+/// The rated judge configuration against the suite's human labels, measured as MT-Bench does.
+public struct HumanAgreement: Codable, Equatable, Sendable {
+    /// The human-labels file, as the suite names it.
+    public var labelsFile: String
+    /// Human votes read (each counts against the judge's verdict on its item and pair).
+    public var votes: Int
+    public var agreement: Agreement
+
+    public init(labelsFile: String, votes: Int, agreement: Agreement) {
+        self.labelsFile = labelsFile
+        self.votes = votes
+        self.agreement = agreement
     }
 }
