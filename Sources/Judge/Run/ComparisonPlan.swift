@@ -10,9 +10,10 @@ import Suite
 /// in canonical order (model names sorted), so the same pair always gets the same keys.
 ///
 /// ```swift
-/// let plan = try ComparisonPlan(suite: suite, ids: ids, candidates: outputs, template: .pairwise,
-///                               judgeModel: "gpt-4o", bothOrders: true, pairs: .all)
-/// print(plan.judgments.count, plan.missingOutputs)
+/// let outputs = try store.currentCandidates(suite: suite.name, models: suite.models.map(\.name))
+/// let plan = try ComparisonPlan(suite: suite, ids: ids, candidates: outputs,
+///                               settings: .init(template: .pairwise, judgeModel: "gpt-4o", bothOrders: true, pairs: .all))
+/// print(plan.entries.count, plan.missingOutputs)
 /// ```
 public struct ComparisonPlan: Sendable {
     /// One judgment to make (or to find in the store).
