@@ -8,11 +8,14 @@
 //   LocalInference  GGUF models on the CPU: candidates            (COpenBLAS, CPrefetch)
 //   HTTP            async HTTP on libcurl                         (CCurl)
 //   Store           SQLite store of everything                    (GRDB)
-//   Judge           pairwise judging over chat completions        (HTTP, Store, Suite)
-//   Candidates      generates missing candidate outputs           (LocalInference, Judge)
+//   OpenAIWire      the OpenAI chat format: messages, request,    (pure Swift)
+//                   reply, chunks, logprobs, error JSON
+//   ChatCompletions the chat-completions client with retries      (OpenAIWire, HTTP)
+//   Judge           pairwise judging over chat completions        (ChatCompletions, Store, Suite)
+//   Candidates      generates missing candidate outputs           (LocalInference, ChatCompletions)
 //   Rank            Bradley-Terry ratings, held-out check         (pure Swift)
 //   Report          HTML / Markdown reports, nightly leaderboard  (Rank, Store)
-//   Server          OpenAI-compatible server over LocalInference  (swift-nio)
+//   Server          OpenAI-compatible server over LocalInference  (OpenAIWire, swift-nio)
 //   JudgeCLI        the `judge` command                           (everything)
 import Foundation
 import PackageDescription
@@ -65,19 +68,25 @@ let package = Package(
         /// A software prefetch hint for the inference kernels (header-only; see CPrefetch.h).
         .target(name: "CPrefetch"),
 
+        // MARK: - The build's commit, for reports (written by the BuildVersion plugin before every build)
+        .plugin(name: "BuildVersion", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildVersion"]),
+
         // MARK: - Stages of the pipeline
         .target(name: "Suite", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch"], swiftSettings: kernelSettings),
+        .target(name: "OpenAIWire"),
+        .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch", "OpenAIWire"], swiftSettings: kernelSettings),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),
-        .target(name: "Candidates", dependencies: ["LocalInference", "Judge", "Store", "Suite", "HTTP"]),
+        .target(name: "ChatCompletions", dependencies: ["OpenAIWire", "HTTP"]),
+        .target(name: "Judge", dependencies: ["ChatCompletions", "OpenAIWire", "HTTP", "Store", "Suite"]),
+        .target(name: "Candidates", dependencies: ["LocalInference", "ChatCompletions", "OpenAIWire", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
         .target(name: "Report", dependencies: ["Rank", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Server",
             dependencies: [
-                "LocalInference",
+                "LocalInference", "OpenAIWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,7 +95,8 @@ let package = Package(
         .executableTarget(
             name: "JudgeCLI",
             dependencies: [
-                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Candidates", "Rank", "Report", "Server",
+                "Suite", "LocalInference", "HTTP", "Store", "OpenAIWire", "ChatCompletions", "Judge", "Candidates", "Rank",
+                "Report", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: x86V3 ? [.define("JUDGE_X86_V3")] : []
@@ -95,7 +105,7 @@ let package = Package(
         // MARK: - Benchmarks (scripts/bench; not part of the product)
         .executableTarget(
             name: "judge-throughput",
-            dependencies: ["Judge", "HTTP", "TestSupport"],
+            dependencies: ["Judge", "ChatCompletions", "OpenAIWire", "HTTP", "TestSupport"],
             path: "scripts/bench/judge_throughput"
         ),
 
@@ -103,6 +113,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "OpenAIWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -114,13 +125,15 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "JudgeTests", dependencies: ["Judge", "TestSupport", "Server"]),  // Server: the local judge end to end
-        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "TestSupport"]),
+        .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire"]),
+        .testTarget(name: "ChatCompletionsTests", dependencies: ["ChatCompletions", "OpenAIWire", "HTTP", "TestSupport"]),
+        .testTarget(name: "JudgeTests", dependencies: ["Judge", "ChatCompletions", "OpenAIWire", "TestSupport", "Server"]),  // Server: the local judge end to end
+        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "Store", "Judge", "TestSupport"]),  // Judge: Suite+Store
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "OpenAIWire", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

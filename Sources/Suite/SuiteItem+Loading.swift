@@ -11,17 +11,7 @@ extension SuiteItem {
     /// - Throws: ``SuiteError`` with the line number for an unreadable file, bad JSON, a missing or
     ///   non-text `prompt`, a missing `id`, a duplicate `id` (naming the first line), or an empty file.
     public static func load(from file: URL, displayPath: String) throws -> (items: [SuiteItem], warnings: [SuiteWarning]) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw SuiteError(file: displayPath, message: "is a directory, not an items file (a .jsonl file is expected)")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: file)
-        } catch {
-            throw SuiteError(file: displayPath, message: "cannot read the items file (\(Suite.reason(error)))")
-        }
-        return try parse(jsonl: data, displayPath: displayPath)
+        try parse(jsonl: JSONLine.read(file, displayPath: displayPath, what: "the items file"), displayPath: displayPath)
     }
 
     /// Parses items JSONL text; see ``load(from:displayPath:)``.
@@ -31,24 +21,12 @@ extension SuiteItem {
 
     /// Parses items JSONL bytes (LF or CRLF lines; invalid UTF-8 and NUL are errors with their line).
     public static func parse(jsonl data: Data, displayPath: String) throws -> (items: [SuiteItem], warnings: [SuiteWarning]) {
-        if let problem = JSONLines.fileProblem(data) { throw SuiteError(file: displayPath, message: problem) }
         var items: [SuiteItem] = []
         var warnings: [SuiteWarning] = []
         var firstLine: [String: Int] = [:]
-        for jsonLine in JSONLines.lines(data) {
-            let number = jsonLine.number
+        for (number, object) in try JSONLine.objects(data, displayPath: displayPath) {
             func fail(_ field: String?, _ message: String) -> SuiteError {
                 SuiteError(file: displayPath, line: number, field: field, message: message)
-            }
-            let line: String
-            switch jsonLine.text {
-            case .success(let text): line = text
-            case .failure(let error): throw fail(nil, error.message)
-            }
-            let object: [String: JSONLine]
-            switch JSONLine.object(from: line[...]) {
-            case .success(let value): object = value
-            case .failure(let error): throw fail(nil, error.message)
             }
             let id: String
             switch object["id"] {

@@ -1,8 +1,9 @@
+import ChatCompletions
 import Foundation
-import XCTest
 @testable import Judge
 import Store
 import Suite
+import XCTest
 
 final class JudgingRunTests: XCTestCase {
     func options(concurrency: Int = 4, price: JudgeSpec.Price? = .init(inputPerMillion: 2, outputPerMillion: 10),

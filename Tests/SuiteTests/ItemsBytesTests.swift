@@ -50,7 +50,7 @@ final class ItemsBytesTests: XCTestCase {
     func testADirectoryAsItemsPathIsNamed() throws {
         try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("folder.jsonl"), withIntermediateDirectories: true)
         XCTAssertThrowsError(try SuiteItem.load(from: dir.url.appendingPathComponent("folder.jsonl"), displayPath: "folder.jsonl")) { error in
-            XCTAssertEqual("\(error)", "folder.jsonl: is a directory, not an items file (a .jsonl file is expected)")
+            XCTAssertEqual("\(error)", "folder.jsonl: is a directory, not a JSONL file")
         }
     }
 

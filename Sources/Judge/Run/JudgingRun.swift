@@ -1,4 +1,6 @@
+import ChatCompletions
 import Foundation
+import OpenAIWire
 import Store
 import Suite
 
@@ -51,7 +53,7 @@ public struct JudgingRun: Sendable {
 
         /// The request for one comparison: a written verdict within `maxTokens`, or — when `format` reads
         /// logprobs — one token with its `topLogprobs` most likely alternatives.
-        public func request(_ messages: [ChatCompletionRequest.Message], format: VerdictFormat) -> ChatCompletionRequest {
+        public func request(_ messages: [ChatMessage], format: VerdictFormat) -> ChatCompletionRequest {
             if format.readsLogprobs {
                 return ChatCompletionRequest(model: judgeModel, messages: messages, temperature: temperature, maxTokens: 1,
                                              seed: seed, logprobs: true, topLogprobs: topLogprobs)

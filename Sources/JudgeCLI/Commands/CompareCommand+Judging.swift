@@ -1,7 +1,9 @@
 import ArgumentParser
+import ChatCompletions
 import Foundation
 import HTTP
 import Judge
+import OpenAIWire
 import Store
 import Suite
 

@@ -1,5 +1,7 @@
+import ChatCompletions
 import Foundation
 @testable import Judge
+import OpenAIWire
 import Store
 import Suite
 
