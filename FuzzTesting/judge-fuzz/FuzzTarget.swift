@@ -1,6 +1,8 @@
 import Foundation
+@testable import ChatCompletions
 @testable import Judge
 @testable import LocalInference
+import OpenAIWire
 @testable import Server
 @testable import Suite
 

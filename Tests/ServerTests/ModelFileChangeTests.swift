@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import OpenAIWire
 @testable import Server
 #if canImport(Glibc)
 import Glibc
