@@ -11,7 +11,9 @@
 //   Judge           pairwise judging over chat completions        (HTTP, Store, Suite)
 //   Candidates      generates missing candidate outputs           (LocalInference, Judge)
 //   Rank            Bradley-Terry ratings, held-out check         (pure Swift)
-//   Report          HTML / Markdown reports, nightly leaderboard  (Rank, Store)
+//   Comparisons     judge configurations, the two-order rule,     (Store, Rank)
+//                   stored judgments → Rank's comparisons
+//   Report          HTML / Markdown reports, nightly leaderboard  (Comparisons, Rank, Store)
 //   Server          OpenAI-compatible server over LocalInference  (swift-nio)
 //   JudgeCLI        the `judge` command                           (everything)
 import Foundation
@@ -70,7 +72,8 @@ let package = Package(
         .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),
         .target(name: "Candidates", dependencies: ["LocalInference", "Judge", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
-        .target(name: "Report", dependencies: ["Rank", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Comparisons", dependencies: ["Store", "Rank"]),
+        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store"]),
         .target(
             name: "Server",
             dependencies: [
@@ -83,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "JudgeCLI",
             dependencies: [
-                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Candidates", "Rank", "Report", "Server",
+                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Candidates", "Rank", "Comparisons", "Report", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: x86V3 ? [.define("JUDGE_X86_V3")] : []
@@ -110,12 +113,14 @@ let package = Package(
         .testTarget(name: "LocalInferenceTests", dependencies: ["LocalInference", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "JudgeTests", dependencies: ["Judge", "TestSupport", "Server"]),  // Server: the local judge end to end
+        .target(name: "StoreTestSupport", dependencies: ["Store"], path: "Tests/StoreTestSupport"),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport"]),
+        .testTarget(name: "JudgeTests", dependencies: ["Judge", "Comparisons", "TestSupport", "Server"]),  // Server: the local judge end to end
         .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "TestSupport"]),
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport",
+        .testTarget(name: "ComparisonsTests", dependencies: ["Comparisons", "StoreTestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "StoreTestSupport"]),
+        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store", "StoreTestSupport",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"]),
     ],

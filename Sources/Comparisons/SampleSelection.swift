@@ -14,19 +14,19 @@ struct SampleSelection {
 
     let limit: Int
     /// (task, kind) → the `limit` smallest (hash, comparison), sorted by hash.
-    private var kept: [Key: [(hash: UInt64, comparison: JudgeStore.ComparisonScan.Resolved)]] = [:]
+    private var kept: [Key: [(hash: UInt64, comparison: ComparisonScan.Resolved)]] = [:]
 
     private struct Key: Hashable { var task: Int32; var kind: Kind }
 
     init(limit: Int) { self.limit = max(0, limit) }
 
-    static func kind(of r: JudgeStore.ComparisonScan.Resolved) -> Kind {
+    static func kind(of r: ComparisonScan.Resolved) -> Kind {
         if r.ordersAgreed == false { return .disagreement }
         return r.outcome.direction == 0 ? .tie : .decisive
     }
 
     /// A stable pseudo-random rank: SplitMix64's finalizer over the candidates and judgments.
-    static func hash(_ r: JudgeStore.ComparisonScan.Resolved) -> UInt64 {
+    static func hash(_ r: ComparisonScan.Resolved) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
         for value in [r.candidateAID, r.candidateBID] + r.judgmentIDs { h = mix(h ^ UInt64(bitPattern: value)) }
         return h
@@ -39,7 +39,7 @@ struct SampleSelection {
         return z ^ (z >> 31)
     }
 
-    mutating func offer(_ r: JudgeStore.ComparisonScan.Resolved) {
+    mutating func offer(_ r: ComparisonScan.Resolved) {
         guard limit > 0 else { return }
         let key = Key(task: r.task, kind: Self.kind(of: r))
         let h = Self.hash(r)
@@ -52,7 +52,7 @@ struct SampleSelection {
     }
 
     /// Round robin over tasks (by name) and kinds, up to `limit`; listed by task, kind, then hash.
-    func chosen(taskNames: [String]) -> [JudgeStore.ComparisonScan.Resolved] {
+    func chosen(taskNames: [String]) -> [ComparisonScan.Resolved] {
         let tasks = Set(kept.keys.map(\.task)).sorted { taskNames[Int($0)] < taskNames[Int($1)] }
         var taken: [Key: Int] = [:]
         var total = 0

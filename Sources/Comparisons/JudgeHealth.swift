@@ -1,7 +1,13 @@
 /// How trustworthy the judge looks on a set of judgments: position and length bias, failures, spend.
 ///
-/// Built by ``JudgeStore/judgeHealth(suite:task:judgeModel:)`` from the same current judgments as
-/// ``JudgeStore/comparisons(suite:task:judgeModel:)``. Rates are `nil` when their denominator is zero.
+import Store
+
+/// How trustworthy one judge configuration looks on a set of judgments: position and length bias,
+/// failures, spend.
+///
+/// Built by ``ComparisonReader/health(suites:task:judge:)`` from the same current judgments as
+/// ``ComparisonReader/comparisons(suite:task:judge:)``, counted during the scan (so several suites add
+/// up in one value). Rates are `nil` when their denominator is zero.
 public struct JudgeHealth: Sendable, Hashable {
     /// Judge calls stored (judgments made by a call; failures included; identical-output ties excluded).
     public var calls = 0
@@ -30,10 +36,14 @@ public struct JudgeHealth: Sendable, Hashable {
     public var completionTokens = 0
     /// USD, over judgments that have a price.
     public var cost = 0.0
-    /// Mean latency of answered calls, in seconds.
-    public var meanLatency: Double?
+    /// Latency of answered calls, summed in seconds, and how many there were.
+    public var latencySum = 0.0
+    public var latencyCount = 0
 
     public init() {}
+
+    /// Mean latency of answered calls, in seconds.
+    public var meanLatency: Double? { latencyCount == 0 ? nil : latencySum / Double(latencyCount) }
 
     /// How often the answer shown first wins among decisive verdicts (0.5 is unbiased).
     public var firstPositionWinRate: Double? {

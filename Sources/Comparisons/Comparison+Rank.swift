@@ -3,9 +3,9 @@ import Store
 
 // MARK: - Stored comparisons as Rank's input
 
-/// The one place where the store's comparisons become `Rank.Comparison`s — for `judge rank`,
-/// `judge overfit`, `judge report` and `judge leaderboard` alike — so `Rank` stays independent
-/// of the store and the mapping is tested once.
+/// The one place where stored comparisons become `Rank.Comparison`s — for `judge rank`, `judge
+/// overfit`, `judge report`, `judge leaderboard` and adaptive pairing alike — so `Rank` stays
+/// independent of the store and the mapping is tested once.
 ///
 /// Store's five-point ``Verdict`` (canonical terms, both orders already combined) maps onto the
 /// same five `Outcome`s; unparsed and failed judgments never reach a ``ComparisonRecord`` or a

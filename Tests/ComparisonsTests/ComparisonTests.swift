@@ -1,8 +1,29 @@
+import Store
+import StoreTestSupport
 import XCTest
-@testable import Store
+@testable import Comparisons
 
+/// The comparison stage over rows saved through Store's API: the two-order rule, identical-output ties,
+/// what does not resolve, health and samples — always of one judge configuration.
 final class ComparisonTests: XCTestCase {
     var fixture: StoreFixture!
+    var reader: ComparisonReader { ComparisonReader(store: fixture.store) }
+
+    func comparisons(_ suite: String = "demo", task: String? = nil, judge: String = "judge-1") throws -> [ComparisonRecord] {
+        try reader.comparisons(suite: suite, task: task, judge: StoreFixture.configuration(judge))
+    }
+
+    func health(task: String? = nil, judge: String = "judge-1") throws -> JudgeHealth {
+        try reader.health(suites: ["demo"], task: task, judge: StoreFixture.configuration(judge))
+    }
+
+    func summarize(_ suite: String = "demo", task: String? = nil, judge: String = "judge-1", sampleLimit: Int = 20) throws -> ComparisonSummary {
+        try reader.summary(suites: [suite], task: task, judge: StoreFixture.configuration(judge), sampleLimit: sampleLimit)
+    }
+
+    func samples(limit: Int) throws -> [ComparisonSample] {
+        try reader.samples(suite: "demo", judge: StoreFixture.configuration(), limit: limit)
+    }
 
     override func setUpWithError() throws {
         fixture = try StoreFixture()
@@ -21,7 +42,7 @@ final class ComparisonTests: XCTestCase {
         // ab: alpha shown first, says first better. ba: beta shown first, says second (alpha) better.
         try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
                  fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .bBetter))
-        let comparisons = try fixture.store.comparisons(suite: "demo")
+        let comparisons = try comparisons()
         XCTAssertEqual(comparisons.count, 1)
         let c = comparisons[0]
         XCTAssertEqual([c.modelA, c.modelB], ["alpha", "beta"])
@@ -38,7 +59,7 @@ final class ComparisonTests: XCTestCase {
         // Both times the first-shown answer wins: pure position bias.
         try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
                  fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter))
-        let c = try XCTUnwrap(fixture.store.comparisons(suite: "demo").first)
+        let c = try XCTUnwrap(comparisons().first)
         XCTAssertEqual(c.outcome, .tie)
         XCTAssertEqual(c.ordersAgreed, false)
         XCTAssertEqual(c.scoreA, 0.5)
@@ -49,7 +70,7 @@ final class ComparisonTests: XCTestCase {
                  fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aMuchBetter))
         try save(fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .bMuchBetter),
                  fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .aBetter))
-        let byItem = Dictionary(uniqueKeysWithValues: try fixture.store.comparisons(suite: "demo").map { ($0.itemID, $0) })
+        let byItem = Dictionary(uniqueKeysWithValues: try comparisons().map { ($0.itemID, $0) })
         XCTAssertEqual(byItem["d1"]?.outcome, .bMuchBetter)
         XCTAssertEqual(byItem["h1"]?.outcome, .bBetter)
         XCTAssertEqual(byItem["h1"]?.heldOut, true)
@@ -65,16 +86,16 @@ final class ComparisonTests: XCTestCase {
         }
         try save(logprob("dev/d1", .ab, firstShown: 0.80), logprob("dev/d1", .ba, firstShown: 0.76),   // alpha (0.80 + 0.24) / 2 = 0.52
                  logprob("dev/d2", .ab, firstShown: 0.70), logprob("dev/d2", .ba, firstShown: 0.90))   // alpha (0.70 + 0.10) / 2 = 0.40
-        let byItem = Dictionary(uniqueKeysWithValues: try fixture.store.comparisons(suite: "demo").map { ($0.itemID, $0) })
+        let byItem = Dictionary(uniqueKeysWithValues: try comparisons().map { ($0.itemID, $0) })
         XCTAssertEqual(byItem["d1"]?.outcome, .aBetter)
         XCTAssertEqual(byItem["d2"]?.outcome, .bBetter)
         XCTAssertEqual(byItem["d1"]?.ordersAgreed, false, "the per-order argmax verdicts still disagree (judge health)")
-        let summary = try fixture.store.comparisonSummary(suite: "demo")
+        let summary = try summarize()
         XCTAssertEqual(summary.groups.map(\.outcome).sorted { $0.rawValue < $1.rawValue }, [.aBetter, .bBetter].sorted { $0.rawValue < $1.rawValue })
-        XCTAssertEqual(try fixture.store.judgeHealth(suite: "demo").orderDisagreements, 2)
+        XCTAssertEqual(try health().orderDisagreements, 2)
 
         // Exactly even: a tie; a text verdict on one side: the text rules.
-        XCTAssertEqual(JudgeStore.Pending.calibrated(ab: 0.7, ba: 0.7), .tie)
+        XCTAssertEqual(Verdict.calibrated(ab: 0.7, ba: 0.7), .tie)
     }
 
     func testCombineRules() {
@@ -90,10 +111,10 @@ final class ComparisonTests: XCTestCase {
 
     func testAMissingOrUnparsedSecondOrderLeavesThePairUnresolved() throws {
         try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter))
-        XCTAssertTrue(try fixture.store.comparisons(suite: "demo").isEmpty, "half of a both-orders pair")
+        XCTAssertTrue(try comparisons().isEmpty, "half of a both-orders pair")
         try save(fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: nil, unparsed: true))
-        XCTAssertTrue(try fixture.store.comparisons(suite: "demo").isEmpty, "unparsed is never a tie")
-        let health = try fixture.store.judgeHealth(suite: "demo")
+        XCTAssertTrue(try comparisons().isEmpty, "unparsed is never a tie")
+        let health = try health()
         XCTAssertEqual(health.unparsed, 1)
         XCTAssertEqual(health.unresolvedComparisons, 1)
         XCTAssertEqual(health.resolvedComparisons, 0)
@@ -101,7 +122,7 @@ final class ComparisonTests: XCTestCase {
 
     func testSingleOrderPlanResolvesFromOneJudgment() throws {
         try save(fixture.judgment("dev/d1", "alpha", "gamma", .ba, verdict: .aBetter, planned: 1))
-        let c = try XCTUnwrap(fixture.store.comparisons(suite: "demo").first)
+        let c = try XCTUnwrap(comparisons().first)
         XCTAssertEqual(c.outcome, .bBetter, "gamma was shown first and won")
         XCTAssertNil(c.ordersAgreed)
     }
@@ -111,10 +132,10 @@ final class ComparisonTests: XCTestCase {
         tie.method = .identical
         tie.rawReply = nil
         try save(tie)
-        let c = try XCTUnwrap(fixture.store.comparisons(suite: "demo").first)
+        let c = try XCTUnwrap(comparisons().first)
         XCTAssertEqual(c.outcome, .tie)
         XCTAssertTrue(c.identicalOutputs)
-        let health = try fixture.store.judgeHealth(suite: "demo")
+        let health = try health()
         XCTAssertEqual(health.calls, 0)
         XCTAssertEqual(health.identicalOutputTies, 1)
     }
@@ -123,19 +144,19 @@ final class ComparisonTests: XCTestCase {
         try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
                  fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .bBetter))
         _ = try fixture.store.importCandidates([.init(model: "beta", itemID: fixture.itemID("dev/d1"), output: "a new answer")])
-        XCTAssertTrue(try fixture.store.comparisons(suite: "demo").isEmpty)
+        XCTAssertTrue(try comparisons().isEmpty)
     }
 
     // MARK: - Filters, health and samples
 
-    func testFiltersByTaskAndJudge() throws {
+    func testFiltersByTaskAndJudgeConfiguration() throws {
         try save(fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter, planned: 1),
                  fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .aBetter, planned: 1),
                  fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .bBetter, planned: 1, judge: "judge-2"))
-        XCTAssertEqual(try fixture.store.comparisons(suite: "demo").count, 3)
-        XCTAssertEqual(try fixture.store.comparisons(suite: "demo", task: "held").count, 2)
-        XCTAssertEqual(try fixture.store.comparisons(suite: "demo", task: "held", judgeModel: "judge-2").map(\.outcome), [.bBetter])
-        XCTAssertThrowsError(try fixture.store.comparisons(suite: "other"))
+        XCTAssertEqual(try comparisons().count, 2, "judge-1's only")
+        XCTAssertEqual(try comparisons(task: "held").count, 1)
+        XCTAssertEqual(try comparisons(task: "held", judge: "judge-2").map(\.outcome), [.bBetter])
+        XCTAssertThrowsError(try comparisons("other"))
     }
 
     func testJudgeHealthAggregates() throws {
@@ -149,7 +170,7 @@ final class ComparisonTests: XCTestCase {
             // d1 alpha vs gamma: one failure, one unparsed.
             fixture.judgment("dev/d1", "alpha", "gamma", .ab, verdict: nil, error: "HTTP 500", tokens: (0, 0), cost: 0),
             fixture.judgment("dev/d1", "alpha", "gamma", .ba, verdict: nil, unparsed: true))
-        let health = try fixture.store.judgeHealth(suite: "demo")
+        let health = try health()
         XCTAssertEqual(health.calls, 6)
         XCTAssertEqual(health.parsed, 4)
         XCTAssertEqual(health.failed, 1)
@@ -173,7 +194,7 @@ final class ComparisonTests: XCTestCase {
     func testSamplesCarryOutputsAndReasoning() throws {
         try save(fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: .aBetter),
                  fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .aBetter))
-        let samples = try fixture.store.sampleComparisons(suite: "demo", limit: 1)
+        let samples = try samples(limit: 1)
         XCTAssertEqual(samples.count, 1)
         XCTAssertEqual(samples[0].comparison.itemID, "h1")
         XCTAssertEqual(samples[0].comparison.ordersAgreed, false)
@@ -206,13 +227,13 @@ final class ComparisonTests: XCTestCase {
             }
         }
         // Four picks: one of each kind from dev, the decisive one from held — not the first four in item order.
-        let four = try fixture.store.sampleComparisons(suite: "demo", limit: 4)
+        let four = try samples(limit: 4)
         XCTAssertEqual(kinds(four), ["dev/decisive", "dev/tie", "dev/disagree", "held/decisive"])
-        XCTAssertEqual(try fixture.store.sampleComparisons(suite: "demo", limit: 4), four, "deterministic")
-        let all = try fixture.store.sampleComparisons(suite: "demo", limit: 50)
+        XCTAssertEqual(try samples(limit: 4), four, "deterministic")
+        let all = try samples(limit: 50)
         XCTAssertEqual(kinds(all), ["dev/decisive", "dev/decisive", "dev/tie", "dev/disagree", "held/decisive"])
-        XCTAssertEqual(try fixture.store.sampleComparisons(suite: "demo", limit: 2).count, 2)
-        XCTAssertEqual(try fixture.store.sampleComparisons(suite: "demo", limit: 0), [])
+        XCTAssertEqual(try samples(limit: 2).count, 2)
+        XCTAssertEqual(try samples(limit: 0), [])
     }
 
     // MARK: - The one-pass summary
@@ -229,20 +250,20 @@ final class ComparisonTests: XCTestCase {
             fixture.judgment("dev/d1", "alpha", "gamma", .ba, verdict: .aBetter),
             fixture.judgment("dev/d1", "beta", "gamma", .ab, verdict: .tie, judge: "judge-2"),
             fixture.judgment("dev/d1", "beta", "gamma", .ba, verdict: .tie, judge: "judge-2"))
-        let summary = try fixture.store.comparisonSummary(suite: "demo", sampleLimit: 3)
-        XCTAssertEqual(summary.groups.map { "\($0.task) \($0.modelA)-\($0.modelB) \($0.outcome.rawValue) \($0.judgeModel) ×\($0.count)" }, [
-            "dev alpha-beta A>B judge-1 ×2",
-            "dev beta-gamma A=B judge-2 ×1",
-            "held alpha-beta A>>B judge-1 ×1",
-        ])
+        let summary = try summarize(sampleLimit: 3)
+        XCTAssertEqual(summary.groups.map { "\($0.task) \($0.modelA)-\($0.modelB) \($0.outcome.rawValue) ×\($0.count)" }, [
+            "dev alpha-beta A>B ×2",
+            "held alpha-beta A>>B ×1",
+        ], "judge-1's comparisons only")
+        XCTAssertEqual(summary.judge, StoreFixture.configuration())
         XCTAssertEqual(summary.groups.last?.heldOut, true)
-        XCTAssertEqual(summary.comparisonCount, try fixture.store.comparisons(suite: "demo").count)
-        XCTAssertEqual(summary.health, try fixture.store.judgeHealth(suite: "demo"))
+        XCTAssertEqual(summary.comparisonCount, try comparisons().count)
+        XCTAssertEqual(summary.health, try health())
         XCTAssertEqual(summary.health.unresolvedComparisons, 1, "alpha–gamma: one order unparsed")
-        XCTAssertEqual(summary.samples, try fixture.store.sampleComparisons(suite: "demo", limit: 3))
-        XCTAssertEqual(try fixture.store.comparisonSummary(suite: "demo", task: "held").groups.map(\.count), [1])
-        XCTAssertEqual(try fixture.store.comparisonSummary(suite: "demo", judgeModel: "judge-2").groups.map(\.outcome), [.tie])
-        XCTAssertThrowsError(try fixture.store.comparisonSummary(suite: "other"))
+        XCTAssertEqual(summary.samples, try samples(limit: 3))
+        XCTAssertEqual(try summarize(task: "held").groups.map(\.count), [1])
+        XCTAssertEqual(try summarize(judge: "judge-2").groups.map(\.outcome), [.tie])
+        XCTAssertThrowsError(try summarize("other"))
     }
 
     func testNewestJudgmentDate() throws {

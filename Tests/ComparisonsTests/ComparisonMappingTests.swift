@@ -2,16 +2,19 @@ import Foundation
 import XCTest
 import Rank
 import Store
-@testable import Report
+@testable import Comparisons
 
 /// The store → Rank mapping (`Comparison.init(_:)` for records and counted groups), on a store
 /// filled through Store's API: graded verdicts, ties, both orders, single-order plans, unparsed
-/// and failed judgments, two tasks.
+/// and failed judgments, two tasks. The rows record no sampling settings, as rows stored before
+/// schema v3 do: they are read as the configuration whose settings are not recorded.
 final class ComparisonMappingTests: XCTestCase {
     private var store: JudgeStore!
     private var ids: SuiteIDs!
     private var candidates: [String: [Int64: CurrentCandidate]] = [:]   // model → item id → candidate
     private var n = 0
+    private let judge = JudgeConfiguration(judgeModel: "judge", templateID: "graded", templateVersion: "1",
+                                           temperature: nil, maxTokens: nil)
 
     override func setUpWithError() throws {
         store = try JudgeStore.inMemory()
@@ -77,7 +80,7 @@ final class ComparisonMappingTests: XCTestCase {
 
     func testRecordsMapVerdictTaskAndLengths() throws {
         try fill()
-        let mapped = try store.comparisons(suite: "demo").map(Comparison.init)
+        let mapped = try ComparisonReader(store: store).comparisons(suite: "demo", judge: judge).map(Comparison.init)
         let described = mapped.map { "\($0.task ?? "-") \($0.modelA)-\($0.modelB) \($0.outcome.rawValue)" }
         XCTAssertEqual(described, [
             "code ant-bee A>>B", "code ant-bee A>B", "code ant-bee A=B",
@@ -93,7 +96,7 @@ final class ComparisonMappingTests: XCTestCase {
 
     func testGroupsMapWithCountsAndRateLikeTheRecords() throws {
         try fill()
-        let summary = try store.comparisonSummary(suite: "demo", sampleLimit: 0)
+        let summary = try ComparisonReader(store: store).summary(suites: ["demo"], judge: judge, sampleLimit: 0)
         let grouped = summary.groups.map(Comparison.init)
         XCTAssertEqual(grouped.map { "\($0.task ?? "-") \($0.modelA)-\($0.modelB) \($0.outcome.rawValue) ×\($0.count)" }, [
             "code ant-bee A>>B ×1", "code ant-bee A>B ×1", "code ant-bee A=B ×1",
@@ -108,7 +111,7 @@ final class ComparisonMappingTests: XCTestCase {
         // The same ratings, counts and intervals from the groups as from the individual records.
         var options = RatingOptions()
         options.bootstrapRounds = 0
-        let records = try store.comparisons(suite: "demo").map(Comparison.init)
+        let records = try ComparisonReader(store: store).comparisons(suite: "demo", judge: judge).map(Comparison.init)
         let fromRecords = try Ranker(options: options).leaderboard(records)
         let fromGroups = try Ranker(options: options).leaderboard(grouped)
         XCTAssertEqual(fromGroups.rows.map(\.model), fromRecords.rows.map(\.model))
@@ -126,7 +129,7 @@ final class ComparisonMappingTests: XCTestCase {
 
     func testPerTaskBoardsFromGroups() throws {
         try fill()
-        let grouped = try store.comparisonSummary(suite: "demo", sampleLimit: 0).groups.map(Comparison.init)
+        let grouped = try ComparisonReader(store: store).summary(suites: ["demo"], judge: judge, sampleLimit: 0).groups.map(Comparison.init)
         var options = RatingOptions()
         options.bootstrapRounds = 0
         let boards = try Ranker(options: options).leaderboardsPerTask(grouped)

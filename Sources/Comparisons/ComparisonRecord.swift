@@ -1,14 +1,17 @@
+import Store
+
 /// One resolved comparison: two models' current outputs on one item, judged, with position bias resolved.
 ///
-/// This is what ratings are fitted on. Each record stands for one (item, model pair, judge, template):
-/// its one or two stored judgments combined by ``Verdict/combine(_:_:)`` when the pair was judged in
-/// both orders — agreeing orders give their verdict, disagreeing ones a tie; logprob verdicts in both
-/// orders are decided by the preference averaged over the two orders instead, which cancels the
-/// judge's position bias (``JudgeStore`` scan: `Pending.calibrated`). Unparsed or failed
-/// judgments, and pairs whose second order is still missing, yield no record (see ``JudgeHealth``).
+/// This is what ratings are fitted on. Each record stands for one (item, model pair) under one judge
+/// configuration: its one or two stored judgments combined by ``Verdict/combine(_:_:)`` when the pair
+/// was judged in both orders — agreeing orders give their verdict, disagreeing ones a tie; logprob
+/// verdicts in both orders are decided by the preference averaged over the two orders instead, which
+/// cancels the judge's position bias (``Verdict/calibrated(ab:ba:)``). Identical outputs are one tie.
+/// Unparsed or failed judgments, and pairs whose second order is still missing, yield no record (see
+/// ``JudgeHealth``).
 ///
 /// ```swift
-/// for c in try store.comparisons(suite: "demo") {
+/// for c in try reader.comparisons(suite: "demo", judge: judge) {
 ///     battles.append((c.modelA, c.modelB, c.scoreA))   // 1, 0.5, 0
 /// }
 /// ```
@@ -31,14 +34,12 @@ public struct ComparisonRecord: Sendable, Hashable {
     public var ordersAgreed: Bool?
     /// Both outputs were identical: a tie recorded without a judge call.
     public var identicalOutputs: Bool
-    public var judgeModel: String
-    public var templateID: String
-    public var templateVersion: String
+    /// The judge configuration whose judgments these are.
+    public var judge: JudgeConfiguration
 
     public init(
         task: String, heldOut: Bool, itemID: String, modelA: String, modelB: String, outcome: Verdict,
-        lengthA: Int, lengthB: Int, ordersAgreed: Bool?, identicalOutputs: Bool,
-        judgeModel: String, templateID: String, templateVersion: String
+        lengthA: Int, lengthB: Int, ordersAgreed: Bool?, identicalOutputs: Bool, judge: JudgeConfiguration
     ) {
         self.task = task
         self.heldOut = heldOut
@@ -50,9 +51,7 @@ public struct ComparisonRecord: Sendable, Hashable {
         self.lengthB = lengthB
         self.ordersAgreed = ordersAgreed
         self.identicalOutputs = identicalOutputs
-        self.judgeModel = judgeModel
-        self.templateID = templateID
-        self.templateVersion = templateVersion
+        self.judge = judge
     }
 
     /// Who won, in Chatbot Arena's battle terms.
@@ -72,23 +71,4 @@ public struct ComparisonRecord: Sendable, Hashable {
 
     /// modelA's score: 1 win, 0.5 tie, 0 loss.
     public var scoreA: Double { outcome.scoreA }
-}
-
-/// One resolved comparison with everything a reader needs to check the judge: the prompt, both
-/// outputs, and each stored judgment's raw reply (the judge's reasoning).
-public struct ComparisonSample: Sendable, Hashable {
-    public var comparison: ComparisonRecord
-    public var prompt: String
-    public var reference: String?
-    public var outputA: String
-    public var outputB: String
-    /// The judgments behind the comparison, `ab` (model A shown first) before `ba`.
-    public var judgments: [Judgment]
-
-    public struct Judgment: Sendable, Hashable {
-        public var position: JudgmentRecord.Position
-        /// In presented terms (A = the answer shown first).
-        public var verdict: Verdict?
-        public var rawReply: String?
-    }
 }

@@ -1,14 +1,14 @@
 import Foundation
-@testable import Store
+import Store
 
 /// A store with one suite (two tasks, three items), three models with outputs, and helpers to add judgments.
-struct StoreFixture {
-    let store: JudgeStore
-    let ids: SuiteIDs
+public struct StoreFixture {
+    public let store: JudgeStore
+    public let ids: SuiteIDs
     /// Model name → item key (`task/id`) → current candidate id.
-    var candidates: [String: [String: Int64]] = [:]
+    public var candidates: [String: [String: Int64]] = [:]
 
-    static let definition = SuiteDefinition(
+    public static let definition = SuiteDefinition(
         name: "demo",
         file: "/tmp/demo/suite.yaml",
         tasks: [
@@ -20,18 +20,18 @@ struct StoreFixture {
         models: [.init(name: "alpha"), .init(name: "beta"), .init(name: "gamma")]
     )
 
-    init(store: JudgeStore? = nil) throws {
+    public init(store: JudgeStore? = nil) throws {
         self.store = try store ?? JudgeStore.inMemory()
         ids = try self.store.saveSuite(Self.definition)
     }
 
-    func itemID(_ key: String) -> Int64 {
+    public func itemID(_ key: String) -> Int64 {
         let parts = key.split(separator: "/").map(String.init)
         return ids.items[parts[0]]![parts[1]]!
     }
 
     /// Imports `outputs[model][task/id]`.
-    mutating func importOutputs(_ outputs: [String: [String: String]]) throws {
+    public mutating func importOutputs(_ outputs: [String: [String: String]]) throws {
         let imports = outputs.flatMap { model, byItem in
             byItem.map { CandidateImport(model: model, itemID: itemID($0.key), output: $0.value) }
         }
@@ -42,8 +42,13 @@ struct StoreFixture {
         }
     }
 
+    /// The configuration of ``judgment(_:_:_:_:verdict:planned:unparsed:error:judge:tokens:cost:)``'s rows.
+    public static func configuration(_ judge: String = "judge-1") -> JudgeConfiguration {
+        JudgeConfiguration(judgeModel: judge, templateID: "pairwise", templateVersion: "v1", temperature: 0, maxTokens: 1024)
+    }
+
     /// A judgment of `a` vs `b` (canonical order) on `item`, shown in `position`, with a presented verdict.
-    func judgment(_ item: String, _ a: String, _ b: String, _ position: JudgmentRecord.Position,
+    public func judgment(_ item: String, _ a: String, _ b: String, _ position: JudgmentRecord.Position,
                   verdict: Verdict?, planned: Int = 2, unparsed: Bool = false, error: String? = nil,
                   judge: String = "judge-1", tokens: (Int, Int) = (100, 20), cost: Double = 0.001) -> JudgmentRecord {
         JudgmentRecord(
@@ -51,7 +56,7 @@ struct StoreFixture {
             itemID: itemID(item), modelAID: ids.models[a]!, modelBID: ids.models[b]!,
             candidateAID: candidates[a]![item]!, candidateBID: candidates[b]![item]!,
             position: position, ordersPlanned: planned, templateID: "pairwise", templateVersion: "v1",
-            judgeModel: judge, rawReply: verdict.map { "reasoning… [[\($0.rawValue)]]" } ?? (unparsed ? "no idea" : nil),
+            judgeModel: judge, judgeTemperature: 0, judgeMaxTokens: 1024, rawReply: verdict.map { "reasoning… [[\($0.rawValue)]]" } ?? (unparsed ? "no idea" : nil),
             verdict: verdict, unparsed: unparsed, latency: 0.5, promptTokens: tokens.0, completionTokens: tokens.1,
             cost: cost, error: error)
     }
