@@ -64,6 +64,10 @@ let package = Package(
         /// A software prefetch hint for the inference kernels (header-only; see CPrefetch.h).
         .target(name: "CPrefetch"),
 
+        // MARK: - The build's commit, for reports (written by the BuildVersion plugin before every build)
+        .plugin(name: "BuildVersion", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildVersion"]),
+
         // MARK: - Stages of the pipeline
         .target(name: "Suite", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch"], swiftSettings: kernelSettings),

@@ -14,7 +14,7 @@ public struct MarkdownRenderer: Sendable {
     }
 
     public func render(_ data: ReportData) -> String {
-        var out = "## judge report: \(data.title.md)\n\n"
+        var out = reliabilityAlarm(data) + "## judge report: \(data.title.md)\n\n"
         var meta = ["as of \(data.asOf.md)", "\(data.leaderboard.count) models",
                     "\(Format.count(data.leaderboard.reduce(0) { $0 + $1.comparisons } / 2)) comparisons"]
         if let judge = data.judgeDescription { meta.append("judge: \(judge.md)") }
@@ -25,8 +25,11 @@ public struct MarkdownRenderer: Sendable {
         out += leaderboard(data)
         out += overfit(data)
         out += tasks(data)
+        out += reliability(data)
+        out += agreement(data)
         out += health(data)
         out += samples(data)
+        out += buildLine(data)
         return out
     }
 
@@ -59,7 +62,7 @@ public struct MarkdownRenderer: Sendable {
     private func overfit(_ data: ReportData) -> String {
         guard let check = data.overfit else { return "" }
         var out = "### Held-out check\n\n"
-        out += "\(check.generalizes ? "✅" : "⚠️") **\(check.verdict.md)**\n\n"
+        out += "\(check.generalizes ? "✅" : check.status == "inconclusive" ? "❔" : "⚠️") **\(check.verdict.md)**\n\n"
         if check.findings.count > 1 {
             out += check.findings.map { "- \($0.md)\n" }.joined() + "\n"
         }

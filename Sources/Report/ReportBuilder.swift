@@ -112,7 +112,7 @@ public struct ReportBuilder {
                              developmentRating: s.developmentRating, heldOutRating: s.heldOutRating,
                              outsideInterval: flagged.contains(s.model))
             },
-            findings: r.verdict.findings.map(\.message))
+            findings: r.verdict.findings.map(\.message), status: r.verdict.status.rawValue)
     }
 
     static func summary(_ h: JudgeHealth) -> JudgeHealthSummary {

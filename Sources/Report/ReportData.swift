@@ -1,3 +1,4 @@
+import Rank
 import Store
 
 // MARK: - ReportData: everything a report shows, independent of where it came from
@@ -36,6 +37,13 @@ public struct ReportData: Codable, Equatable, Sendable {
     public var history: [RatingSnapshot]
     /// Things the reader must know (a disconnected comparison graph, models without comparisons).
     public var notes: [String]
+    /// How far the rated judge configuration's verdicts can be trusted; an unreliable judge is said
+    /// first, in the report's first line and its header. nil for data not from a store.
+    public var judgeReliability: JudgeReliability? = nil
+    /// The judge's agreement with the suite's human labels (`human_labels:`), when it names them.
+    public var agreement: HumanAgreement? = nil
+    /// The build of judge that wrote the report ("judge <commit>"), so a report says what produced it.
+    public var judgeBuild: String? = nil
 
     public init(
         title: String, asOf: String, judge: JudgeConfiguration? = nil, judgeDescription: String? = nil, anchor: String? = nil,
@@ -139,8 +147,12 @@ public struct WinRateTable: Codable, Equatable, Sendable {
 
 /// The held-out check's verdict with the figures behind it.
 public struct HeldOutSummary: Codable, Equatable, Sendable {
-    /// True for "generalizes", false for "overfit suspected".
+    /// True for "generalizes", false for "overfit suspected" and "inconclusive".
     public var generalizes: Bool
+    /// `generalizes`, `overfit_suspected` or `inconclusive` (Rank's `OverfitVerdict.Status`); nil in older reports.
+    public var status: String?
+    /// 0 generalizes, 3 overfit suspected, 5 inconclusive.
+    public var exitStatus: Int32 { status == "inconclusive" ? 5 : generalizes ? 0 : 3 }
     /// The plain sentence (e.g. "overfit suspected: m drops from #1 to #4 on held-out task x …").
     public var verdict: String
     public var heldOutTasks: [String]
@@ -155,9 +167,10 @@ public struct HeldOutSummary: Codable, Equatable, Sendable {
     public init(
         generalizes: Bool, verdict: String, heldOutTasks: [String], kendallTau: Double,
         kendallTauCI: ReportInterval? = nil, spearmanRho: Double, spearmanRhoCI: ReportInterval? = nil,
-        shifts: [HeldOutShift], findings: [String] = []
+        shifts: [HeldOutShift], findings: [String] = [], status: String? = nil
     ) {
         self.generalizes = generalizes
+        self.status = status
         self.verdict = verdict
         self.heldOutTasks = heldOutTasks
         self.kendallTau = kendallTau
@@ -303,5 +316,22 @@ public struct SnapshotRating: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case model, rating, comparisons
         case ciLow = "ci_low", ciHigh = "ci_high"
+    }
+}
+
+// MARK: - Agreement with human labels
+
+/// The rated judge configuration against the suite's human labels, measured as MT-Bench does.
+public struct HumanAgreement: Codable, Equatable, Sendable {
+    /// The human-labels file, as the suite names it.
+    public var labelsFile: String
+    /// Human votes read (each counts against the judge's verdict on its item and pair).
+    public var votes: Int
+    public var agreement: Agreement
+
+    public init(labelsFile: String, votes: Int, agreement: Agreement) {
+        self.labelsFile = labelsFile
+        self.votes = votes
+        self.agreement = agreement
     }
 }

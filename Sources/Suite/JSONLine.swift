@@ -38,6 +38,21 @@ enum JSONLine: Decodable, Equatable {
 
     struct LineError: Error { var message: String }
 
+    /// The objects of a JSONL text with their 1-based line numbers; LF or CRLF line ends, blank lines
+    /// skipped. (Splitting a `String` on the Character "\n" would not split CRLF: "\r\n" is a single
+    /// Character, one grapheme cluster.)
+    /// - Throws: ``SuiteError`` naming `displayPath` and the line of the first line that is not a JSON object.
+    static func objects(_ text: String, displayPath: String) throws -> [(number: Int, object: [String: JSONLine])] {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        return try lines.enumerated().compactMap { offset, line in
+            guard !line.allSatisfy(\.isWhitespace) else { return nil }
+            switch object(from: line) {
+            case .success(let value): return (offset + 1, value)
+            case .failure(let error): throw SuiteError(file: displayPath, line: offset + 1, message: error.message)
+            }
+        }
+    }
+
     var kind: String {
         switch self {
         case .string: "text"

@@ -40,7 +40,7 @@ extension Suite {
         }
 
         let fields = try YAMLFields(root, file: display, path: "",
-                                    allowed: ["name", "description", "tasks", "models", "judge"])
+                                    allowed: ["name", "description", "tasks", "models", "judge", "human_labels"])
         let directory = file.deletingLastPathComponent()
         var warnings: [SuiteWarning] = []
 
@@ -84,7 +84,7 @@ extension Suite {
         let judge = try fields.mapping("judge", allowed: JudgeSpec.keys)
             .map { try JudgeSpec.parse($0, directory: directory) } ?? JudgeSpec()
 
-        return Suite(
+        var suite = Suite(
             name: try fields.requiredString("name"),
             description: try fields.string("description"),
             file: file,
@@ -93,6 +93,18 @@ extension Suite {
             judge: judge,
             warnings: warnings
         )
+
+        // MARK: human labels (after tasks and models: every vote must name theirs)
+        if let labelsPath = try fields.string("human_labels") {
+            let labelsFile = URL(fileURLWithPath: labelsPath, relativeTo: directory).standardizedFileURL
+            let loaded = try HumanLabel.load(from: labelsFile, displayPath: labelsFile.path,
+                                             tasks: Dictionary(tasks.map { ($0.name, Set($0.items.map(\.id))) }, uniquingKeysWith: { a, _ in a }),
+                                             models: Set(models.map(\.name)))
+            suite.humanLabels = loaded.labels
+            suite.humanLabelsFile = labelsFile
+            suite.warnings += loaded.warnings
+        }
+        return suite
     }
 
     // MARK: - Error text

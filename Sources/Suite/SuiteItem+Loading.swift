@@ -25,17 +25,9 @@ extension SuiteItem {
         var items: [SuiteItem] = []
         var warnings: [SuiteWarning] = []
         var firstLine: [String: Int] = [:]
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let number = offset + 1
-            let line = line.hasSuffix("\r") ? line.dropLast() : line
-            guard !line.allSatisfy(\.isWhitespace) else { continue }
+        for (number, object) in try JSONLine.objects(text, displayPath: displayPath) {
             func fail(_ field: String?, _ message: String) -> SuiteError {
                 SuiteError(file: displayPath, line: number, field: field, message: message)
-            }
-            let object: [String: JSONLine]
-            switch JSONLine.object(from: line) {
-            case .success(let value): object = value
-            case .failure(let error): throw fail(nil, error.message)
             }
             let id: String
             switch object["id"] {

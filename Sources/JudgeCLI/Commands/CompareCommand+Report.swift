@@ -10,9 +10,9 @@ extension CompareCommand {
     /// Ranks the suite's stored comparisons and writes report.html, report.md, ratings.json and ratings.csv
     /// with the same code as `judge report`; prints the leaderboard, the held-out verdict and the files.
     ///
-    /// - Returns: whether the held-out check suspects overfitting (false when the suite has no held-out task
-    ///   or the check could not run).
-    func writeReport(suite: Suite, store judgeStore: JudgeStore, judge: JudgeConfiguration) throws -> Bool {
+    /// - Returns: the held-out check's exit status: 0 generalizes (or no held-out task, or the check could
+    ///   not run), 3 overfit suspected, 5 inconclusive.
+    func writeReport(suite: Suite, store judgeStore: JudgeStore, judge: JudgeConfiguration) throws -> Int32 {
         guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [suite.name]) else {
             throw ReportError.emptyStore(store.path(suiteFile: suite.file))
         }
@@ -33,7 +33,7 @@ extension CompareCommand {
         for name in ReportFiles.make(data).files.map(\.name) {
             print("  " + directory.appendingPathComponent(name).path)
         }
-        return data.overfit.map { !$0.generalizes } ?? false
+        return data.overfit?.exitStatus ?? 0
     }
 
     /// The leaderboard as an aligned table: place, model, rating, 95% interval, comparisons, wins/losses/ties.

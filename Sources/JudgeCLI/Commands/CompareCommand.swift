@@ -74,7 +74,7 @@ struct CompareCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-report"), help: "Judge only: write no report and print no leaderboard.")
     var noReport = false
 
-    @Flag(name: .customLong("no-overfit-status"), help: "Exit 0 even when the held-out check suspects overfitting.")
+    @Flag(name: .customLong("no-overfit-status"), help: "Exit 0 even when the held-out check suspects overfitting (3) or is inconclusive (5).")
     var noOverfitStatus = false
 
     @Flag(name: .customLong("dry-run"), help: "Print what would be generated and judged, and the estimated cost; send nothing.")
@@ -108,8 +108,8 @@ struct CompareCommand: AsyncParsableCommand {
             try await self.generateAndJudge()
         }
         guard let judged, !noReport else { return }
-        let overfitSuspected = try writeReport(suite: judged.suite, store: judged.store, judge: judged.judge)
-        if overfitSuspected, !noOverfitStatus { throw ExitCode(3) }
+        let heldOutStatus = try writeReport(suite: judged.suite, store: judged.store, judge: judged.judge)
+        if heldOutStatus != 0, !noOverfitStatus { throw ExitCode(heldOutStatus) }
     }
 
     /// What the report is made from.

@@ -10,7 +10,7 @@ import Rank
 struct OverfitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overfit",
-        abstract: "Compare the ranking on development tasks with the ranking on held-out tasks (exit 3: overfit suspected).",
+        abstract: "Compare the ranking on development tasks with the ranking on held-out tasks (exit 3: overfit suspected, 5: inconclusive).",
         discussion: """
         Overfitting is suspected when the development leader's 95% interval on a held-out task (or on all \
         held-out tasks pooled) lies entirely below that task's leader's interval, or when the upper end of \
