@@ -1,11 +1,13 @@
+import ChatCompletions
 import Comparisons
 import Foundation
 import HTTP
-import XCTest
 @testable import Judge
+import OpenAIWire
 import Store
 import Suite
 import TestSupport
+import XCTest
 
 /// The judging run with the real libcurl client against the loopback chat-completions server.
 final class CompareEndToEndTests: XCTestCase {
@@ -20,7 +22,7 @@ final class CompareEndToEndTests: XCTestCase {
 
     /// Answers like ``ScriptedJudge/sensible()``, reading the rendered prompt from the request body.
     static let sensibleResponder: @Sendable (RecordedRequest) -> LoopbackChatServer.Behavior = { recorded in
-        struct Body: Decodable { var model: String; var messages: [ChatCompletionRequest.Message] }
+        struct Body: Decodable { var model: String; var messages: [ChatMessage] }
         guard let body = try? JSONDecoder().decode(Body.self, from: recorded.body) else {
             return .error(400, message: "bad body")
         }

@@ -1,9 +1,10 @@
+import ChatCompletions
 import Comparisons
 import Foundation
-import XCTest
 @testable import Judge
 import Store
 import Suite
+import XCTest
 
 final class JudgingRunTests: XCTestCase {
     func options(concurrency: Int = 4, price: JudgeSpec.Price? = .init(inputPerMillion: 2, outputPerMillion: 10),

@@ -1,3 +1,4 @@
+import ChatCompletions
 import Comparisons
 import Foundation
 import HTTP

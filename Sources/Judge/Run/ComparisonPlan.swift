@@ -1,4 +1,5 @@
 import Foundation
+import OpenAIWire
 import Store
 import Suite
 
@@ -9,6 +10,7 @@ import Suite
 /// in canonical order (model names sorted), so the same pair always gets the same keys.
 ///
 /// ```swift
+/// let outputs = try store.currentCandidates(suite: suite.name, models: suite.models.map(\.name))
 /// let plan = try ComparisonPlan(suite: suite, ids: ids, candidates: outputs,
 ///                               settings: .init(template: .pairwise, judgeModel: "gpt-4o", temperature: 0, maxTokens: 1024))
 /// print(plan.entries.count, plan.missingOutputs)
@@ -20,7 +22,7 @@ public struct ComparisonPlan: Sendable {
         /// The row to store, without the reply fields; ids, order, template and judge filled in.
         public var record: JudgmentRecord
         /// The request's messages; `nil` for identical outputs (a tie, no call).
-        public var messages: [ChatCompletionRequest.Message]?
+        public var messages: [ChatMessage]?
         /// Prompt tokens by the rough rule of 4 characters a token (plus message overhead).
         public var estimatedPromptTokens: Int
     }
@@ -166,7 +168,7 @@ public enum TokenEstimate {
     /// Assumed completion tokens of one judge reply (a short comparison and the verdict), for cost estimates.
     public static let assumedCompletionTokens = 300
 
-    public static func promptTokens(_ messages: [ChatCompletionRequest.Message]) -> Int {
+    public static func promptTokens(_ messages: [ChatMessage]) -> Int {
         3 + messages.reduce(0) { $0 + 4 + ($1.content.unicodeScalars.count + 3) / 4 }
     }
 }

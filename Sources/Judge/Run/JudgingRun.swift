@@ -1,4 +1,6 @@
+import ChatCompletions
 import Foundation
+import OpenAIWire
 import Store
 import Suite
 
@@ -47,7 +49,7 @@ public struct JudgingRun: Sendable {
         /// The request for one comparison under `judge` (the plan's configuration, whose temperature and
         /// max_tokens are in every key): a written verdict within max_tokens, or — when `format` reads
         /// logprobs — one token with its `topLogprobs` most likely alternatives.
-        public func request(_ messages: [ChatCompletionRequest.Message], format: VerdictFormat,
+        public func request(_ messages: [ChatMessage], format: VerdictFormat,
                             judge: JudgeConfiguration) -> ChatCompletionRequest {
             let temperature = judge.temperature ?? 0, maxTokens = judge.maxTokens ?? 1024
             if format.readsLogprobs {

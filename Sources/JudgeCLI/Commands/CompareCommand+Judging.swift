@@ -1,8 +1,10 @@
 import ArgumentParser
+import ChatCompletions
 import Foundation
 import HTTP
 import Comparisons
 import Judge
+import OpenAIWire
 import Store
 import Suite
 

@@ -1,6 +1,8 @@
+import ChatCompletions
 import Comparisons
 import Foundation
 @testable import Judge
+import OpenAIWire
 import Store
 import Suite
 

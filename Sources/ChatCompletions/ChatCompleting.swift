@@ -1,3 +1,5 @@
+import OpenAIWire
+
 /// Anything that answers chat-completion requests: the HTTP client, the embedded local judge, a test fake.
 ///
 /// The judging run depends on this protocol only, so it can be driven without a network.

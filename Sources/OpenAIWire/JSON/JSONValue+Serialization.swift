@@ -2,7 +2,7 @@
 
 extension JSONValue {
     /// Compact UTF-8 JSON, members in the order they were built; a non-finite number becomes `null`.
-    func serialized() -> [UInt8] {
+    public func serialized() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(to: &out)
@@ -10,7 +10,7 @@ extension JSONValue {
     }
 
     /// The serialized document as a string (for logs and tests).
-    var jsonString: String { String(decoding: serialized(), as: UTF8.self) }
+    public var jsonString: String { String(decoding: serialized(), as: UTF8.self) }
 
     private func write(to out: inout [UInt8]) {
         switch self {

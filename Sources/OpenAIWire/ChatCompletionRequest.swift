@@ -1,17 +1,19 @@
 import Foundation
 
-/// One chat-completions call, as sent to an OpenAI-compatible `POST …/chat/completions`.
+/// One chat-completions call, the body of an OpenAI-compatible `POST …/chat/completions`.
 ///
-/// Encodes with the wire's snake_case keys; `nil` fields are left out of the body, so servers that
-/// reject unknown or unsupported parameters (llama.cpp's server, older vLLM) see only what was asked.
+/// The client encodes it with the wire's snake_case keys; `nil` fields are left out of the body, so servers
+/// that reject unknown or unsupported parameters (llama.cpp's server, older vLLM) see only what was asked.
+/// The server reads it with ``init(validating:)``, which throws OpenAI's 400 for the first thing wrong.
 ///
 /// ```swift
 /// let request = ChatCompletionRequest(model: "gpt-4", messages: [.system("Be fair."), .user(prompt)],
 ///                                     temperature: 0, maxTokens: 1024, seed: 7)
 /// ```
 public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
-    public var model: String
-    public var messages: [Message]
+    /// The model to answer; a server that serves one model accepts a request that names none.
+    public var model: String?
+    public var messages: [ChatMessage]
     /// 0 for judging: the same prompt should give the same verdict.
     public var temperature: Double?
     public var maxTokens: Int?
@@ -28,10 +30,26 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     public var minP: Double?
     /// llama.cpp's (and our server's) repetition penalty, 1 = off. vLLM calls it `repetition_penalty`.
     public var repeatPenalty: Double?
+    /// Answer as server-sent events (`chat.completion.chunk`s, then `[DONE]`).
+    public var stream: Bool?
+    /// `stream_options`: only with `stream: true`.
+    public var streamOptions: StreamOptions?
+
+    /// What a streamed answer carries besides the text.
+    public struct StreamOptions: Sendable, Hashable, Encodable {
+        /// A last chunk with `usage` and no choices, before `[DONE]`.
+        public var includeUsage: Bool?
+
+        public init(includeUsage: Bool? = nil) { self.includeUsage = includeUsage }
+
+        enum CodingKeys: String, CodingKey {
+            case includeUsage = "include_usage"
+        }
+    }
 
     public init(
-        model: String,
-        messages: [Message],
+        model: String?,
+        messages: [ChatMessage],
         temperature: Double? = 0,
         maxTokens: Int? = nil,
         seed: Int? = nil,
@@ -41,7 +59,9 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         topP: Double? = nil,
         topK: Int? = nil,
         minP: Double? = nil,
-        repeatPenalty: Double? = nil
+        repeatPenalty: Double? = nil,
+        stream: Bool? = nil,
+        streamOptions: StreamOptions? = nil
     ) {
         self.model = model
         self.messages = messages
@@ -55,36 +75,18 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         self.topK = topK
         self.minP = minP
         self.repeatPenalty = repeatPenalty
+        self.stream = stream
+        self.streamOptions = streamOptions
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, messages, temperature, seed, logprobs, stop
+        case model, messages, temperature, seed, logprobs, stop, stream
+        case streamOptions = "stream_options"
         case maxTokens = "max_tokens"
         case topLogprobs = "top_logprobs"
         case topP = "top_p"
         case topK = "top_k"
         case minP = "min_p"
         case repeatPenalty = "repeat_penalty"
-    }
-
-    // MARK: - Messages
-
-    /// One turn of the conversation.
-    public struct Message: Sendable, Hashable, Codable {
-        public var role: Role
-        public var content: String
-
-        public init(role: Role, content: String) {
-            self.role = role
-            self.content = content
-        }
-
-        public static func system(_ content: String) -> Message { Message(role: .system, content: content) }
-        public static func user(_ content: String) -> Message { Message(role: .user, content: content) }
-        public static func assistant(_ content: String) -> Message { Message(role: .assistant, content: content) }
-    }
-
-    public enum Role: String, Sendable, Hashable, Codable {
-        case system, user, assistant
     }
 }

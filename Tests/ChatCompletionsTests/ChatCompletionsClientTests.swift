@@ -1,6 +1,7 @@
+@testable import ChatCompletions
 import Foundation
 import HTTP
-@testable import Judge
+import OpenAIWire
 import TestSupport
 import XCTest
 

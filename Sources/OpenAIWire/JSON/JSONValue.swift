@@ -2,7 +2,9 @@ import Foundation
 
 // MARK: - JSONValue
 
-/// A JSON document as a plain tree: what request bodies are read into and what replies are built from.
+/// A JSON document as a plain tree: what request bodies are read into and what replies are built from,
+/// on both sides of the wire (the server reads requests and writes replies; the client and the test server
+/// the other way round).
 ///
 /// Requests are read into a tree (rather than decoded straight into structs) so that every wrong field gets
 /// OpenAI's precise 400 — which parameter, what type was expected, what came instead. Replies are built as
@@ -13,7 +15,7 @@ import Foundation
 /// let reply: JSONValue = ["object": "list", "data": []]
 /// let bytes = reply.serialized()
 /// ```
-enum JSONValue: Equatable, @unchecked Sendable {
+public enum JSONValue: Equatable, @unchecked Sendable {
     case null
     case bool(Bool)
     /// A number written without a fraction or exponent that fits in `Int`.
@@ -24,7 +26,7 @@ enum JSONValue: Equatable, @unchecked Sendable {
     /// Members in document order (replies keep the order they were built in).
     case object([(key: String, value: JSONValue)])
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
@@ -42,19 +44,19 @@ enum JSONValue: Equatable, @unchecked Sendable {
     // MARK: - Reading
 
     /// The member named `key` of an object (the last one, if a body repeats a key); nil otherwise.
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         guard case let .object(members) = self else { return nil }
         return members.last(where: { $0.key == key })?.value
     }
 
     /// The element at `index` of an array; nil otherwise.
-    subscript(index: Int) -> JSONValue? {
+    public subscript(index: Int) -> JSONValue? {
         guard case let .array(elements) = self, elements.indices.contains(index) else { return nil }
         return elements[index]
     }
 
     /// The name OpenAI's error messages use for this kind of value ("a string", "an object", …).
-    var kindDescription: String {
+    public var kindDescription: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -72,17 +74,27 @@ enum JSONValue: Equatable, @unchecked Sendable {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
-    init(stringLiteral value: String) { self = .string(value) }
-    init(integerLiteral value: Int) { self = .integer(value) }
-    init(floatLiteral value: Double) { self = .number(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements.map { (key: $0.0, value: $0.1) }) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements.map { (key: $0.0, value: $0.1) }) }
 }
 
 extension JSONValue {
     /// `.string`, or `.null` for nil.
-    init(_ string: String?) { self = string.map(JSONValue.string) ?? .null }
+    public init(_ string: String?) { self = string.map(JSONValue.string) ?? .null }
     /// `.integer`, or `.null` for nil.
-    init(_ integer: Int?) { self = integer.map(JSONValue.integer) ?? .null }
+    public init(_ integer: Int?) { self = integer.map(JSONValue.integer) ?? .null }
+}
+
+// MARK: - Appending members
+
+extension JSONValue {
+    /// Appends members to an object (replies are assembled from a shared header and their own parts).
+    static func + (object: JSONValue, more: [(String, JSONValue)]) -> JSONValue {
+        guard case let .object(members) = object else { preconditionFailure("not an object") }
+        return .object(members + more.map { (key: $0.0, value: $0.1) })
+    }
 }

@@ -1,5 +1,6 @@
+import ChatCompletions
 import Foundation
-import Judge
+import OpenAIWire
 import XCTest
 
 final class ChatCompletionRequestTests: XCTestCase {

@@ -1,6 +1,8 @@
 import Foundation
+import OpenAIWire
 
-/// The judge's reply to one ``ChatCompletionRequest``: the first choice, its usage and timing.
+/// The client's view of the reply to one ``ChatCompletionRequest``: the first choice of the
+/// ``ChatCompletionResponse``, its usage, and what only the caller knows — the latency and the raw body.
 public struct ChatCompletion: Sendable, Hashable {
     /// The assistant message's text (an empty string when the server sent `null` content).
     public var content: String
@@ -43,36 +45,7 @@ public struct ChatCompletion: Sendable, Hashable {
     // MARK: - Usage and log-probabilities
 
     /// Token counts the server billed for this call.
-    public struct Usage: Sendable, Hashable {
-        public var promptTokens: Int
-        public var completionTokens: Int
-
-        public init(promptTokens: Int, completionTokens: Int) {
-            self.promptTokens = promptTokens
-            self.completionTokens = completionTokens
-        }
-    }
-
+    public typealias Usage = ChatUsage
     /// One generated token with its log-probability and the most likely alternatives at that position.
-    public struct TokenLogprob: Sendable, Hashable {
-        public var token: String
-        public var logprob: Double
-        public var topLogprobs: [Alternative]
-
-        public init(token: String, logprob: Double, topLogprobs: [Alternative] = []) {
-            self.token = token
-            self.logprob = logprob
-            self.topLogprobs = topLogprobs
-        }
-
-        public struct Alternative: Sendable, Hashable {
-            public var token: String
-            public var logprob: Double
-
-            public init(token: String, logprob: Double) {
-                self.token = token
-                self.logprob = logprob
-            }
-        }
-    }
+    public typealias TokenLogprob = ChatTokenLogprob
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import OpenAIWire
 
 extension ChatCompletionsClient {
     // MARK: - Reply
@@ -7,9 +8,9 @@ extension ChatCompletionsClient {
     /// The first choice of an OpenAI chat-completion body; anything else is `malformedReply`.
     static func decodeCompletion(_ body: Data, latency: Duration) throws -> ChatCompletion {
         let raw = String(decoding: body, as: UTF8.self)
-        let wire: WireCompletion
+        let wire: ChatCompletionResponse
         do {
-            wire = try JSONDecoder().decode(WireCompletion.self, from: body)
+            wire = try JSONDecoder().decode(ChatCompletionResponse.self, from: body)
         } catch let error as DecodingError {
             throw ChatCompletionsError.malformedReply("\(summary(of: error)); body starts: \(snippet(raw))")
         }
@@ -22,11 +23,8 @@ extension ChatCompletionsClient {
         return ChatCompletion(
             content: message.content ?? "",
             finishReason: choice.finishReason,
-            usage: wire.usage.map { .init(promptTokens: $0.promptTokens ?? 0, completionTokens: $0.completionTokens ?? 0) },
-            logprobs: choice.logprobs?.content?.map { token in
-                .init(token: token.token, logprob: token.logprob,
-                      topLogprobs: (token.topLogprobs ?? []).map { .init(token: $0.token, logprob: $0.logprob) })
-            },
+            usage: wire.usage,
+            logprobs: choice.logprobs,
             model: wire.model,
             latency: latency,
             rawBody: raw)
@@ -61,78 +59,15 @@ extension ChatCompletionsClient {
     /// A 400 saying the prompt does not fit the context: OpenAI's (and our server's) code
     /// `context_length_exceeded`, or vLLM's and llama.cpp's wording.
     static func isContextOverflow(_ response: HTTPResponse) -> Bool {
-        guard response.status == 400 else { return false }
-        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-           let error = object["error"] as? [String: Any], error["code"] as? String == "context_length_exceeded" {
-            return true
-        }
-        let message = errorMessage(in: response).lowercased()
-        return message.contains("maximum context length") || message.contains("exceeds the available context size")
+        APIError.isContextOverflow(statusCode: response.status, code: APIError.code(in: response.body),
+                                   message: errorMessage(in: response))
     }
 
     /// The server's explanation: OpenAI's `{"error": {"message"}}`, vLLM's `{"message"}`, `{"error": "…"}`,
     /// or else the start of the body.
     static func errorMessage(in response: HTTPResponse) -> String {
-        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] {
-            if let error = object["error"] as? [String: Any], let message = error["message"] as? String { return message }
-            if let message = object["error"] as? String { return message }
-            if let message = object["message"] as? String { return message }
-            if let detail = object["detail"] as? String { return detail }
-        }
+        if let message = APIError.message(in: response.body) { return message }
         let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : snippet(text)
-    }
-}
-
-// MARK: - Wire format (decoding only what we use; unknown fields are ignored)
-
-private struct WireCompletion: Decodable {
-    var model: String?
-    var choices: [Choice]
-    var usage: Usage?
-
-    struct Choice: Decodable {
-        var message: Message?
-        var finishReason: String?
-        var logprobs: Logprobs?
-
-        enum CodingKeys: String, CodingKey {
-            case message, logprobs
-            case finishReason = "finish_reason"
-        }
-    }
-
-    struct Message: Decodable {
-        var content: String?
-    }
-
-    struct Logprobs: Decodable {
-        var content: [Token]?
-    }
-
-    struct Token: Decodable {
-        var token: String
-        var logprob: Double
-        var topLogprobs: [Alternative]?
-
-        enum CodingKeys: String, CodingKey {
-            case token, logprob
-            case topLogprobs = "top_logprobs"
-        }
-    }
-
-    struct Alternative: Decodable {
-        var token: String
-        var logprob: Double
-    }
-
-    struct Usage: Decodable {
-        var promptTokens: Int?
-        var completionTokens: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case promptTokens = "prompt_tokens"
-            case completionTokens = "completion_tokens"
-        }
     }
 }

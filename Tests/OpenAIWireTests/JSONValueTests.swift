@@ -1,6 +1,6 @@
 import Foundation
+@testable import OpenAIWire
 import XCTest
-@testable import Server
 
 final class JSONValueTests: XCTestCase {
     func testParsesEveryKindAndKeepsIntegersApartFromDecimals() throws {

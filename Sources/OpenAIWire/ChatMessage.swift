@@ -1,6 +1,12 @@
-/// One turn of a conversation.
-public struct ChatMessage: Equatable, Sendable {
-    public enum Role: String, Sendable, CaseIterable {
+/// One turn of a conversation: what a client sends in `messages`, what the server renders with the model's
+/// chat template, what a candidate's prompt becomes.
+///
+/// ```swift
+/// let messages: [ChatMessage] = [.system("Be fair."), .user(prompt)]
+/// ```
+public struct ChatMessage: Sendable, Hashable, Codable {
+    /// The roles a plain-text chat has (OpenAI's `developer` is read as `system`; tool roles are refused).
+    public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
         case system, user, assistant
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import OpenAIWire
 
 /// The judge over HTTP: an OpenAI-compatible `POST {baseURL}/chat/completions` client with retries.
 ///

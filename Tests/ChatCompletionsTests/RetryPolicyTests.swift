@@ -1,5 +1,5 @@
+@testable import ChatCompletions
 import Foundation
-@testable import Judge
 import XCTest
 
 final class RetryPolicyTests: XCTestCase {

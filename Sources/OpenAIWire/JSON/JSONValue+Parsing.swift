@@ -5,7 +5,7 @@ import Foundation
 extension JSONValue: Decodable {
     /// Parses a complete JSON document.
     /// - Throws: `JSONValue.ParseError` with the decoder's explanation (line and column where it has them).
-    static func parse(_ data: Data) throws -> JSONValue {
+    public static func parse(_ data: Data) throws -> JSONValue {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let error as DecodingError {
@@ -13,7 +13,7 @@ extension JSONValue: Decodable {
         }
     }
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         if var array = try? decoder.unkeyedContainer() {
             var elements: [JSONValue] = []
             while !array.isAtEnd { elements.append(try array.decode(JSONValue.self)) }
@@ -57,9 +57,9 @@ extension JSONValue: Decodable {
     }
 
     /// A body that is not JSON.
-    struct ParseError: Error, CustomStringConvertible {
-        let reason: String
-        var description: String { reason }
+    public struct ParseError: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
     }
 
     private struct AnyKey: CodingKey {
