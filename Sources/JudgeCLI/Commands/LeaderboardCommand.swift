@@ -33,11 +33,13 @@ struct LeaderboardCommand: AsyncParsableCommand {
     var date: String?
     @Option(name: .long, help: "The page title (default: the suite name, or \"leaderboard\").")
     var title: String?
-    @OptionGroup var rating: ReportRatingOptions
+    @OptionGroup var rating: RatingArguments
+    @OptionGroup var reporting: ReportArguments
     @OptionGroup var judgeChoice: JudgeChoiceOptions
 
     func validate() throws {
         try rating.check()
+        try reporting.check()
         try judgeChoice.check()
         if let date, !LeaderboardDate.isValid(date) {
             throw ValidationError("--date must be a calendar date YYYY-MM-DD (got '\(date)')")
@@ -47,7 +49,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = store.path(suiteFile: nil)
-        let judgeStore = try ReportRatingOptions.openExisting(path)
+        let judgeStore = try store.openForReading(suiteFile: nil)
         let known = try judgeStore.suiteNames()
         let suites = suite.isEmpty ? known : suite
         if let missing = suites.first(where: { !known.contains($0) }) {
@@ -70,10 +72,12 @@ struct LeaderboardCommand: AsyncParsableCommand {
                 : found.map { ($0, root.appendingPathComponent("judge-\($0.shortID)", isDirectory: true)) }
         }
         var written: [String] = []
+        var builder = ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: reporting.samples)
+        builder.onPhase = reporting.phaseTimer
         for (judge, directory) in boards {
             let data: ReportData
             do {
-                data = try rating.builder(judgeStore).build(suites: suites, judge: judge, title: name, asOf: asOf)
+                data = try builder.build(suites: suites, judge: judge, title: name, asOf: asOf)
             } catch let error as ReportError where boards.count > 1 {
                 // One board per configuration: a configuration with nothing resolved has no board.
                 Diagnostics.note("leaderboard: no board for \(judge.shortID) (\(judge.description)): \(error)")

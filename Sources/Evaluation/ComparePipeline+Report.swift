@@ -1,10 +1,11 @@
+import Comparisons
 import Foundation
 import Rank
 import Report
 import Store
 import Suite
 
-extension CompareCommand {
+extension ComparePipeline {
     // MARK: - Ratings and the report
 
     /// Ranks the suite's stored comparisons and writes report.html, report.md, ratings.json and ratings.csv
@@ -12,26 +13,29 @@ extension CompareCommand {
     ///
     /// - Returns: the held-out check's exit status: 0 generalizes (or no held-out task, or the check could
     ///   not run), 3 overfit suspected, 5 inconclusive.
-    func writeReport(suite: Suite, store judgeStore: JudgeStore, judge: JudgeConfiguration) throws -> Int32 {
-        guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [suite.name]) else {
-            throw ReportError.emptyStore(store.path(suiteFile: suite.file))
+    func writeReport(_ judged: Judged) throws -> Int32 {
+        let suite = judged.suite
+        guard let asOf = try StoreDates.newestJudgment(store: judged.store, suites: [suite.name]) else {
+            throw ReportError.emptyStore(storePath(suite))
         }
-        let data = try rating.builder(judgeStore).build(suites: [suite.name], judge: judge, title: suite.name, asOf: asOf)
-        let directory = URL(fileURLWithPath: out ?? "reports/\(suite.name)", isDirectory: true)
+        var builder = ReportBuilder(store: judged.store, options: request.rating, sampleLimit: request.sampleLimit)
+        builder.onPhase = request.onPhase
+        let data = try builder.build(suites: [suite.name], judge: judged.judge, title: suite.name, asOf: asOf)
+        let directory = URL(fileURLWithPath: request.out ?? "reports/\(suite.name)", isDirectory: true)
         try ReportFiles.write(data, to: directory)
 
-        print("")
-        print(Self.table(data.leaderboard))
-        for note in data.notes { print("note: \(note)") }
+        output.print("")
+        output.print(Self.table(data.leaderboard))
+        for note in data.notes { output.print("note: \(note)") }
         if let overfit = data.overfit {
-            print("held-out check (\(overfit.heldOutTasks.joined(separator: ", "))): \(overfit.verdict)")
+            output.print("held-out check (\(overfit.heldOutTasks.joined(separator: ", "))): \(overfit.verdict)")
         } else if suite.tasks.contains(where: \.heldOut) {
-            print("held-out check: not run (no resolved comparisons on both the development and the held-out tasks)")
+            output.print("held-out check: not run (no resolved comparisons on both the development and the held-out tasks)")
         }
-        print("")
-        print("report:")
+        output.print("")
+        output.print("report:")
         for name in ReportFiles.make(data).files.map(\.name) {
-            print("  " + directory.appendingPathComponent(name).path)
+            output.print("  " + directory.appendingPathComponent(name).path)
         }
         return data.overfit?.exitStatus ?? 0
     }

@@ -1,24 +1,21 @@
-import ArgumentParser
 import ChatCompletions
-import Foundation
-import HTTP
 import Comparisons
+import Foundation
 import Judge
 import OpenAIWire
 import Store
 import Suite
 
-/// What every judging phase of `judge compare` works with.
-struct JudgingContext {
+/// What every judging phase of the pipeline works with.
+struct JudgingContext: Sendable {
     var suite: Suite
     var ids: SuiteIDs
     var store: JudgeStore
     var client: ChatCompletionsClient
     var options: JudgingRun.Options
-    var template: JudgeTemplate
 }
 
-extension CompareCommand {
+extension ComparePipeline {
     // MARK: - Judging a fixed plan (--pairs all | sample:N)
 
     /// Judges every entry of `plan` not settled in the store, with a progress bar; cancellation (Ctrl-C)
@@ -31,6 +28,22 @@ extension CompareCommand {
         }
         bar.finish()
         return summary
+    }
+
+    // MARK: - --pairs adaptive --budget N
+
+    /// Judges in rounds of the pairs that reduce rating uncertainty most (``AdaptiveRounds``) until the
+    /// budget is spent, with one progress bar over the budget.
+    func judgeAdaptively(_ plan: ComparisonPlan, budget: Int, context: JudgingContext) async throws -> JudgingSummary {
+        let bar = ProgressBar(label: "judging (adaptive)")
+        let rounds = AdaptiveRounds(plan: plan, context: context, budget: budget,
+                                    pairsPerRound: max(8, 2 * context.options.concurrency))
+        let summary = try await rounds.run { spent, detail in
+            bar.update(done: min(spent, budget), total: budget, detail: detail)
+        }
+        bar.finish()
+        if let note = summary.note { output.note(note) }
+        return summary.judging
     }
 
     /// The part of a progress line after the counts: failures, unparsed replies, spending.
@@ -47,13 +60,13 @@ extension CompareCommand {
     func printDryRun(plan: ComparisonPlan, store: JudgeStore, options: JudgingRun.Options, endpoint: JudgeEndpoint,
                      template: JudgeTemplate) throws {
         let estimate = try JudgingRun(store: store, client: NoCalls(), options: options).estimate(plan)
-        print(Self.describe(estimate, judgeModel: options.judgeModel, template: template, maxTokens: plan.judge.maxTokens ?? 0))
-        if case .adaptive = pairs, let budget {
-            print("--pairs adaptive: at most \(budget) judge calls in all (the estimate above is for every pair)")
+        output.print(Self.describe(estimate, judgeModel: options.judgeModel, template: template, maxTokens: plan.judge.maxTokens ?? 0))
+        if case .adaptive(let budget) = request.pairs {
+            output.print("--pairs adaptive: at most \(budget) judge calls in all (the estimate above is for every pair)")
         }
         switch endpoint.kind {
-        case .remote(let url, _): print("judge: \(url.absoluteString)")
-        case .embedded(let model, _, _): print("judge: the embedded local judge over \(model.path)")
+        case .remote(let url, _): output.print("judge: \(url.absoluteString)")
+        case .embedded(let model, _, _): output.print("judge: the embedded local judge over \(model.path)")
         }
     }
 

@@ -1,17 +1,15 @@
-import ArgumentParser
 import Candidates
 import Foundation
-import Judge
 
-extension CompareCommand {
+extension ComparePipeline {
     // MARK: - Generation
 
-    /// Generates the missing candidate outputs, with a progress bar on stderr; exits 130 when cancelled
-    /// (Ctrl-C: `run()` cancels the task).
+    /// Generates the missing candidate outputs, with a progress bar on stderr.
     ///
     /// Each output is committed as it is produced, so an interrupted run keeps everything finished and the
     /// next run generates only the rest. A failed item is named and left out of the judging (the next run
     /// retries it).
+    /// - Throws: ``EvaluationError/interrupted`` when cancelled (Ctrl-C).
     func generate(with generator: CandidateGenerator) async throws {
         let bar = ProgressBar(label: "generating")
         let summary = try await generator.run { progress in
@@ -20,9 +18,9 @@ extension CompareCommand {
         }
         bar.finish()
         for failure in summary.failures {
-            Self.note("warning: \(failure.model) on \(failure.item): no output: \(failure.reason)")
+            output.note("warning: \(failure.model) on \(failure.item): no output: \(failure.reason)")
         }
-        if summary.generated > 0 || !summary.failures.isEmpty || summary.cancelled { Self.note(summary.description) }
-        if summary.cancelled { throw ExitCode(130) }
+        if summary.generated > 0 || !summary.failures.isEmpty || summary.cancelled { output.note(summary.description) }
+        if summary.cancelled { throw EvaluationError.interrupted }
     }
 }

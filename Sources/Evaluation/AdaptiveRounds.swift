@@ -1,28 +1,8 @@
 import Comparisons
 import Foundation
-import HTTP
 import Judge
 import Rank
-import Report
 import Store
-
-extension CompareCommand {
-    // MARK: - --pairs adaptive --budget N
-
-    /// Judges in rounds of the pairs that reduce rating uncertainty most (``AdaptiveRounds``) until the
-    /// budget is spent, with one progress bar over the budget.
-    func judgeAdaptively(_ plan: ComparisonPlan, budget: Int, context: JudgingContext) async throws -> JudgingSummary {
-        let bar = ProgressBar(label: "judging (adaptive)")
-        let rounds = AdaptiveRounds(plan: plan, context: context, budget: budget,
-                                    pairsPerRound: max(8, 2 * context.options.concurrency))
-        let summary = try await rounds.run { spent, detail in
-            bar.update(done: min(spent, budget), total: budget, detail: detail)
-        }
-        bar.finish()
-        if let note = summary.note { Self.note(note) }
-        return summary.judging
-    }
-}
 
 // MARK: - AdaptiveRounds
 
@@ -45,8 +25,17 @@ struct AdaptiveRounds {
     let budget: Int
     let pairsPerRound: Int
 
+    /// Which pair of outputs a unit compares: the item and both candidates (canonical order). Handed to
+    /// `AdaptivePairing` as the candidate's identity and back, never through a string.
+    struct PairID: Hashable, Sendable {
+        var item: Int64
+        var candidateA: Int64
+        var candidateB: Int64
+    }
+
     /// The one or two judgments of one pair of outputs on one item.
     struct PairUnit {
+        var id: PairID
         var modelA: String
         var modelB: String
         var entries: [ComparisonPlan.Entry]
@@ -74,9 +63,10 @@ struct AdaptiveRounds {
         if !ties.isEmpty {
             total.merge(try await judge(ties, spentBefore: 0, costBefore: 0, progress: progress))
         }
-        let calling = units.filter { $0.entries.contains { $0.messages != nil } }
+        let calling = units.filter { $0.entries.contains { $0.messages != nil } }   // plan order
+        let unit = Dictionary(uniqueKeysWithValues: calling.map { ($0.id, $0) })
         let callKeys = calling.flatMap { $0.entries.map(\.key) }
-        var failedUnits = Set<Int>()
+        var failedUnits = Set<PairID>()
         var failedCalls = 0
         var round = 0
         while true {
@@ -88,32 +78,30 @@ struct AdaptiveRounds {
                 progress(spent, settled.isEmpty ? "" : "\(settled.count) already stored")
             }
             let remaining = budget - spent
-            let open = calling.indices.filter { u in
-                !failedUnits.contains(u) && calling[u].entries.contains { !settled.contains($0.key) }
-            }
+            func unsettled(_ id: PairID) -> [ComparisonPlan.Entry] { unit[id]!.entries.filter { !settled.contains($0.key) } }
+            let open = calling.map(\.id).filter { !failedUnits.contains($0) && !unsettled($0).isEmpty }
             guard !open.isEmpty else {
                 return Outcome(judging: total, note: "adaptive: every pair is judged (\(spent) calls), before the budget of \(budget)")
             }
             guard remaining > 0 else { break }
-            func unsettled(_ u: Int) -> [ComparisonPlan.Entry] { calling[u].entries.filter { !settled.contains($0.key) } }
 
             // Half-judged pairs first: one call each completes a comparison.
-            var chosen: [Int] = []
+            var chosen: [PairID] = []
             var cost = 0
-            for u in open where unsettled(u).count < calling[u].entries.count && chosen.count < pairsPerRound {
-                let calls = unsettled(u).count
-                if cost + calls <= remaining { chosen.append(u); cost += calls }
+            for id in open where unsettled(id).count < unit[id]!.entries.count && chosen.count < pairsPerRound {
+                let calls = unsettled(id).count
+                if cost + calls <= remaining { chosen.append(id); cost += calls }
             }
             if chosen.isEmpty {
-                let fresh = open.filter { unsettled($0).count == calling[$0].entries.count }
-                    .sorted { calling[$0].order < calling[$1].order }
-                let callsPerPair = fresh.map { calling[$0].entries.count }.max() ?? 1
+                let fresh = open.filter { unsettled($0).count == unit[$0]!.entries.count }
+                    .sorted { unit[$0]!.order < unit[$1]!.order }
+                let callsPerPair = fresh.map { unit[$0]!.entries.count }.max() ?? 1
                 let size = min(pairsPerRound, remaining / callsPerPair)
                 guard size > 0, !fresh.isEmpty else { break }
                 let comparisons = try storedComparisons()
-                let candidates = fresh.map { CandidatePair(modelA: calling[$0].modelA, modelB: calling[$0].modelB, item: String($0)) }
+                let candidates = fresh.map { CandidatePair(modelA: unit[$0]!.modelA, modelB: unit[$0]!.modelB, item: $0) }
                 chosen = try AdaptivePairing().nextBatch(comparisons: comparisons, candidates: candidates, batchSize: size)
-                    .compactMap { Int($0.item) }
+                    .map(\.item)
             }
             guard !chosen.isEmpty else { break }
             round += 1
@@ -122,7 +110,7 @@ struct AdaptiveRounds {
             total.merge(result)
             failedCalls += result.failed
             let nowSettled = try store.settledKeys(among: entries.map(\.key))
-            for u in chosen where unsettled(u).contains(where: { !nowSettled.contains($0.key) }) { failedUnits.insert(u) }
+            for id in chosen where unsettled(id).contains(where: { !nowSettled.contains($0.key) }) { failedUnits.insert(id) }
             if result.stopReason != nil { break }
         }
         return Outcome(judging: total, note: nil)
@@ -136,7 +124,7 @@ struct AdaptiveRounds {
         var options = context.options
         if let maxCost = options.maxCost { options.maxCost = max(0, maxCost - costBefore) }
         let runner = JudgingRun(store: context.store, client: context.client, options: options)
-        return try await runner.run(sub) { p in progress(spentBefore + p.done, CompareCommand.detail(p)) }
+        return try await runner.run(sub) { p in progress(spentBefore + p.done, ComparePipeline.detail(p)) }
     }
 
     /// This judge configuration's resolved comparisons on the suite, as Rank's input.
@@ -147,15 +135,15 @@ struct AdaptiveRounds {
     /// The plan's judgments grouped by (item, pair of outputs), in plan order.
     static func units(of plan: ComparisonPlan, modelNames: [Int64: String]) -> [PairUnit] {
         var units: [PairUnit] = []
-        var index: [String: Int] = [:]
+        var index: [PairID: Int] = [:]
         for entry in plan.entries {
             let r = entry.record
-            let id = "\(r.itemID):\(r.candidateAID):\(r.candidateBID)"
+            let id = PairID(item: r.itemID, candidateA: r.candidateAID, candidateB: r.candidateBID)
             if let u = index[id] {
                 units[u].entries.append(entry)
             } else {
                 index[id] = units.count
-                units.append(PairUnit(modelA: modelNames[r.modelAID] ?? "\(r.modelAID)",
+                units.append(PairUnit(id: id, modelA: modelNames[r.modelAID] ?? "\(r.modelAID)",
                                       modelB: modelNames[r.modelBID] ?? "\(r.modelBID)",
                                       entries: [entry], order: entry.key))
             }

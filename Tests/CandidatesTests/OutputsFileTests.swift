@@ -1,6 +1,7 @@
 import XCTest
-@testable import Judge
+@testable import Candidates
 import Store
+import StoreTestSupport
 
 final class OutputsFileTests: XCTestCase {
     func testEveryBadLineIsReportedWithItsNumber() throws {
@@ -18,7 +19,7 @@ final class OutputsFileTests: XCTestCase {
         ["model"]
         {"model": "gamma", "task": "held", "item_id": "h1", "output": ""}
         """
-        let fixture = try JudgeFixture()
+        let fixture = try StoreFixture()
         let parsed = OutputsFile.parse(text, file: "out.jsonl")
         let resolved = OutputsFile.resolve(parsed.lines, ids: fixture.ids, file: "out.jsonl")
         let problems = (parsed.problems + resolved.problems).sorted { $0.line < $1.line }.map(\.description)

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Judge
+@testable import Evaluation
 
 /// The progress bar's two forms, driven by a fake clock and captured output.
 final class ProgressBarTests: XCTestCase {
