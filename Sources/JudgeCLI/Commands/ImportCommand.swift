@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Judge
+import Candidates
 import Store
 import Suite
 
