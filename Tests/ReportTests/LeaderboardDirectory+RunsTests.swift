@@ -89,7 +89,8 @@ final class LeaderboardRunsTests: XCTestCase {
         try LeaderboardDirectory(directory: dir).write(data(day: 2))
         let names = try FileManager.default.contentsOfDirectory(atPath: history.path).sorted()
         XCTAssertEqual(names, ["2025-02-28.json", "2025-03-02.json"])
-        let rows = try JSONDecoder().decode([LeaderboardRow].self, from: Data(contentsOf: dir.appendingPathComponent("ratings.json")))
+        struct Ratings: Decodable { var ratings: [LeaderboardRow] }
+        let rows = try JSONDecoder().decode(Ratings.self, from: Data(contentsOf: dir.appendingPathComponent("ratings.json"))).ratings
         XCTAssertEqual(rows.first?.change, 2, "the change is measured against the old history")
         XCTAssertNotEqual(try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8), "old")
     }
