@@ -29,7 +29,7 @@ enum ComparisonScan {
     }
 
     /// The pair of outputs a judgment belongs to (one configuration per scan).
-    private struct PairKey: Hashable {
+    struct PairKey: Hashable {
         var candidateA: Int64
         var candidateB: Int64
     }
@@ -38,13 +38,8 @@ enum ComparisonScan {
     /// to `health` and calling `visit` with each resolved comparison; returns the names they index.
     static func run(_ store: JudgeStore, suite: String, task: String?, judge: JudgeConfiguration,
                     health: inout JudgeHealth, visit: (Resolved, SuiteIndex) throws -> Void) throws -> SuiteIndex {
-        var pending: [PairKey: PairJudgments] = [:]
         var counted = health
-        let index = try store.judgmentRows(suite: suite, task: task, judge: judge) { row in
-            counted.count(row)
-            let key = PairKey(candidateA: row.candidateA, candidateB: row.candidateB)
-            pending[key, default: PairJudgments(row)].add(row)   // one hash look-up, updated in place
-        }
+        let (pending, index) = try pairs(store, suite: suite, task: task, judge: judge) { counted.count($0) }
         for (key, pair) in pending {
             guard let (outcome, agreed, identical, ids) = pair.resolved() else {
                 counted.unresolvedComparisons += 1
@@ -59,6 +54,19 @@ enum ComparisonScan {
         }
         health = counted
         return index
+    }
+
+    /// Every pair of outputs the configuration judged, its judgments reduced to what resolution needs;
+    /// `eachRow` sees each row first (health counting).
+    static func pairs(_ store: JudgeStore, suite: String, task: String?, judge: JudgeConfiguration,
+                      eachRow: (JudgmentRow) -> Void = { _ in }) throws -> ([PairKey: PairJudgments], SuiteIndex) {
+        var pending: [PairKey: PairJudgments] = [:]
+        let index = try store.judgmentRows(suite: suite, task: task, judge: judge) { row in
+            eachRow(row)
+            let key = PairKey(candidateA: row.candidateA, candidateB: row.candidateB)
+            pending[key, default: PairJudgments(row)].add(row)   // one hash look-up, updated in place
+        }
+        return (pending, index)
     }
 
     /// The resolved comparison as a public record.

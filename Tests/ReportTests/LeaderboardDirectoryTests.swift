@@ -1,4 +1,5 @@
 import Foundation
+import Rank
 import XCTest
 @testable import Report
 
@@ -14,8 +15,8 @@ final class LeaderboardDirectoryTests: XCTestCase {
 
     private func data(_ date: String, _ ratings: [(String, Double)]) -> ReportData {
         let rows = ratings.enumerated().map { i, r in
-            LeaderboardRow(rank: i + 1, model: r.0, rating: r.1, ciLow: r.1 - 20, ciHigh: r.1 + 20,
-                           comparisons: 100, wins: 50, losses: 40, ties: 10)
+            LeaderboardRow(rank: i + 1, entry: RatingRow(model: r.0, rating: r.1, ciLow: r.1 - 20, ciHigh: r.1 + 20,
+                                                         winRateVsAnchor: 0.5, comparisons: 100, wins: 50, losses: 40, ties: 10))
         }
         return ReportData(title: "leaderboard", asOf: date, leaderboard: rows)
     }
