@@ -1,4 +1,5 @@
 import Foundation
+import Rank
 import XCTest
 @testable import Report
 
@@ -17,8 +18,9 @@ final class LeaderboardRunsTests: XCTestCase {
     /// Day `day` of March 2025, with a rating that names the day, so every file tells which run wrote it.
     private func data(day: Int) -> ReportData {
         let date = "2025-03-\(day < 10 ? "0" : "")\(day)"
-        let row = LeaderboardRow(rank: 1, model: "model-\(day)", rating: Double(1000 + day), ciLow: 990, ciHigh: 1100,
-                                 comparisons: 10, wins: 5, losses: 4, ties: 1)
+        let row = LeaderboardRow(rank: 1, entry: RatingRow(model: "model-\(day)", rating: Double(1000 + day), ciLow: 990,
+                                                           ciHigh: 1100, winRateVsAnchor: 0.5, comparisons: 10,
+                                                           wins: 5, losses: 4, ties: 1))
         return ReportData(title: "board", asOf: date, leaderboard: [row])
     }
 
