@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Suite
 
 /// `judge compare SUITE.yaml`: the whole loop — generate the missing outputs of the suite's local and remote
 /// models, judge pairs of outputs (with the suite's judge, or the embedded local one), rank the models and
@@ -54,7 +55,7 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With --pairs adaptive: the most judge calls the suite's store may hold for this judge (a rerun continues up to it).")
     var budget: Int?
 
-    @Option(name: .long, help: "Judge calls in flight at once (default: judge.concurrency, else 8; the embedded judge: 4 generating together).")
+    @Option(name: .long, parsing: .unconditional, help: "Judge calls in flight at once (default: judge.concurrency, else 8; the embedded judge: 4 generating together).")
     var concurrency: Int?
 
     @Option(name: .customLong("max-cost"), help: "Stop scheduling calls before this run's spending could pass USD (needs a price for the judge model).")
@@ -77,8 +78,9 @@ struct CompareCommand: AsyncParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        try SettingCheck.check(concurrency, SettingLimits.concurrency, option: "--concurrency")
         if let maxCost, !(maxCost > 0) { throw ValidationError("--max-cost must be a positive amount in USD") }
+        try SettingCheck.check(maxCost, in: SettingLimits.maxCost, meaning: "USD", option: "--max-cost")
         if let judgeURL, !(judgeURL.hasPrefix("http://") || judgeURL.hasPrefix("https://")) {
             throw ValidationError("--judge-url must be an http:// or https:// URL, not \"\(judgeURL)\"")
         }
@@ -86,8 +88,8 @@ struct CompareCommand: AsyncParsableCommand {
         switch (pairs, budget) {
         case (.adaptive, nil):
             throw ValidationError("--pairs adaptive needs --budget N: the most judge calls to spend")
-        case (.adaptive, let budget?) where budget < 1:
-            throw ValidationError("--budget must be at least 1 judge call")
+        case (.adaptive, let budget?):
+            try SettingCheck.check(budget, SettingLimits.budget, option: "--budget")
         case (.fixed, _?):
             throw ValidationError("--budget applies to --pairs adaptive only; with --pairs \(pairs) every chosen pair is judged")
         default: break

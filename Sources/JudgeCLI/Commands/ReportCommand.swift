@@ -40,6 +40,10 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let suiteFile = URL(fileURLWithPath: suite)
         let definition = try Suite.load(from: suiteFile)
+        // A report compares the suite's models; with fewer than two it would show whatever else the store holds.
+        guard definition.models.count >= 2 else {
+            throw ValidationError("\(suiteFile.path): a report compares the suite's models, and it lists \(definition.models.count); add at least two under models:")
+        }
         let judgeStore = try store.openForReading(suiteFile: suiteFile)
         guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [definition.name]) else {
             throw ReportError.emptyStore(store.path(suiteFile: suiteFile))
