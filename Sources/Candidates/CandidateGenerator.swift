@@ -1,6 +1,5 @@
 import Foundation
 import HTTP
-import Judge
 import LocalInference
 import Store
 import Suite

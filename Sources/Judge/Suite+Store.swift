@@ -73,3 +73,15 @@ extension JudgeSpec {
         }
     }
 }
+
+extension JudgeSpec {
+    /// The judge configuration this section judges under: its model, its template in its verdict mode,
+    /// its temperature and its max_tokens as sent (1 for a logprob verdict). Readers rate this one by
+    /// default.
+    ///
+    /// - Throws: ``TemplateError`` as ``loadTemplate()`` does.
+    public func configuration() throws -> JudgeConfiguration {
+        ComparisonPlan.Settings(template: try loadTemplate(), judgeModel: model, temperature: temperature,
+                                maxTokens: maxTokens).configuration
+    }
+}

@@ -96,9 +96,9 @@ public struct ReportFiles {
     public mutating func add(_ name: String, contents: String) { files.append((name, contents)) }
 
     public static func make(_ data: ReportData) -> ReportFiles {
-        // Encoding [LeaderboardRow] cannot fail: every field is a plain value (non-finite doubles
-        // are written as strings).
-        let json = (try? RatingsExport.json(data.leaderboard)) ?? "[]\n"
+        // Encoding the ratings cannot fail: every field is a plain value (non-finite doubles are
+        // written as strings).
+        let json = (try? RatingsExport.json(data)) ?? "{}\n"
         return ReportFiles(files: [
             ("report.html", HTMLRenderer().render(data)),
             ("report.md", MarkdownRenderer().render(data)),

@@ -1,4 +1,5 @@
 import Rank
+import Store
 
 // MARK: - ReportData: everything a report shows, independent of where it came from
 
@@ -19,7 +20,9 @@ public struct ReportData: Codable, Equatable, Sendable {
     public var title: String
     /// The date of the newest judgment (YYYY-MM-DD); never the clock, so output is reproducible.
     public var asOf: String
-    /// The judge model and template, for the header ("gpt-4 · pairwise v2").
+    /// The judge configuration rated (every comparison comes from it); `nil` for data not from a store.
+    public var judge: JudgeConfiguration?
+    /// The judge configuration in words, for the header ("gpt-4, template pairwise v2 (text verdicts), …").
     public var judgeDescription: String?
     /// The model whose win rate the others are measured against, if any.
     public var anchor: String?
@@ -43,13 +46,14 @@ public struct ReportData: Codable, Equatable, Sendable {
     public var judgeBuild: String? = nil
 
     public init(
-        title: String, asOf: String, judgeDescription: String? = nil, anchor: String? = nil,
+        title: String, asOf: String, judge: JudgeConfiguration? = nil, judgeDescription: String? = nil, anchor: String? = nil,
         leaderboard: [LeaderboardRow], tasks: [TaskTable] = [], winRates: WinRateTable? = nil,
         overfit: HeldOutSummary? = nil, health: JudgeHealthSummary? = nil, samples: [SampleComparison] = [],
         history: [RatingSnapshot] = [], notes: [String] = []
     ) {
         self.title = title
         self.asOf = asOf
+        self.judge = judge
         self.judgeDescription = judgeDescription
         self.anchor = anchor
         self.leaderboard = leaderboard

@@ -1,3 +1,5 @@
+import ChatCompletions
+import Comparisons
 import Foundation
 import HTTP
 @testable import Judge

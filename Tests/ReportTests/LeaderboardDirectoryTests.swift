@@ -48,7 +48,8 @@ final class LeaderboardDirectoryTests: XCTestCase {
         let board = LeaderboardDirectory(directory: dir)
         try board.write(data("2025-03-01", [("a", 1010), ("b", 990)]))
         try board.write(data("2025-03-02", [("b", 1020), ("a", 1005), ("c", 900)]))
-        let rows = try JSONDecoder().decode([LeaderboardRow].self, from: Data(contentsOf: dir.appendingPathComponent("ratings.json")))
+        struct Ratings: Decodable { var ratings: [LeaderboardRow] }
+        let rows = try JSONDecoder().decode(Ratings.self, from: Data(contentsOf: dir.appendingPathComponent("ratings.json"))).ratings
         XCTAssertEqual(rows.map(\.model), ["b", "a", "c"])
         XCTAssertEqual(rows[0].change, 30)
         XCTAssertEqual(rows[1].change, -5)

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import XCTest
 @testable import Report
 
@@ -10,14 +11,33 @@ final class RatingsExportTests: XCTestCase {
                        comparisons: 10, wins: 3, losses: 6, ties: 1),
     ]
 
-    func testJSONHasRankFieldsInSnakeCaseAndRoundTrips() throws {
-        let json = try RatingsExport.json(rows)
-        let objects = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
+    let judge = JudgeConfiguration(judgeModel: "gpt-4o", templateID: "pairwise-logprobs", templateVersion: "logprobs-v1",
+                                   temperature: 0, maxTokens: 1)
+
+    func testJSONNamesTheJudgeAndHasRankFieldsInSnakeCaseAndRoundTrips() throws {
+        let data = ReportData(title: "t", asOf: "2025-01-01", judge: judge, leaderboard: rows)
+        let json = try RatingsExport.json(data)
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        XCTAssertEqual(Set(object.keys), ["judge", "ratings"])
+        let named = object["judge"] as! [String: Any]
+        XCTAssertEqual(named["judge_model"] as? String, "gpt-4o")
+        XCTAssertEqual(named["template_id"] as? String, "pairwise-logprobs")
+        XCTAssertEqual(named["template_version"] as? String, "logprobs-v1")
+        XCTAssertEqual(named["verdict"] as? String, "logprobs")
+        XCTAssertEqual(named["temperature"] as? Double, 0)
+        XCTAssertEqual(named["max_tokens"] as? Int, 1)
+        let objects = object["ratings"] as! [[String: Any]]
         XCTAssertEqual(Set(objects[0].keys), ["rank", "model", "rating", "ci_low", "ci_high", "win_rate_vs_anchor",
                                               "comparisons", "wins", "losses", "ties", "change"])
         XCTAssertEqual(objects[0]["ci_low"] as? Double, 990)
-        XCTAssertEqual(try JSONDecoder().decode([LeaderboardRow].self, from: Data(json.utf8)), rows)
-        XCTAssertEqual(try RatingsExport.json(rows), json)  // stable
+        struct Ratings: Decodable { var judge: JudgeConfiguration?; var ratings: [LeaderboardRow] }
+        let decoded = try JSONDecoder().decode(Ratings.self, from: Data(json.utf8))
+        XCTAssertEqual(decoded.ratings, rows)
+        XCTAssertEqual(decoded.judge, judge)
+        XCTAssertEqual(try RatingsExport.json(data), json)  // stable
+        // Without a store behind the data the key is still there, null.
+        let bare = try JSONSerialization.jsonObject(with: Data(try RatingsExport.json(ReportData(title: "t", asOf: "2025-01-01", leaderboard: rows)).utf8)) as! [String: Any]
+        XCTAssertTrue(bare["judge"] is NSNull)
     }
 
     func testCSVQuotesAndDefusesFormulas() {

@@ -1,3 +1,4 @@
+import Comparisons
 import Foundation
 import HTTP
 import Judge
@@ -26,9 +27,9 @@ extension CompareCommand {
 // MARK: - AdaptiveRounds
 
 /// `--pairs adaptive`: rounds of `Rank.AdaptivePairing` over the pairs not judged yet, each round fitted on
-/// every comparison this judge and template have stored for the suite, until the budget is spent.
+/// every comparison this judge configuration has stored for the suite, until the budget is spent.
 ///
-/// **The budget** counts judge calls the store holds for this judge and template on the suite's current
+/// **The budget** counts judge calls the store holds for this judge configuration on the suite's current
 /// outputs (verdicts and unparsed replies), plus calls that failed in this run. So a rerun with the same
 /// budget continues an interrupted run up to it and then does nothing, and a larger budget adds to the
 /// judgments already made. A pair judged in both orders costs two calls; the budget is never exceeded.
@@ -138,12 +139,9 @@ struct AdaptiveRounds {
         return try await runner.run(sub) { p in progress(spentBefore + p.done, CompareCommand.detail(p)) }
     }
 
-    /// This judge's and template's resolved comparisons on the suite, as Rank's input.
+    /// This judge configuration's resolved comparisons on the suite, as Rank's input.
     private func storedComparisons() throws -> [Comparison] {
-        let template = context.template
-        return try context.store.comparisons(suite: context.suite.name, judgeModel: context.options.judgeModel)
-            .filter { $0.templateID == template.id && $0.templateVersion == template.version }
-            .map { Comparison($0) }
+        try ComparisonReader(store: context.store).comparisons(suite: context.suite.name, judge: plan.judge).map { Comparison($0) }
     }
 
     /// The plan's judgments grouped by (item, pair of outputs), in plan order.

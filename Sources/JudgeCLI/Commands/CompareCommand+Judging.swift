@@ -1,7 +1,10 @@
 import ArgumentParser
+import ChatCompletions
 import Foundation
 import HTTP
+import Comparisons
 import Judge
+import OpenAIWire
 import Store
 import Suite
 
@@ -44,7 +47,7 @@ extension CompareCommand {
     func printDryRun(plan: ComparisonPlan, store: JudgeStore, options: JudgingRun.Options, endpoint: JudgeEndpoint,
                      template: JudgeTemplate) throws {
         let estimate = try JudgingRun(store: store, client: NoCalls(), options: options).estimate(plan)
-        print(Self.describe(estimate, judgeModel: options.judgeModel, template: template, maxTokens: options.maxTokens))
+        print(Self.describe(estimate, judgeModel: options.judgeModel, template: template, maxTokens: plan.judge.maxTokens ?? 0))
         if case .adaptive = pairs, let budget {
             print("--pairs adaptive: at most \(budget) judge calls in all (the estimate above is for every pair)")
         }
@@ -72,10 +75,10 @@ extension CompareCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// One line of judge health over everything this judge has judged in the suite.
+    /// One line of judge health over everything this judge configuration has judged in the suite.
     static func describe(_ health: JudgeHealth) -> String {
         func percent(_ rate: Double?) -> String { rate.map { String(format: "%.0f%%", $0 * 100) } ?? "n/a" }
-        return "judge health (whole store): first position wins \(percent(health.firstPositionWinRate)) of decisive verdicts, "
+        return "judge health (this configuration, whole suite): first position wins \(percent(health.firstPositionWinRate)) of decisive verdicts, "
             + "orders disagree on \(percent(health.orderDisagreementRate)) of pairs, longer answer wins \(percent(health.longerAnswerWinRate)); "
             + "\(health.resolvedComparisons) comparisons resolved, \(health.unresolvedComparisons) not (unparsed \(health.unparsed), failed \(health.failed))"
     }

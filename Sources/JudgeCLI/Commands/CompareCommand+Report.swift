@@ -1,4 +1,5 @@
 import Foundation
+import Rank
 import Report
 import Store
 import Suite
@@ -11,11 +12,11 @@ extension CompareCommand {
     ///
     /// - Returns: the held-out check's exit status: 0 generalizes (or no held-out task, or the check could
     ///   not run), 3 overfit suspected, 5 inconclusive.
-    func writeReport(suite: Suite, store judgeStore: JudgeStore) throws -> Int32 {
+    func writeReport(suite: Suite, store judgeStore: JudgeStore, judge: JudgeConfiguration) throws -> Int32 {
         guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [suite.name]) else {
             throw ReportError.emptyStore(store.path(suiteFile: suite.file))
         }
-        let data = try rating.builder(judgeStore).build(suites: [suite.name], title: suite.name, asOf: asOf)
+        let data = try rating.builder(judgeStore).build(suites: [suite.name], judge: judge, title: suite.name, asOf: asOf)
         let directory = URL(fileURLWithPath: out ?? "reports/\(suite.name)", isDirectory: true)
         try ReportFiles.write(data, to: directory)
 
@@ -43,13 +44,6 @@ extension CompareCommand {
              String(format: "[%.1f, %.1f]", r.ciLow, r.ciHigh),
              "\(r.comparisons)", "\(r.wins)", "\(r.losses)", "\(r.ties)"]
         }
-        let widths = header.indices.map { c in ([header[c]] + body.map { $0[c] }).map(\.count).max()! }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return c == 1 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
-        return ([line(header)] + body.map(line)).joined(separator: "\n")
+        return TextTable(header: header, leftAligned: [1]).lines(body).joined(separator: "\n")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Candidates
+import Comparisons
 import Foundation
 import HTTP
 import Judge
@@ -29,7 +30,9 @@ struct CompareCommand: AsyncParsableCommand {
         ratings.json and ratings.csv are written to --out (default reports/SUITE-NAME), as `judge report` does; \
         the leaderboard and the held-out check's verdict are printed.
 
-        Interrupting (Ctrl-C, or a kill) keeps everything stored; the same command continues where it stopped. \
+        Judgments are keyed by the judge configuration (judge model, template and version, temperature, \
+        max_tokens): changing any of them judges again, and the report rates this configuration's \
+        comparisons only. Interrupting (Ctrl-C, or a kill) keeps everything stored; the same command continues where it stopped. \
         Exit status: 0; 3 when the suite has held-out tasks and the held-out check suspects overfitting (as \
         `judge overfit`; --no-overfit-status keeps 0); 1 when the judge stopped the run; 130 when interrupted. \
         The judge's API key is read from the environment variable named by judge.api_key_env (default \
@@ -105,7 +108,7 @@ struct CompareCommand: AsyncParsableCommand {
             try await self.generateAndJudge()
         }
         guard let judged, !noReport else { return }
-        let heldOutStatus = try writeReport(suite: judged.suite, store: judged.store)
+        let heldOutStatus = try writeReport(suite: judged.suite, store: judged.store, judge: judged.judge)
         if heldOutStatus != 0, !noOverfitStatus { throw ExitCode(heldOutStatus) }
     }
 
@@ -113,6 +116,8 @@ struct CompareCommand: AsyncParsableCommand {
     struct Judged: Sendable {
         var suite: Suite
         var store: JudgeStore
+        /// The configuration just judged with: the one the report rates.
+        var judge: JudgeConfiguration
     }
 
     /// Generates, then judges; `nil` for a dry run.
@@ -152,7 +157,8 @@ struct CompareCommand: AsyncParsableCommand {
         if case .fixed(let fixed) = pairs { selection = fixed } else { selection = .all }
         let plan = try ComparisonPlan(
             suite: suite, ids: ids, candidates: candidates,
-            settings: .init(template: template, judgeModel: judge.model, bothOrders: judge.bothOrders, pairs: selection))
+            settings: .init(template: template, judgeModel: judge.model, temperature: judge.temperature,
+                            maxTokens: judge.maxTokens, bothOrders: judge.bothOrders, pairs: selection))
         for missing in plan.missingOutputs {
             // A dry run generated nothing: only imported models' gaps are news.
             let imported = suite.models.first { $0.name == missing.model }?.source == .imported
@@ -164,8 +170,7 @@ struct CompareCommand: AsyncParsableCommand {
         }
         let endpoint = try judgeEndpoint(for: suite)
         let options = JudgingRun.Options(
-            judgeModel: judge.model, concurrency: endpoint.concurrency, maxTokens: judge.maxTokens,
-            temperature: judge.temperature, seed: judge.seed, price: price, maxCost: maxCost)
+            judgeModel: judge.model, concurrency: endpoint.concurrency, seed: judge.seed, price: price, maxCost: maxCost)
         if dryRun {
             try printDryRun(plan: plan, store: judgeStore, options: options, endpoint: endpoint, template: template)
             return nil
@@ -178,13 +183,13 @@ struct CompareCommand: AsyncParsableCommand {
             case .adaptive: return try await judgeAdaptively(plan, budget: budget!, context: context)
             }
         }
-        print("judged \(suite.name) with \(judge.model) (template \(template.id) \(template.version))\(endpoint.embedded ? ", the embedded local judge" : "")")
+        print("judged \(suite.name) with \(plan.judge.description)\(endpoint.embedded ? ", the embedded local judge" : "")")
         print(summary)
-        print(Self.describe(try judgeStore.judgeHealth(suite: suite.name, judgeModel: judge.model)))
+        print(Self.describe(try ComparisonReader(store: judgeStore).health(suites: [suite.name], judge: plan.judge)))
         switch summary.stopReason {
         case .fatal?, .failuresPersist?: throw ExitCode.failure
         case .cancelled?: throw ExitCode(130)
-        case .budget?, nil: return Judged(suite: suite, store: judgeStore)
+        case .budget?, nil: return Judged(suite: suite, store: judgeStore, judge: plan.judge)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Comparisons
 import Foundation
 import Report
 import Store
@@ -17,7 +18,9 @@ struct LeaderboardCommand: AsyncParsableCommand {
         Writes DIR/report.html, report.md, ratings.json, ratings.csv and DIR/history/DATE.json, \
         where DATE is the day of the newest judgment (or --date). Running it again on the same \
         store rewrites the same bytes. Exits non-zero, with the reason on stderr, when anything \
-        fails; the previous leaderboard is then left intact.
+        fails; the previous leaderboard is then left intact. Each board rates one judge configuration: \
+        --judge's; else, when the suites were judged by one configuration, that one in DIR itself; \
+        else one board per configuration, in DIR/judge-ID (ID as `judge rank --list-judges` prints it).
         """
     )
 
@@ -31,9 +34,11 @@ struct LeaderboardCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The page title (default: the suite name, or \"leaderboard\").")
     var title: String?
     @OptionGroup var rating: ReportRatingOptions
+    @OptionGroup var judgeChoice: JudgeChoiceOptions
 
     func validate() throws {
         try rating.check()
+        try judgeChoice.check()
         if let date, !LeaderboardDate.isValid(date) {
             throw ValidationError("--date must be a calendar date YYYY-MM-DD (got '\(date)')")
         }
@@ -53,14 +58,36 @@ struct LeaderboardCommand: AsyncParsableCommand {
             throw ReportError.emptyStore(path)
         }
         let name = title ?? (suites.count == 1 ? suites[0] : "leaderboard")
-        let data = try rating.builder(judgeStore).build(suites: suites, title: name, asOf: asOf)
-        let directory = URL(fileURLWithPath: out, isDirectory: true)
-        let board = LeaderboardDirectory(directory: directory)
-        let written = try board.write(data)
-        let current = try board.withHistory(data)
-        for row in current.leaderboard {
-            print("\(row.rank)\t\(row.model)\t\(String(format: "%.1f", row.rating))\t\(row.change.map { String(format: "%+.1f", $0) } ?? "new")")
+        let reader = ComparisonReader(store: judgeStore)
+        let boards: [(judge: JudgeConfiguration, directory: URL)]
+        let root = URL(fileURLWithPath: out, isDirectory: true)
+        if judgeChoice.selection != nil {
+            boards = [(try reader.configuration(suites: suites, selection: judgeChoice.selection, current: nil), root)]
+        } else {
+            let found = try reader.configurations(suites: suites).map(\.configuration)
+            guard !found.isEmpty else { throw ReportError.emptyStore(path) }
+            boards = found.count == 1 ? [(found[0], root)]
+                : found.map { ($0, root.appendingPathComponent("judge-\($0.shortID)", isDirectory: true)) }
         }
+        var written: [String] = []
+        for (judge, directory) in boards {
+            let data: ReportData
+            do {
+                data = try rating.builder(judgeStore).build(suites: suites, judge: judge, title: name, asOf: asOf)
+            } catch let error as ReportError where boards.count > 1 {
+                // One board per configuration: a configuration with nothing resolved has no board.
+                Diagnostics.note("leaderboard: no board for \(judge.shortID) (\(judge.description)): \(error)")
+                continue
+            }
+            let board = LeaderboardDirectory(directory: directory)
+            written += try board.write(data)
+            let current = try board.withHistory(data)
+            if boards.count > 1 { print("# \(judge.shortID): \(judge.description) (\(directory.path))") }
+            for row in current.leaderboard {
+                print("\(row.rank)\t\(row.model)\t\(String(format: "%.1f", row.rating))\t\(row.change.map { String(format: "%+.1f", $0) } ?? "new")")
+            }
+        }
+        let directory = root
         FileHandle.standardError.write(Data("leaderboard: \(asOf), \(written.count) files in \(directory.path)\n".utf8))
     }
 }

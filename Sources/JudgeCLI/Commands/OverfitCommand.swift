@@ -42,6 +42,7 @@ struct OverfitCommand: AsyncParsableCommand {
     var strongWeight: Double = 3
     @Option(name: .long, help: "Output format: text, json or markdown.")
     var format: Format = .text
+    @OptionGroup var judgeChoice: JudgeChoiceOptions
 
     func validate() throws {
         if battles != nil, store.db != nil { throw ValidationError("pass either --db or --battles, not both") }
@@ -51,6 +52,10 @@ struct OverfitCommand: AsyncParsableCommand {
         if let suite, !FileManager.default.fileExists(atPath: suite) { throw ValidationError("no suite file at \(suite)") }
         if bootstrap < 1 { throw ValidationError("--bootstrap must be ≥ 1: the verdict rests on the intervals") }
         if !(-1...1).contains(minTau) { throw ValidationError("--min-tau must lie in [-1, 1]") }
+        if battles != nil, judgeChoice.judge != nil {
+            throw ValidationError("--judge reads the store; a battles file has no judge configurations")
+        }
+        try judgeChoice.check()
         do { try options.validate() } catch { throw ValidationError("\(error)") }
     }
 
@@ -65,7 +70,9 @@ struct OverfitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try ComparisonSource(battles: battles, store: store, suite: suite, needsLengths: control == .length).load()
+        let loaded = try ComparisonSource(battles: battles, store: store, suite: suite, judge: judgeChoice.selection,
+                                          needsLengths: control == .length).load()
+        if let judge = loaded.judge { Diagnostics.note("judge overfit: rating \(judge.description)") }
         let all = loaded.comparisons
         let heldOutTasks = Set(heldOut).union(loaded.heldOutTasks)
         guard !heldOutTasks.isEmpty else {
@@ -114,14 +121,7 @@ struct OverfitCommand: AsyncParsableCommand {
                 for row in rows { out += "| " + row.joined(separator: " | ") + " |\n" }
                 out += "\n"
             } else {
-                let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max()! }
-                func line(_ cells: [String]) -> String {
-                    cells.enumerated().map { c, cell in
-                        let pad = String(repeating: " ", count: widths[c] - cell.count)
-                        return c == 0 ? cell + pad : pad + cell
-                    }.joined(separator: "  ")
-                }
-                out += line(header) + "\n" + rows.map(line).joined(separator: "\n") + "\n\n"
+                out += TextTable(header: header, leftAligned: [0]).render(rows) + "\n"
             }
             out += (md ? "**verdict:** " : "verdict: ") + r.verdict.message + "\n"
             for extra in r.verdict.findings.dropFirst() { out += (md ? "- also: " : "  also: ") + extra.message + "\n" }

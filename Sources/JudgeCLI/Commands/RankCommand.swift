@@ -1,4 +1,5 @@
 import ArgumentParser
+import Comparisons
 import Foundation
 import Rank
 
@@ -44,6 +45,9 @@ struct RankCommand: AsyncParsableCommand {
     var prior: Double = 0.05
     @Option(name: .long, help: "Output format: table, json, csv or markdown.")
     var format: Format = .table
+    @OptionGroup var judgeChoice: JudgeChoiceOptions
+    @Flag(name: .customLong("list-judges"), help: "List the judge configurations in the store, with their counts, and exit.")
+    var listJudges = false
 
     func validate() throws {
         if battles != nil, store.db != nil { throw ValidationError("pass either --db or --battles, not both") }
@@ -51,6 +55,10 @@ struct RankCommand: AsyncParsableCommand {
             throw ValidationError("--suite selects comparisons in the store; with --battles use --task")
         }
         if let suite, !FileManager.default.fileExists(atPath: suite) { throw ValidationError("no suite file at \(suite)") }
+        if battles != nil, judgeChoice.judge != nil || listJudges {
+            throw ValidationError("--judge and --list-judges read the store; a battles file has no judge configurations")
+        }
+        try judgeChoice.check()
         if task != nil, perTask { throw ValidationError("--task and --per-task exclude each other") }
         if let anchor, RatingOptions.Anchor(parsing: anchor) == nil {
             throw ValidationError("--anchor must be MODEL=RATING, e.g. gpt-4=1000 (got '\(anchor)')")
@@ -72,7 +80,15 @@ struct RankCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let all = try ComparisonSource(battles: battles, store: store, suite: suite, needsLengths: control == .length).load().comparisons
+        let source = ComparisonSource(battles: battles, store: store, suite: suite, judge: judgeChoice.selection,
+                                      needsLengths: control == .length)
+        if listJudges {
+            FileHandle.standardOutput.write(Data(try JudgeListing(source: source).render().utf8))
+            return
+        }
+        let loaded = try source.load()
+        if let judge = loaded.judge { Diagnostics.note("judge rank: rating \(judge.description)") }
+        let all = loaded.comparisons
         let ranker = Ranker(options: options)
         let output: String
         if let task {

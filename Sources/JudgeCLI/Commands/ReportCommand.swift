@@ -1,5 +1,7 @@
 import ArgumentParser
+import Comparisons
 import Foundation
+import Judge
 import Rank
 import Report
 import Store
@@ -15,7 +17,8 @@ struct ReportCommand: AsyncParsableCommand {
         report.html is one self-contained file (inline CSS and SVG, no script, no external request) \
         with the leaderboard, a ratings chart, the win-rate heatmap, ratings per task, judge health \
         and sample comparisons. report.md is a GitHub-flavoured summary for a pull-request comment. \
-        Every model output and judge reply is escaped.
+        Every model output and judge reply is escaped. The report rates one judge configuration — the \
+        suite's current judge, or --judge's — and names it in its header and in ratings.json.
         """
     )
 
@@ -25,9 +28,11 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output directory (default: reports/SUITE-NAME).")
     var out: String?
     @OptionGroup var rating: ReportRatingOptions
+    @OptionGroup var judgeChoice: JudgeChoiceOptions
 
     func validate() throws {
         try rating.check()
+        try judgeChoice.check()
     }
 
     func run() async throws {
@@ -38,7 +43,9 @@ struct ReportCommand: AsyncParsableCommand {
         guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [definition.name]) else {
             throw ReportError.emptyStore(path)
         }
-        let data = try rating.builder(judgeStore).build(suites: [definition.name], title: definition.name, asOf: asOf)
+        let judge = try ComparisonReader(store: judgeStore).configuration(
+            suites: [definition.name], selection: judgeChoice.selection, current: try definition.judge.configuration())
+        let data = try rating.builder(judgeStore).build(suites: [definition.name], judge: judge, title: definition.name, asOf: asOf)
         let directory = URL(fileURLWithPath: out ?? "reports/\(definition.name)", isDirectory: true)
         try ReportFiles.write(data, to: directory)
         for name in ReportFiles.make(data).files.map(\.name) {
@@ -94,6 +101,6 @@ struct ReportRatingOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no store at \(path); pass --db PATH, or run `judge compare` first")
         }
-        return try JudgeStore(path: path)
+        return try JudgeStore(readingAt: path)
     }
 }

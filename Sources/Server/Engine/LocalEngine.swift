@@ -52,14 +52,7 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     // MARK: - CompletionEngine
 
     public func prepare(_ request: CompletionRequest) throws -> PreparedCompletion {
-        let messages = request.messages.map { turn -> ChatMessage in
-            switch turn.role {
-            case .system: return .system(turn.content)
-            case .user: return .user(turn.content)
-            case .assistant: return .assistant(turn.content)
-            }
-        }
-        let prompt = tokenizer.encode(template.render(messages, addGenerationPrompt: true))
+        let prompt = tokenizer.encode(template.render(request.messages, addGenerationPrompt: true))
         return PreparedCompletion(promptTokens: prompt, settings: request.settings)
     }
 

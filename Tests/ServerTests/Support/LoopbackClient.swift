@@ -1,7 +1,8 @@
-import Foundation
-@testable import Server
 #if canImport(Glibc)
+import Foundation
 import Glibc
+import OpenAIWire
+@testable import Server
 #endif
 
 // MARK: - LoopbackClient
