@@ -17,14 +17,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh
-swift build -c release --product judge
+# JUDGE_SCRATCH_PATH: build in another directory than .build (e.g. one kept apart from debug builds).
+scratch=(${JUDGE_SCRATCH_PATH:+--scratch-path "$JUDGE_SCRATCH_PATH"})
+swift build -c release --product judge "${scratch[@]}"
+judge="$(swift build -c release --show-bin-path "${scratch[@]}")/judge"
 
 budget="${DEMO_BUDGET:-200}"
 start=$(date +%s)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-.build/release/judge compare suites/demo/suite.yaml --pairs adaptive --budget "$budget" \
+"$judge" compare suites/demo/suite.yaml --pairs adaptive --budget "$budget" \
     --db reports/demo/judge.sqlite --out reports/demo | tee "$log" || status=${PIPESTATUS[0]}
 elapsed=$(( $(date +%s) - start ))
 

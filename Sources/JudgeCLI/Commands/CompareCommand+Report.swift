@@ -1,3 +1,4 @@
+import Comparisons
 import Foundation
 import Rank
 import Report
@@ -10,19 +11,26 @@ extension CompareCommand {
     /// Ranks the suite's stored comparisons and writes report.html, report.md, ratings.json and ratings.csv
     /// with the same code as `judge report`; prints the leaderboard, the held-out verdict and the files.
     ///
-    /// - Returns: the held-out check's exit status: 0 generalizes (or no held-out task, or the check could
+    /// Prints the judge's reliability (and warns on stderr when it is unreliable) before the held-out answer.
+    ///
+    /// - Returns: the exit status: 4 under `--strict` when the judge is unreliable; else the held-out
+    ///   check's, unless `--no-overfit-status`: 0 generalizes (or no held-out task, or the check could
     ///   not run), 3 overfit suspected, 5 inconclusive.
     func writeReport(suite: Suite, store judgeStore: JudgeStore, judge: JudgeConfiguration) throws -> Int32 {
         guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [suite.name]) else {
             throw ReportError.emptyStore(store.path(suiteFile: suite.file))
         }
-        let data = try rating.builder(judgeStore).build(suites: [suite.name], judge: judge, title: suite.name, asOf: asOf)
+        var data = try rating.builder(judgeStore).build(suites: [suite.name], judge: judge, title: suite.name, asOf: asOf)
+        data.agreement = try AgreementVotes.report(suite: suite, reader: ComparisonReader(store: judgeStore), judge: judge,
+                                                   options: rating.options)
         let directory = URL(fileURLWithPath: out ?? "reports/\(suite.name)", isDirectory: true)
         try ReportFiles.write(data, to: directory)
 
         print("")
         print(Self.table(data.leaderboard))
         for note in data.notes { print("note: \(note)") }
+        let strictFails = strictOption.warn(data.judgeReliability, context: "judge compare")
+        if let reliability = data.judgeReliability { print("judge reliability: \(reliability.summary)") }
         if let overfit = data.overfit {
             print("held-out check (\(overfit.heldOutTasks.joined(separator: ", "))): \(overfit.verdict)")
         } else if suite.tasks.contains(where: \.heldOut) {
@@ -33,7 +41,8 @@ extension CompareCommand {
         for name in ReportFiles.make(data).files.map(\.name) {
             print("  " + directory.appendingPathComponent(name).path)
         }
-        return data.overfit?.exitStatus ?? 0
+        if strictFails { return StrictOption.unreliableJudgeStatus }
+        return noOverfitStatus ? 0 : data.overfit?.exitStatus ?? 0
     }
 
     /// The leaderboard as an aligned table: place, model, rating, 95% interval, comparisons, wins/losses/ties.
