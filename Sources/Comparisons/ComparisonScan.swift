@@ -30,7 +30,7 @@ enum ComparisonScan {
     }
 
     /// The pair of outputs a judgment belongs to (one configuration per scan).
-    private struct PairKey: Hashable {
+    struct PairKey: Hashable {
         var candidateA: Int64
         var candidateB: Int64
     }
@@ -40,20 +40,15 @@ enum ComparisonScan {
     /// `pairs`, when given, also sees every pair judged in either order as the reliability figures read
     /// it (resolved or not: an order without a verdict still tells where the other order's verdict went).
     static func run(_ store: JudgeStore, suite: String, task: String?, judge: JudgeConfiguration,
-                    health: inout JudgeHealth, pairs: ((OrderedVerdicts) -> Void)? = nil,
+                    health: inout JudgeHealth, pairs orderedPairs: ((OrderedVerdicts) -> Void)? = nil,
                     visit: (Resolved, SuiteIndex) throws -> Void) throws -> SuiteIndex {
-        var pending: [PairKey: PairJudgments] = [:]
         var counted = health
-        let index = try store.judgmentRows(suite: suite, task: task, judge: judge) { row in
-            counted.count(row)
-            let key = PairKey(candidateA: row.candidateA, candidateB: row.candidateB)
-            pending[key, default: PairJudgments(row)].add(row)   // one hash look-up, updated in place
-        }
-        if let pairs {
+        let (pending, index) = try pairs(store, suite: suite, task: task, judge: judge) { counted.count($0) }
+        if let orderedPairs {
             // In a fixed order (a dictionary's differs from process to process): the bootstrap over pairs
             // must give the same intervals on every run.
             for key in pending.keys.sorted(by: { ($0.candidateA, $0.candidateB) < ($1.candidateA, $1.candidateB) }) {
-                if let ordered = pending[key]!.orderedVerdicts { pairs(ordered) }
+                if let ordered = pending[key]!.orderedVerdicts { orderedPairs(ordered) }
             }
         }
         for (key, pair) in pending {
@@ -70,6 +65,19 @@ enum ComparisonScan {
         }
         health = counted
         return index
+    }
+
+    /// Every pair of outputs the configuration judged, its judgments reduced to what resolution needs;
+    /// `eachRow` sees each row first (health counting).
+    static func pairs(_ store: JudgeStore, suite: String, task: String?, judge: JudgeConfiguration,
+                      eachRow: (JudgmentRow) -> Void = { _ in }) throws -> ([PairKey: PairJudgments], SuiteIndex) {
+        var pending: [PairKey: PairJudgments] = [:]
+        let index = try store.judgmentRows(suite: suite, task: task, judge: judge) { row in
+            eachRow(row)
+            let key = PairKey(candidateA: row.candidateA, candidateB: row.candidateB)
+            pending[key, default: PairJudgments(row)].add(row)   // one hash look-up, updated in place
+        }
+        return (pending, index)
     }
 
     /// The resolved comparison as a public record.

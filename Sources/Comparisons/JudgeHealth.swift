@@ -8,7 +8,7 @@ import Store
 /// Built by ``ComparisonReader/health(suites:task:judge:)`` from the same current judgments as
 /// ``ComparisonReader/comparisons(suite:task:judge:)``, counted during the scan (so several suites add
 /// up in one value). Rates are `nil` when their denominator is zero.
-public struct JudgeHealth: Sendable, Hashable {
+public struct JudgeHealth: Sendable, Hashable, Codable {
     /// Judge calls stored (judgments made by a call; failures included; identical-output ties excluded).
     public var calls = 0
     /// Calls whose reply held a verdict.

@@ -20,10 +20,10 @@ struct PairJudgments {
     var identicalID: Int64 = -1
     var abID: Int64 = -1
     var ab: Verdict?                // presented terms
-    var abPreference: Float?
+    var abPreference: Double?
     var baID: Int64 = -1
     var ba: Verdict?
-    var baPreference: Float?
+    var baPreference: Double?
 
     init(_ row: JudgmentRow) {
         itemID = row.itemID
@@ -40,9 +40,9 @@ struct PairJudgments {
         if row.identicalOutputs {
             identicalID = max(identicalID, row.id)
         } else if row.shownFirstIsA {
-            if row.id > abID { abID = row.id; ab = row.verdict; abPreference = row.preference.map(Float.init) }
+            if row.id > abID { abID = row.id; ab = row.verdict; abPreference = row.preference }
         } else {
-            if row.id > baID { baID = row.id; ba = row.verdict; baPreference = row.preference.map(Float.init) }
+            if row.id > baID { baID = row.id; ba = row.verdict; baPreference = row.preference }
         }
     }
 
@@ -58,7 +58,7 @@ struct PairJudgments {
         case let (x?, y?):
             let combined = Verdict.combine(x, y)
             if let p = abPreference, let q = baPreference {
-                return (Verdict.calibrated(ab: p, ba: q), combined.agreed, false, ids)
+                return (Verdict.calibrated(ab: Float(p), ba: Float(q)), combined.agreed, false, ids)
             }
             return (combined.verdict, combined.agreed, false, ids)
         case let (x?, nil) where planned == 1, let (nil, x?) where planned == 1:
@@ -81,7 +81,7 @@ extension PairJudgments {
             v.map { $0.direction > 0 ? .first : $0.direction < 0 ? .second : .tie }
         }
         return OrderedVerdicts(aFirst: position(ab), bFirst: position(ba),
-                               aFirstPreference: abPreference.map(Double.init), bFirstPreference: baPreference.map(Double.init),
+                               aFirstPreference: abPreference, bFirstPreference: baPreference,
                                lengthA: Int(lengthA), lengthB: Int(lengthB))
     }
 }

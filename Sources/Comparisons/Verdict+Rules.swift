@@ -39,7 +39,7 @@ extension Verdict {
     /// favours the better answer when that one comes first; the argmax per order, combined as text
     /// verdicts are, would call every such pair a tie.
     ///
-    /// In single precision, as the comparison scan keeps each order's preference (4 bytes a pair).
+    /// In single precision, as the comparison scan always decided it (so stored verdicts keep their outcome).
     ///
     /// - Parameters:
     ///   - ab: P(the answer shown first is better) with model A shown first.

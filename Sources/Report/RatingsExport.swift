@@ -45,7 +45,7 @@ public enum RatingsExport {
         for r in rows {
             let cells = [
                 "\(r.rank)", text(r.model), number(r.rating), number(r.ciLow), number(r.ciHigh),
-                r.winRateVsAnchor.map(number) ?? "", "\(r.comparisons)", "\(r.wins)", "\(r.losses)", "\(r.ties)",
+                number(r.winRateVsAnchor), "\(r.comparisons)", "\(r.wins)", "\(r.losses)", "\(r.ties)",
                 r.change.map(number) ?? "",
             ]
             out += cells.joined(separator: ",") + "\r\n"

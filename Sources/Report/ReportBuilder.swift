@@ -86,9 +86,8 @@ public struct ReportBuilder {
         var data = ReportData(
             title: title, asOf: asOf, judge: judge, judgeDescription: judge.description,
             anchor: options.anchor?.model, leaderboard: Self.rows(overall), tasks: tasks,
-            winRates: WinRateTable(models: overall.observedWinRates.models, rates: overall.observedWinRates.rates,
-                                   counts: overall.observedWinRates.counts),
-            overfit: overfit, health: Self.summary(health), samples: samples, history: [], notes: notes)
+            winRates: overall.observedWinRates,
+            overfit: overfit, health: health, samples: samples, history: [], notes: notes)
         data.judgeReliability = reliability
         data.judgeBuild = BuildInfo.description
         return data
@@ -97,11 +96,7 @@ public struct ReportBuilder {
     // MARK: - Mapping
 
     static func rows(_ board: Rank.Leaderboard) -> [LeaderboardRow] {
-        board.rows.enumerated().map { i, r in
-            LeaderboardRow(rank: i + 1, model: r.model, rating: r.rating, ciLow: r.ciLow, ciHigh: r.ciHigh,
-                           winRateVsAnchor: r.winRateVsAnchor, comparisons: r.comparisons, wins: r.wins,
-                           losses: r.losses, ties: r.ties)
-        }
+        board.rows.enumerated().map { i, r in LeaderboardRow(rank: i + 1, entry: r) }
     }
 
     static func summary(_ r: OverfitReport) -> HeldOutSummary {
@@ -118,14 +113,6 @@ public struct ReportBuilder {
                              outsideInterval: flagged.contains(s.model))
             },
             findings: r.verdict.findings.map(\.message), status: r.verdict.status.rawValue)
-    }
-
-    static func summary(_ h: JudgeHealth) -> JudgeHealthSummary {
-        JudgeHealthSummary(
-            judgments: h.parsed, firstPositionWinRate: h.firstPositionWinRate,
-            orderDisagreementRate: h.orderDisagreementRate, longerAnswerWinRate: h.longerAnswerWinRate,
-            unparsed: h.unparsed, failed: h.failed, promptTokens: h.promptTokens,
-            completionTokens: h.completionTokens, costUSD: h.cost)
     }
 
     /// A stored comparison as a reader sees it: canonical A and B, and each order's raw reply.

@@ -1,3 +1,4 @@
+import Rank
 import Store
 import StoreTestSupport
 import XCTest
@@ -276,5 +277,26 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(try fixture.store.newestJudgment(suites: ["demo"])?.timeIntervalSince1970 ?? 0, 1_764_000_000, accuracy: 0.001)
         XCTAssertNil(try fixture.store.newestJudgment(suites: ["other"]))
         XCTAssertNil(try fixture.store.newestJudgment(suites: []))
+    }
+
+    // MARK: - Order by order, for the judge's reliability
+
+    func testOrderedVerdictsGiveEachOrderOfOneConfiguration() throws {
+        var tie = fixture.judgment("dev/d2", "alpha", "beta", .ab, verdict: .tie, planned: 1)
+        tie.method = .identical
+        try save(
+            // d1 alpha–beta: the first-shown answer wins both times.
+            fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter),
+            fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter),
+            // h1: one order unparsed.
+            fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .bBetter),
+            fixture.judgment("held/h1", "alpha", "beta", .ba, verdict: nil, unparsed: true),
+            tie,
+            fixture.judgment("dev/d1", "alpha", "gamma", .ab, verdict: .tie, judge: "judge-2"))
+        let ordered = try reader.orderedVerdicts(suites: ["demo"], judge: StoreFixture.configuration())
+        XCTAssertEqual(ordered, [
+            OrderedVerdicts(aFirst: .first, bFirst: .first, lengthA: 2, lengthB: 11),
+            OrderedVerdicts(aFirst: .second, bFirst: nil, lengthA: 8, lengthB: 14),
+        ], "no identical-output tie, nothing of judge-2")
     }
 }

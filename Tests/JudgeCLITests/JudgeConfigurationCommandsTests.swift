@@ -120,3 +120,48 @@ final class JudgeConfigurationCommandsTests: XCTestCase {
                 Dictionary(uniqueKeysWithValues: rows.map { ($0["model"] as! String, $0["comparisons"] as! Int) }))
     }
 }
+
+/// The end of `judge compare` rates the configuration it judged with: a second run with another judge
+/// temperature judges every pair again (the settings are in the keys) and its report counts its own
+/// comparisons only.
+final class CompareJudgeConfigurationTests: XCTestCase {
+    func testAnotherTemperatureJudgesAgainAndIsRatedApart() throws {
+        let judge = try JudgeBinary.locate()
+        let fixture = try CompareFixture(models: ["alpha", "beta", "gamma"], itemsPerTask: 3)
+        let suite = fixture.suiteFile.path
+        let db = fixture.storePath("judge.sqlite")
+        func ratings(_ out: URL) throws -> (judge: [String: Any], counts: [String: Int]) {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("ratings.json"))) as? [String: Any])
+            let rows = try XCTUnwrap(object["ratings"] as? [[String: Any]])
+            return (try XCTUnwrap(object["judge"] as? [String: Any]),
+                    Dictionary(uniqueKeysWithValues: rows.map { ($0["model"] as! String, $0["comparisons"] as! Int) }))
+        }
+        let first = fixture.directory.appendingPathComponent("first")
+        let one = try judge.run(["compare", suite, "--db", db, "--out", first.path, "--bootstrap", "20", "--no-overfit-status"],
+                                in: fixture.directory)
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let judgeCalls = fixture.server.requests.filter { CompareFixture.kind($0) == "judge" }.count
+        XCTAssertEqual(judgeCalls, fixture.judgmentCount)
+
+        // The same suite with the judge at temperature 0.5: another configuration.
+        var yaml = try String(contentsOf: fixture.suiteFile, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "  template: pairwise\n", with: "  template: pairwise\n  temperature: 0.5\n")
+        try yaml.write(to: fixture.suiteFile, atomically: true, encoding: .utf8)
+        let second = fixture.directory.appendingPathComponent("second")
+        let two = try judge.run(["compare", suite, "--db", db, "--out", second.path, "--bootstrap", "20", "--no-overfit-status"],
+                                in: fixture.directory)
+        XCTAssertEqual(two.status, 0, two.stderr)
+        XCTAssertEqual(fixture.server.requests.filter { CompareFixture.kind($0) == "judge" }.count, 2 * judgeCalls,
+                       "nothing judged at temperature 0 is reused at 0.5")
+        let (firstJudge, firstCounts) = try ratings(first)
+        let (secondJudge, secondCounts) = try ratings(second)
+        XCTAssertEqual(firstJudge["temperature"] as? Double, 0)
+        XCTAssertEqual(secondJudge["temperature"] as? Double, 0.5)
+        XCTAssertEqual(secondCounts, firstCounts, "each report rates its own configuration's comparisons, never both")
+
+        let listed = try judge.run(["rank", "--suite", suite, "--db", db, "--list-judges"], in: fixture.directory)
+        XCTAssertEqual(listed.stdout.split(separator: "\n").count, 3, listed.stdout)
+        XCTAssertTrue(listed.stdout.split(separator: "\n").contains { $0.hasPrefix("*") && $0.contains("0.5") }, listed.stdout)
+    }
+}

@@ -1,14 +1,15 @@
 import Foundation
+import Rank
 import Store
 import XCTest
 @testable import Report
 
 final class RatingsExportTests: XCTestCase {
     let rows = [
-        LeaderboardRow(rank: 1, model: "a,\"b\"", rating: 1010.5, ciLow: 990, ciHigh: 1030, winRateVsAnchor: 0.55,
-                       comparisons: 10, wins: 6, losses: 3, ties: 1, change: 2),
-        LeaderboardRow(rank: 2, model: "=HYPERLINK(\"http://x\")", rating: 990, ciLow: 970, ciHigh: 1010,
-                       comparisons: 10, wins: 3, losses: 6, ties: 1),
+        LeaderboardRow(rank: 1, entry: RatingRow(model: "a,\"b\"", rating: 1010.5, ciLow: 990, ciHigh: 1030, winRateVsAnchor: 0.55,
+                                                 comparisons: 10, wins: 6, losses: 3, ties: 1), change: 2),
+        LeaderboardRow(rank: 2, entry: RatingRow(model: "=HYPERLINK(\"http://x\")", rating: 990, ciLow: 970, ciHigh: 1010,
+                                                 winRateVsAnchor: 0.45, comparisons: 10, wins: 3, losses: 6, ties: 1)),
     ]
 
     let judge = JudgeConfiguration(judgeModel: "gpt-4o", templateID: "pairwise-logprobs", templateVersion: "logprobs-v1",
@@ -44,7 +45,7 @@ final class RatingsExportTests: XCTestCase {
         let lines = RatingsExport.csv(rows).components(separatedBy: "\r\n")
         XCTAssertEqual(lines[0], "rank,model,rating,ci_low,ci_high,win_rate_vs_anchor,comparisons,wins,losses,ties,change")
         XCTAssertEqual(lines[1], "1,\"a,\"\"b\"\"\",1010.500000,990.000000,1030.000000,0.550000,10,6,3,1,2.000000")
-        XCTAssertEqual(lines[2], "2,\"'=HYPERLINK(\"\"http://x\"\")\",990.000000,970.000000,1010.000000,,10,3,6,1,")
+        XCTAssertEqual(lines[2], "2,\"'=HYPERLINK(\"\"http://x\"\")\",990.000000,970.000000,1010.000000,0.450000,10,3,6,1,")
         XCTAssertEqual(lines[3], "")
         XCTAssertEqual(lines.count, 4)
     }

@@ -105,7 +105,7 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(check.kendallTau, 1, accuracy: 1e-12)
         let health = try XCTUnwrap(data.health)
         XCTAssertEqual(health.unparsed, 1)
-        XCTAssertEqual(health.judgments, 35)
+        XCTAssertEqual(health.parsed, 35)
         XCTAssertEqual(health.promptTokens, 3_600)
         XCTAssertEqual(data.samples.count, 4)
         XCTAssertTrue(data.samples.allSatisfy { $0.reasoning.contains("shown first") })

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Comparisons
+import Evaluation
 import Foundation
 import Rank
 import Report
@@ -50,7 +51,7 @@ struct AgreementCommand: AsyncParsableCommand {
 
     func run() async throws {
         let definition = try Suite.load(from: URL(fileURLWithPath: suite))
-        let reader = ComparisonReader(store: try ReportRatingOptions.openExisting(store.path(suiteFile: definition.file)))
+        let reader = ComparisonReader(store: try store.openForReading(suiteFile: definition.file))
         let judge = try reader.configuration(suites: [definition.name], selection: judgeChoice.selection,
                                              current: try definition.judge.configuration())
         let first = try AgreementVotes.judge(reader, suite: definition.name, judge: judge)

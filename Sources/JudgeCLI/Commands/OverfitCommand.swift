@@ -34,18 +34,9 @@ struct OverfitCommand: AsyncParsableCommand {
     var battles: String?
     @Option(name: .long, help: "A held-out task (repeatable); adds to the suite's held_out tasks.")
     var heldOut: [String] = []
-    @Option(name: .long, help: "Bootstrap rounds for the intervals.")
-    var bootstrap = 1000
-    @Option(name: .long, help: "Seed of the bootstrap.")
-    var seed: UInt64 = 1
     @Option(name: .long, help: "Suspect overfitting when tau's 95% interval lies below this.")
     var minTau: Double = 0
-    @Option(name: .long, help: "Control for a covariate: length.")
-    var control: RatingOptions.Control?
-    @Option(name: .long, help: "Tie model: half or davidson.")
-    var ties: RatingOptions.TieModel = .half
-    @Option(name: .long, help: "How many wins a decisive verdict (A>>B) counts for.")
-    var strongWeight: Double = 3
+    @OptionGroup var rating: RatingArguments
     @Option(name: .long, help: "Output format: text, json or markdown.")
     var format: Format = .text
     @Flag(name: .customLong("no-overfit-status"), help: "Exit 0 whatever the answer (default: 3 overfit suspected, 5 inconclusive).")
@@ -58,28 +49,18 @@ struct OverfitCommand: AsyncParsableCommand {
             throw ValidationError("name the held-out tasks of the battles file: pass SUITE.yaml (tasks with held_out: true) or --held-out TASK")
         }
         if let suite, !FileManager.default.fileExists(atPath: suite) { throw ValidationError("no suite file at \(suite)") }
-        if bootstrap < 1 { throw ValidationError("--bootstrap must be ≥ 1: the verdict rests on the intervals") }
         if !(-1...1).contains(minTau) { throw ValidationError("--min-tau must lie in [-1, 1]") }
         if battles != nil, judgeChoice.judge != nil {
             throw ValidationError("--judge reads the store; a battles file has no judge configurations")
         }
         try judgeChoice.check()
-        do { try options.validate() } catch { throw ValidationError("\(error)") }
-    }
-
-    var options: RatingOptions {
-        var o = RatingOptions()
-        o.ties = ties
-        o.control = control
-        o.strongWinWeight = strongWeight
-        o.bootstrapRounds = bootstrap
-        o.seed = seed
-        return o
+        try rating.check(minimumBootstrap: 1)
     }
 
     func run() async throws {
         let loaded = try ComparisonSource(battles: battles, store: store, suite: suite, judge: judgeChoice.selection,
-                                          needsLengths: control == .length, reliability: (bootstrap, seed)).load()
+                                          needsLengths: rating.control == .length,
+                                          reliability: (rating.options.bootstrapRounds, rating.options.seed)).load()
         if let judge = loaded.judge { Diagnostics.note("judge overfit: rating \(judge.description)") }
         let all = loaded.comparisons
         let heldOutTasks = Set(heldOut).union(loaded.heldOutTasks)
@@ -98,7 +79,7 @@ struct OverfitCommand: AsyncParsableCommand {
         let held = all.filter { $0.task.map(heldOutTasks.contains) ?? false }
         let reliability = loaded.reliability
         if let warning = reliability?.warning { Diagnostics.note("warning: judge overfit: \(warning)") }
-        let report = try OverfitCheck(options: options, minimumTau: minTau).run(development: development, heldOut: held, judge: reliability)
+        let report = try OverfitCheck(options: rating.options, minimumTau: minTau).run(development: development, heldOut: held, judge: reliability)
         FileHandle.standardOutput.write(Data(render(report, reliability: reliability).utf8))
         if report.verdict.exitStatus != 0, !noOverfitStatus { throw ExitCode(report.verdict.exitStatus) }
     }

@@ -1,5 +1,6 @@
 import ChatCompletions
 import Comparisons
+import Candidates
 import Foundation
 @testable import Judge
 import OpenAIWire
