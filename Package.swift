@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "Candidates", dependencies: ["LocalInference", "ChatCompletions", "OpenAIWire", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
         .target(name: "Comparisons", dependencies: ["Store", "Rank"]),
-        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store"]),
+        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store", "BuildInfo"]),
         .target(
             name: "Server",
             dependencies: [
