@@ -14,14 +14,21 @@
 //   Judge           pairwise judging over chat completions        (ChatCompletions, Store, Suite)
 //   Candidates      generates missing candidate outputs           (LocalInference, ChatCompletions)
 //   Rank            Bradley-Terry ratings, held-out check         (pure Swift)
-//   Report          HTML / Markdown reports, nightly leaderboard  (Rank, Store)
+//   Comparisons     judge configurations, the two-order rule,     (Store, Rank)
+//                   stored judgments → Rank's comparisons
+//   Report          HTML / Markdown reports, nightly leaderboard  (Comparisons, Rank, Store)
+//   Evaluation      the compare pipeline: generate, plan, judge   (the stages, Server)
+//                   (adaptive rounds, embedded judge), rate, report
 //   Server          OpenAI-compatible server over LocalInference  (OpenAIWire, swift-nio)
 //   JudgeCLI        the `judge` command                           (everything)
 import Foundation
 import PackageDescription
 
+/// `JUDGE_FUZZ=1` (scripts/fuzz.sh): adds the libFuzzer harness `judge-fuzz` and keeps every runtime check.
+let fuzzing = ProcessInfo.processInfo.environment["JUDGE_FUZZ"] == "1"
+
 /// Numeric modules are built with checks off in release builds; debug builds keep every check.
-let numericSettings: [SwiftSetting] = [
+let numericSettings: [SwiftSetting] = fuzzing ? [] : [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 
@@ -79,7 +86,8 @@ let package = Package(
         .target(name: "Judge", dependencies: ["ChatCompletions", "OpenAIWire", "HTTP", "Store", "Suite"]),
         .target(name: "Candidates", dependencies: ["LocalInference", "ChatCompletions", "OpenAIWire", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
-        .target(name: "Report", dependencies: ["Rank", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Comparisons", dependencies: ["Store", "Rank"]),
+        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store", "BuildInfo"]),
         .target(
             name: "Server",
             dependencies: [
@@ -89,11 +97,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "Evaluation",
+            dependencies: ["Suite", "Store", "HTTP", "OpenAIWire", "ChatCompletions", "Judge", "Candidates", "Comparisons",
+                           "Rank", "Report", "Server"]
+        ),
         .executableTarget(
             name: "JudgeCLI",
             dependencies: [
                 "Suite", "LocalInference", "HTTP", "Store", "OpenAIWire", "ChatCompletions", "Judge", "Candidates", "Rank",
-                "Report", "Server",
+                "Comparisons", "Report", "Server", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: x86V3 ? [.define("JUDGE_X86_V3")] : []
@@ -121,16 +134,35 @@ let package = Package(
         .testTarget(name: "LocalInferenceTests", dependencies: ["LocalInference", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .target(name: "StoreTestSupport", dependencies: ["Store"], path: "Tests/StoreTestSupport"),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport"]),
         .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire"]),
         .testTarget(name: "ChatCompletionsTests", dependencies: ["ChatCompletions", "OpenAIWire", "HTTP", "TestSupport"]),
-        .testTarget(name: "JudgeTests", dependencies: ["Judge", "ChatCompletions", "OpenAIWire", "TestSupport", "Server"]),  // Server: the local judge end to end
-        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "Store", "Judge", "TestSupport"]),  // Judge: Suite+Store
+        .testTarget(name: "JudgeTests", dependencies: ["Judge", "Comparisons", "Candidates", "ChatCompletions", "OpenAIWire",
+                                                   "TestSupport", "Server"]),  // Server: the local judge end to end; Candidates: Suite+StoreDefinition
+        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "Store", "StoreTestSupport", "TestSupport"]),
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport",
+        .testTarget(name: "ComparisonsTests", dependencies: ["Comparisons", "StoreTestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "StoreTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Judge", "Rank", "Store", "StoreTestSupport"]),
+        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store", "StoreTestSupport",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "OpenAIWire", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+// MARK: - Fuzzing (scripts/fuzz.sh; FuzzTesting/README.md)
+if fuzzing {
+    package.targets.append(.executableTarget(
+        name: "judge-fuzz",
+        dependencies: [
+            "Suite", "LocalInference", "Judge", "ChatCompletions", "OpenAIWire", "Server",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "FuzzTesting/judge-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ))
+}

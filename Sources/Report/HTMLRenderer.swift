@@ -84,7 +84,7 @@ public struct HTMLRenderer: Sendable {
 
     private func leaderboard(_ data: ReportData) -> String {
         let showChange = data.history.count > 1 || data.leaderboard.contains { $0.change != nil }
-        let showAnchor = data.leaderboard.contains { $0.winRateVsAnchor != nil }
+        let showAnchor = !data.leaderboard.isEmpty   // every Rank row has its win rate against the anchor (or the center)
         var out = "<section id=\"leaderboard\">\n<h2>Leaderboard</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
         out += "<th class=\"num\">#</th><th>Model</th><th class=\"num\">Rating</th><th class=\"num\">95% interval</th>"
         if showChange { out += "<th class=\"num\">Change</th>" }
@@ -217,16 +217,16 @@ public struct HTMLRenderer: Sendable {
         let firstWarn = h.firstPositionWinRate.map { abs($0 - 0.5) > 0.1 } ?? false
         let orderWarn = h.orderDisagreementRate.map { $0 > 0.3 } ?? false
         let longWarn = h.longerAnswerWinRate.map { $0 > 0.7 } ?? false
-        let total = h.judgments + h.unparsed + h.failed
+        let total = h.parsed + h.unparsed + h.failed
         let unparsedWarn = total > 0 && Double(h.unparsed + h.failed) / Double(total) > 0.05
         var out = "<section id=\"health\">\n<h2>Judge health</h2>\n<div class=\"cards\">\n"
         out += card("First position wins", Format.percent(h.firstPositionWinRate), "of decisive verdicts; 50% is unbiased", warn: firstWarn)
         out += card("Orders disagree", Format.percent(h.orderDisagreementRate), "of pairs judged both ways", warn: orderWarn)
         out += card("Longer answer wins", Format.percent(h.longerAnswerWinRate), "of decisive verdicts between outputs of different length", warn: longWarn)
-        out += card("Judgments", Format.count(h.judgments), "with a parsed verdict")
+        out += card("Judgments", Format.count(h.parsed), "with a parsed verdict")
         out += card("Unparsed / failed", "\(Format.count(h.unparsed)) / \(Format.count(h.failed))", "replies without a verdict / calls that failed", warn: unparsedWarn)
         out += card("Tokens", Format.count(h.promptTokens + h.completionTokens), "\(Format.count(h.promptTokens)) prompt + \(Format.count(h.completionTokens)) completion")
-        out += card("Cost", Format.dollars(h.costUSD), h.costUSD == nil ? "no prices configured" : "at the configured prices")
+        out += card("Cost", Format.dollars(h.cost), "at the configured prices")
         out += "</div>\n<p class=\"hint\">Red cards: first position beyond 40–60%, orders disagreeing on more than 30% of pairs, the longer answer winning more than 70%, or more than 5% of calls unparsed or failed.</p>\n</section>\n"
         return out
     }

@@ -37,7 +37,7 @@ public struct MarkdownRenderer: Sendable {
 
     private func leaderboard(_ data: ReportData) -> String {
         let showChange = data.history.count > 1 || data.leaderboard.contains { $0.change != nil }
-        let showAnchor = data.leaderboard.contains { $0.winRateVsAnchor != nil }
+        let showAnchor = !data.leaderboard.isEmpty   // every Rank row has its win rate against the anchor (or the center)
         var header = ["#", "Model", "Rating", "95% interval"]
         var align = ["--:", ":--", "--:", "--:"]
         if showChange { header.append("Change"); align.append("--:") }
@@ -109,8 +109,8 @@ public struct MarkdownRenderer: Sendable {
         out += row(["First position wins", "Orders disagree", "Longer answer wins", "Judgments", "Unparsed", "Failed", "Tokens", "Cost"])
         out += row(Array(repeating: "--:", count: 8))
         out += row([Format.percent(h.firstPositionWinRate), Format.percent(h.orderDisagreementRate),
-                    Format.percent(h.longerAnswerWinRate), Format.count(h.judgments), Format.count(h.unparsed),
-                    Format.count(h.failed), Format.count(h.promptTokens + h.completionTokens), Format.dollars(h.costUSD)])
+                    Format.percent(h.longerAnswerWinRate), Format.count(h.parsed), Format.count(h.unparsed),
+                    Format.count(h.failed), Format.count(h.promptTokens + h.completionTokens), Format.dollars(h.cost)])
         return out + "\n"
     }
 
