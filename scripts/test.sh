@@ -20,3 +20,9 @@ if [ $# -eq 0 ]; then
     --filter '^(LocalInferenceTests|RankTests)\.' \
     --skip 'EvidenceTests|TokenizerReferenceTests|TokenizerVariantsTests|ChatTemplateReferenceTests|GGUFRealModelTests'
 fi
+# The fuzzers' smoke (FuzzTesting/README.md): each target for JUDGE_FUZZ_SMOKE seconds (default 30; 0 skips it),
+# from a separate sanitizer build in .build-fuzz. A crash, trap, leak or hang fails the run.
+smoke=${JUDGE_FUZZ_SMOKE:-30}
+if [ "$smoke" != 0 ]; then
+  bash scripts/fuzz.sh all "$smoke"
+fi
