@@ -157,7 +157,7 @@ if fuzzing {
     package.targets.append(.executableTarget(
         name: "judge-fuzz",
         dependencies: [
-            "Suite", "LocalInference", "Judge", "ChatCompletions", "OpenAIWire", "Server",
+            "Suite", "LocalInference", "Judge", "Candidates", "ChatCompletions", "OpenAIWire", "Server",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
