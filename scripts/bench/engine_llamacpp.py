@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """llama.cpp's side of the engine benchmark: llama-bench's pp and tg tests through llama-cpp-python's C API.
 
-    /work/refvenv/bin/python scripts/bench/engine_llamacpp.py --model M.gguf [-p 256] [-n 128]
+    PY=$(bash scripts/reference/setup.sh); $PY scripts/bench/engine_llamacpp.py --model M.gguf [-p 256] [-n 128]
         [--batch N] [--threads 2] [-r 1] [--no-repack]
 
 Prints one JSON object like `judge bench-model --json`:
@@ -48,7 +48,9 @@ class Bench:
         mp = ll.llama_model_default_params()
         if args.no_repack:
             mp.use_extra_bufts = False
+        started = time.perf_counter()
         self.model = ll.llama_model_load_from_file(args.model.encode(), mp)
+        self.load_s = time.perf_counter() - started
         if not self.model:
             sys.exit(f"error: llama.cpp could not load {args.model}")
         self.vocab = ll.llama_model_get_vocab(self.model)
@@ -121,7 +123,8 @@ def main():
     args = parse()
     bench = Bench(args)
     rng = random.Random()
-    result = {"pp_tokens_per_s": None, "tg_tokens_per_s": None, "batch": args.batch, "threads": args.threads}
+    result = {"pp_tokens_per_s": None, "tg_tokens_per_s": None, "batch": args.batch, "threads": args.threads,
+              "load_s": bench.load_s}
     if args.p > 0:
         ctx = bench.context(args.p, args.p, 1)
         tokens = [rng.randrange(bench.n_vocab) for _ in range(args.p)]

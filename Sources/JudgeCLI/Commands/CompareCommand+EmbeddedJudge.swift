@@ -42,7 +42,7 @@ struct JudgeEndpoint {
         case let .embedded(model, modelID, context):
             let engine: LocalEngine
             do {
-                engine = try LocalEngine(modelURL: model, contextLength: context, modelID: modelID)
+                engine = try LocalEngine(modelURL: model, contextLength: context, modelID: modelID, engine: .fromEnvironment())
             } catch {
                 throw CompareFailure("cannot load the embedded judge's model \(model.path): \(error)")
             }

@@ -76,6 +76,18 @@ public final class GGUFFile: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: storage.base.map { $0 + start }, count: tensor.byteCount)
     }
 
+    /// Releases the pages of `tensor`'s bytes from the process's memory, when the file is mapped: a copy in
+    /// another layout replaced them (`WeightMatrix.repacked(on:)`). Reading them later still works (they
+    /// come back from the file); pages shared with a neighbouring tensor are kept.
+    func discardPages(of tensor: GGUFTensorInfo) {
+        let bytes = data(for: tensor)
+        guard storage.isMapping, let start = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page, end = (Int(bitPattern: start) + bytes.count) / page * page
+        guard end > first else { return }
+        madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_DONTNEED)
+    }
+
     /// The architecture named by `general.architecture`, if present.
     public var architecture: String? { metadata["general.architecture"]?.stringValue }
 }
@@ -86,6 +98,8 @@ public final class GGUFFile: @unchecked Sendable {
 final class GGUFStorage: @unchecked Sendable {
     let base: UnsafeRawPointer?
     let count: Int
+    /// Whether `base` maps the file (else it is a heap copy).
+    let isMapping: Bool
     private let release: () -> Void
 
     init(mapping url: URL) throws {
@@ -104,6 +118,7 @@ final class GGUFStorage: @unchecked Sendable {
         if size == 0 {
             base = nil
             count = 0
+            isMapping = false
             release = {}
             return
         }
@@ -112,6 +127,7 @@ final class GGUFStorage: @unchecked Sendable {
         }
         base = UnsafeRawPointer(mapped)
         count = size
+        isMapping = true
         release = { munmap(mapped, size) }
     }
 
@@ -120,6 +136,7 @@ final class GGUFStorage: @unchecked Sendable {
         bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count) }
         base = UnsafeRawPointer(buffer)
         count = bytes.count
+        isMapping = false
         release = { buffer.deallocate() }
     }
 

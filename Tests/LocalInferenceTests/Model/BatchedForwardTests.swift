@@ -55,7 +55,7 @@ final class BatchedForwardTests: XCTestCase {
 
     /// Greedy decoding of `prompts` one sequence at a time, each with its own context.
     private func greedyAlone(_ model: LlamaModel, _ prompts: [[Int32]], steps: Int,
-                             gemmThreshold: Int = ForwardPass.gemmMinimumBatch) throws -> [[Int32]] {
+                             gemmThreshold: Int = EngineConfiguration.defaultGEMMMinimumBatch) throws -> [[Int32]] {
         try prompts.map { prompt in
             let pass = ForwardPass(model: model, capacity: 16)
             pass.gemmThreshold = gemmThreshold
@@ -72,7 +72,7 @@ final class BatchedForwardTests: XCTestCase {
     }
 
     private func greedyBatched(_ model: LlamaModel, _ prompts: [[Int32]], steps: Int,
-                               gemmThreshold: Int = ForwardPass.gemmMinimumBatch) throws -> [[Int32]] {
+                               gemmThreshold: Int = EngineConfiguration.defaultGEMMMinimumBatch) throws -> [[Int32]] {
         let batch = try SequenceBatch(model: model, sequences: prompts.count)
         batch.pass.gemmThreshold = gemmThreshold
         for (i, prompt) in prompts.enumerated() { try batch.context(i).evaluate(prompt) }
@@ -120,10 +120,10 @@ final class BatchedForwardTests: XCTestCase {
         spec.layerTypes = [[.q4_0, .q4_1, .q8_0, .q4_K, .q6_K, .q5_K, .f16]]
         spec.layers = 1
         let model = try LlamaModel(file: spec.file())
-        let p = prompts(ForwardPass.gemmMinimumBatch + 2)
+        let p = prompts(EngineConfiguration.defaultGEMMMinimumBatch + 2)
         // Steps of every sequence take sgemm at the default threshold; prompts (3–7 rows) and lone rows are sent
         // there too, since the integer kernels quantize activations and sgemm does not.
-        XCTAssertGreaterThanOrEqual(p.count, ForwardPass.gemmMinimumBatch)
+        XCTAssertGreaterThanOrEqual(p.count, EngineConfiguration.defaultGEMMMinimumBatch)
         XCTAssertEqual(try greedyBatched(model, p, steps: 5, gemmThreshold: 1), try greedyAlone(model, p, steps: 5, gemmThreshold: 1))
     }
 
