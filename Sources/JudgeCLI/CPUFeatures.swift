@@ -15,8 +15,10 @@ enum CPUFeatures {
     static let cpuinfo: (model: String, flags: Set<String>)? = {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
         func field(_ name: String) -> Substring? {
-            text.split(separator: "\n").first { $0.hasPrefix(name) }
-                .flatMap { $0.firstIndex(of: ":").map { index in $0[$0.index(after: index)...] } }
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
+                  let colon = line.firstIndex(of: ":")
+            else { return nil }
+            return line[line.index(after: colon)...]
         }
         let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
         return ((field("model name") ?? "unknown").trimmingCharacters(in: .whitespaces), flags)

@@ -33,6 +33,8 @@ extension Int8Dot {
                                 _ y: UnsafeMutablePointer<Float>) {
         precondition(range.lowerBound % 8 == 0 && range.upperBound % 8 == 0)
         let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch, q4_K = matrix.type == .q4_K
+        // The tiles' fixed activation offsets: a batch interleaved for Q4_0 (`blocksPerScale` 1), plain for Q4_K.
+        precondition(a.interleaved == (batch > 1 && !q4_K))
         var g = range.lowerBound / 8
         while g < range.upperBound / 8 {
             let group = matrix.group(g)
@@ -60,17 +62,12 @@ extension Int8Dot {
 
     // MARK: - Pieces
 
-    /// Where vector `s`'s block `b` starts in `a.quants`, and the distance between its 4-byte steps: the
-    /// interleaved batch layout keeps bytes 4k ..< 4k + 4 of a block 32 bytes after those of step k − 1.
+    /// Where vector `s`'s block `b` starts in `a.quants`: in the interleaved batch layout, bytes 4k ..< 4k + 4
+    /// of the block lie 32 bytes after those of step k − 1, and the next vector's 4 bytes after its own.
     @inline(__always)
     static func activationBlock(_ a: Q8Activations, _ b: Int, _ s: Int) -> UnsafeRawPointer {
-        let cell = a.interleaved ? (b * a.stride + (s & ~7)) * 32 + (s & 7) * 4 : (b * a.stride + s) * 32
-        return UnsafeRawPointer(a.quants + cell)
+        UnsafeRawPointer(a.quants + a.offset(b, s, byte: 0))
     }
-
-    /// Bytes from one 4-byte step of an activation block to the next (see `activationBlock`).
-    @inline(__always)
-    static func stepStride(_ a: Q8Activations) -> Int { a.interleaved ? 32 : 4 }
 
     /// Four activation bytes at `p` in every 32-bit lane (vpbroadcastd from memory).
     @inline(__always)
@@ -101,9 +98,11 @@ extension Int8Dot {
     @inline(__always)
     static func tileQ4_0x8(width: Int, _ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
                            s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        let stride4 = stepStride(a), blockStep = 32 * a.stride
-        var x0 = activationBlock(a, first, s0), x1 = x0, x2 = x0, x3 = x0
-        if width > 1 { x1 = activationBlock(a, first, s0 + 1); x2 = activationBlock(a, first, s0 + 2); x3 = activationBlock(a, first, s0 + 3) }
+        // A batch's activations are interleaved (`Q8Activations`): the four vectors' bytes of a step lie 4 bytes
+        // apart, a step 32 bytes after the one before; a lone vector's steps are 4 bytes apart. Constants, so
+        // that every load is one base register plus an offset.
+        let vectorStep = 4, stepBytes = width == 1 ? 4 : 32, blockStep = 32 * a.stride
+        var x = activationBlock(a, first, s0)
         var dx = UnsafePointer(a.scales + first * a.stride + s0)
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256()
         let ones = _mm256_set1_epi16(1), low = _mm256_set1_epi8(0x0f)
@@ -117,12 +116,12 @@ extension Int8Dot {
             for k in 0..<4 {
                 let w = block.loadUnaligned(fromByteOffset: 16 + 32 * k, as: __m256i.self)
                 let lo = _mm256_and_si256(w, low), hi = _mm256_and_si256(_mm256_srli_epi16(w, 4), low)
-                @inline(__always) func step(_ p: inout __m256i, _ x: UnsafeRawPointer) {
-                    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(lo, broadcast4(x + k * stride4)))
-                    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(hi, broadcast4(x + (4 + k) * stride4)))
+                @inline(__always) func step(_ p: inout __m256i, _ v: Int) {
+                    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(lo, broadcast4(x + v * vectorStep + k * stepBytes)))
+                    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(hi, broadcast4(x + v * vectorStep + (4 + k) * stepBytes)))
                 }
-                step(&p0, x0)
-                if width > 1 { step(&p1, x1); step(&p2, x2); step(&p3, x3) }
+                step(&p0, 0)
+                if width > 1 { step(&p1, 1); step(&p2, 2); step(&p3, 3) }
             }
             let d = halves8(block)
             @inline(__always) func finish(_ acc: inout __m256, _ p: __m256i, _ v: Int) {
@@ -130,7 +129,7 @@ extension Int8Dot {
             }
             finish(&a0, p0, 0)
             if width > 1 { finish(&a1, p1, 1); finish(&a2, p2, 2); finish(&a3, p3, 3) }
-            x0 += blockStep; x1 += blockStep; x2 += blockStep; x3 += blockStep; dx += a.stride
+            x += blockStep; dx += a.stride
         }
         // The minimum's terms d_w · (d_x Σ q_x), from the panel's scales again (in the L1 cache).
         var m0 = __m256(), m1 = __m256(), m2 = __m256(), m3 = __m256()
@@ -170,9 +169,9 @@ extension Int8Dot {
     @inline(__always)
     static func tileQ4_Kx8(width: Int, _ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
                            s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        let blockStep = 32 * a.stride
-        var x0 = activationBlock(a, first, s0), x1 = x0, x2 = x0, x3 = x0
-        if width > 1 { x1 = activationBlock(a, first, s0 + 1); x2 = activationBlock(a, first, s0 + 2); x3 = activationBlock(a, first, s0 + 3) }
+        // Q4_K's activations are never interleaved: vectors 32 bytes apart, steps 4 (constants, as in Q4_0).
+        let vectorStep = 32, blockStep = 32 * a.stride
+        var x = activationBlock(a, first, s0)
         var dx = UnsafePointer(a.scales + first / 8 * a.stride + s0)
         var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256()
         let low = _mm256_set1_epi8(0x0f)
@@ -187,11 +186,11 @@ extension Int8Dot {
                 for k in 0..<8 {
                     let bytes = block.loadUnaligned(fromByteOffset: 160 + 256 * (i >> 1) + 32 * k, as: __m256i.self)
                     let w = _mm256_and_si256((i & 1) == 0 ? bytes : _mm256_srli_epi16(bytes, 4), low)
-                    @inline(__always) func step(_ p: inout __m256i, _ x: UnsafeRawPointer) {
-                        p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w, broadcast4(x + 4 * k)))
+                    @inline(__always) func step(_ p: inout __m256i, _ v: Int) {
+                        p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w, broadcast4(x + v * vectorStep + 4 * k)))
                     }
-                    step(&p0, x0)
-                    if width > 1 { step(&p1, x1); step(&p2, x2); step(&p3, x3) }
+                    step(&p0, 0)
+                    if width > 1 { step(&p1, 1); step(&p2, 2); step(&p3, 3) }
                 }
                 // The eight rows' scale_i in both 16-bit halves of their lanes.
                 let scale32 = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(block.loadUnaligned(fromByteOffset: 32 + 8 * i, as: Int64.self)))
@@ -202,7 +201,7 @@ extension Int8Dot {
                     t2 = _mm256_add_epi32(t2, _mm256_madd_epi16(p2, scale))
                     t3 = _mm256_add_epi32(t3, _mm256_madd_epi16(p3, scale))
                 }
-                x0 += blockStep; x1 += blockStep; x2 += blockStep; x3 += blockStep
+                x += blockStep
             }
             let d = halves8(block)
             @inline(__always) func finish(_ acc: inout __m256, _ t: __m256i, _ v: Int) {
