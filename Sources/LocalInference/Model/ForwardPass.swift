@@ -110,7 +110,7 @@ final class ForwardPass {
     /// quantization for the integer kernels is reused rather than redone.
     func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  sameInput: Bool = false) {
-        if rows < gemmThreshold && Int8Dot.handles(w.type) {
+        if usesIntegerKernels(w, rows: rows) {
             return w.multiply(quantized(x, rows: rows, for: w, sameInput: sameInput), into: y, on: parallel)
         }
         quantizedInput = nil   // a later `sameInput` call must not reuse an older quantization
@@ -137,9 +137,16 @@ final class ForwardPass {
     /// reading the same activation format. (Fixed arity, not variadic: called per layer, it must not allocate.)
     func usesIntegerKernels(rows: Int, _ a: WeightMatrix, _ b: WeightMatrix, _ c: WeightMatrix? = nil) -> Bool {
         func fits(_ w: WeightMatrix) -> Bool {
-            Int8Dot.handles(w.type) && Int8Dot.blocksPerScale(w.type) == Int8Dot.blocksPerScale(a.type)
+            usesIntegerKernels(w, rows: rows) && Int8Dot.blocksPerScale(w.type) == Int8Dot.blocksPerScale(a.type)
         }
-        return rows < gemmThreshold && fits(a) && fits(b) && (c.map(fits) ?? true)
+        return fits(a) && fits(b) && (c.map(fits) ?? true)
+    }
+
+    /// Whether `w` multiplies `rows` rows with the integer kernels rather than sgemm: below `gemmThreshold`
+    /// rows, or at any size when its rows are interleaved (their kernels beat sgemm on dequantized tiles at
+    /// every batch measured: 7B Q4_0 pp128 0.94 against 0.57 tokens/s, BENCHMARKS.md "Engine speed, 7B").
+    func usesIntegerKernels(_ w: WeightMatrix, rows: Int) -> Bool {
+        Int8Dot.handles(w.type) && (rows < gemmThreshold || w.layout == .interleaved)
     }
 
     /// Storage for `rows` quantized activation vectors of `columns` (grown rarely, never shrunk).
