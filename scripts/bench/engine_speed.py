@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Our engine and llama.cpp side by side on the same model and thread count: medians and ratios.
 
-    PY=$(bash scripts/reference/setup.sh)
+    PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
     $PY scripts/bench/engine_speed.py                # SmolLM2: pp256, tg128, tg128 × 16
     $PY scripts/bench/engine_speed.py --suite 7b     # the random 7B-shaped Q4_0 and Q4_K: tg32, tg16 × 16, pp512
         [--runs 5] [--threads 2] [--judge .build/release/judge] [--tests tg,batch,pp]

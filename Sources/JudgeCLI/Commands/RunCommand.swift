@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LocalInference
+import OpenAIWire
 
 /// `judge run`: one completion from a local GGUF model, streamed to stdout as it is generated.
 struct RunCommand: AsyncParsableCommand {
