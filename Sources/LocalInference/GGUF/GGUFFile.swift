@@ -82,22 +82,42 @@ public final class GGUFFile: @unchecked Sendable {
     ///
     /// - Precondition: `tensor` comes from this file.
     public func data(for tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
+        precondition(storage.withLock { $0.released.contains(tensor.name) } == false,
+                     "tensor \(tensor.name) was repacked at load and its file bytes released: use the repacked matrix")
+        return bytes(of: tensor)
+    }
+
+    /// `tensor`'s bytes, released or not.
+    private func bytes(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
         let start = dataOffset + tensor.offset
         precondition(start >= dataOffset && start + tensor.byteCount <= storage.count,
                      "tensor \(tensor.name) is not from this file")
         return UnsafeRawBufferPointer(start: storage.base.map { $0 + start }, count: tensor.byteCount)
     }
 
-    /// Releases the pages of `tensor`'s bytes from the process's memory, when the file is mapped: a copy in
-    /// another layout replaced them (`WeightMatrix.repacked(on:)`). Reading them later still works (they
-    /// come back from the file); pages shared with a neighbouring tensor are kept.
-    func discardPages(of tensor: GGUFTensorInfo) {
-        let bytes = data(for: tensor)
-        guard storage.isMapping, let start = bytes.baseAddress else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = (Int(bitPattern: start) + page - 1) / page * page, end = (Int(bitPattern: start) + bytes.count) / page * page
-        guard end > first else { return }
-        madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_DONTNEED)
+    /// `tensor` as a matrix in another layout (`WeightMatrix.repacked(on:)`), made once per copy of the file's
+    /// bytes: every model loaded from this file (or an identical one sharing its bytes) shares it. When the
+    /// bytes are the process's own copy of the file, the pages wholly inside `tensor` are released once the
+    /// matrix is made (RSS stays one copy of the weights), and `data(for:)` refuses the tensor from then on.
+    /// `make` returns the tensor's matrix from its bytes, or nil to keep them (no other layout).
+    func repacked(_ tensor: GGUFTensorInfo, make: (UnsafeRawBufferPointer) -> WeightMatrix?) -> WeightMatrix? {
+        storage.withLock { state in
+            if let matrix = state.repacked[tensor.name] { return matrix }
+            guard !state.released.contains(tensor.name), let matrix = make(bytes(of: tensor)) else { return nil }
+            state.repacked[tensor.name] = matrix
+            if storage.ownsPages, let start = bytes(of: tensor).baseAddress {
+                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                let first = (Int(bitPattern: start) + page - 1) / page * page
+                let end = (Int(bitPattern: start) + tensor.byteCount) / page * page
+                if end > first, let pages = UnsafeMutableRawPointer(bitPattern: first) {
+                    // Freed, and unreadable from now on: a stray read faults instead of seeing zeros.
+                    madvise(pages, end - first, MADV_DONTNEED)
+                    mprotect(pages, end - first, PROT_NONE)
+                }
+                state.released.insert(tensor.name)
+            }
+            return matrix
+        }
     }
 
     /// The architecture named by `general.architecture`, if present.
@@ -110,9 +130,21 @@ public final class GGUFFile: @unchecked Sendable {
 final class GGUFStorage: @unchecked Sendable {
     let base: UnsafeRawPointer?
     let count: Int
-    /// Whether `base` maps the file (else it is a heap copy).
-    let isMapping: Bool
+    /// Whether `base` is an anonymous mapping of this storage's own (`init(reading:)`), whose pages may
+    /// be released (`GGUFFile.repacked`); a heap copy's are not.
+    let ownsPages: Bool
     private let release: () -> Void
+
+    /// Matrices repacked from these bytes, by tensor name, and the tensors whose pages are released.
+    struct Repacked {
+        var repacked: [String: WeightMatrix] = [:]
+        var released: Set<String> = []
+    }
+    private let lock = NSLock()
+    private var state = Repacked()
+
+    /// Runs `body` on the repacked matrices under the storage's lock.
+    func withLock<T>(_ body: (inout Repacked) -> T) -> T { lock.withLock { body(&state) } }
 
     /// Identifies an unchanged file: device, inode, size, modification time (nil for in-memory images).
     let identity: String?
@@ -129,10 +161,10 @@ final class GGUFStorage: @unchecked Sendable {
         }
         let size = Int(before.st_size)
         identity = Self.identity(before)
+        ownsPages = true
         if size == 0 {
             base = nil
             count = 0
-            isMapping = false
             release = {}
             return
         }
@@ -159,10 +191,6 @@ final class GGUFStorage: @unchecked Sendable {
         mprotect(memory, size, PROT_READ)
         base = UnsafeRawPointer(memory)
         count = size
-<<<<<<< HEAD
-        isMapping = true
-        release = { munmap(mapped, size) }
-=======
         release = { munmap(memory, size) }
     }
 
@@ -181,16 +209,15 @@ final class GGUFStorage: @unchecked Sendable {
         let modified = (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
         #endif
         return "\(info.st_dev):\(info.st_ino):\(info.st_size):\(modified.0).\(modified.1)"
->>>>>>> main
     }
 
     init(copying bytes: [UInt8]) {
         identity = nil
+        ownsPages = false
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
         bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count) }
         base = UnsafeRawPointer(buffer)
         count = bytes.count
-        isMapping = false
         release = { buffer.deallocate() }
     }
 

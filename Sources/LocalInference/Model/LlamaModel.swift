@@ -112,12 +112,16 @@ struct WeightLoader {
         guard info.dimensions == [columns, rows] else {
             throw ModelError.tensorShapeMismatch(tensor: info.name, expected: [columns, rows], found: info.dimensions)
         }
-        let data = file.data(for: info)
-        let matrix = WeightMatrix(name: info.name, type: info.type, rows: rows, columns: columns, data: data.baseAddress!)
-        guard repack, let repacking else { return matrix }
-        let repacked = matrix.repacked(on: repacking)
-        if repacked.layout != matrix.layout { file.discardPages(of: info) }
-        return repacked
+        func fileLayout(_ data: UnsafeRawBufferPointer) -> WeightMatrix {
+            WeightMatrix(name: info.name, type: info.type, rows: rows, columns: columns, data: data.baseAddress!)
+        }
+        // A matrix repacked by an earlier load of the same bytes is shared (its file bytes may be gone).
+        let repacked = file.repacked(info) { data in
+            guard repack, let repacking else { return nil }
+            let matrix = fileLayout(data).repacked(on: repacking)
+            return matrix.layout == .rows ? nil : matrix
+        }
+        return repacked ?? fileLayout(file.data(for: info))
     }
 
     /// A (count) vector dequantized to floats; nil only for an absent optional tensor.
