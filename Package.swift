@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "Candidates", dependencies: ["LocalInference", "ChatCompletions", "OpenAIWire", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
         .target(name: "Comparisons", dependencies: ["Store", "Rank"]),
-        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store"]),
+        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store", "BuildInfo"]),
         .target(
             name: "Server",
             dependencies: [
@@ -157,7 +157,7 @@ if fuzzing {
     package.targets.append(.executableTarget(
         name: "judge-fuzz",
         dependencies: [
-            "Suite", "LocalInference", "Judge", "ChatCompletions", "OpenAIWire", "Server",
+            "Suite", "LocalInference", "Judge", "Candidates", "ChatCompletions", "OpenAIWire", "Server",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

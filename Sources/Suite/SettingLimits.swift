@@ -35,12 +35,16 @@ public enum SettingLimits {
     public static let topK = Limit(range: 0...1_048_576, meaning: "candidate tokens; 0 for all")
     /// Seeds (`seed`, `--seed`).
     public static let seed = Limit(range: 0...Int(UInt32.max), meaning: "a seed")
+    /// Open connections to `judge serve` (`--max-connections`).
+    public static let connections = Limit(range: 1...65_536, meaning: "open connections")
     /// Positions per sequence (`--context`).
     public static let contextLength = Limit(range: 1...1_048_576, meaning: "tokens of context")
 
     /// USD per million tokens (`judge.prices`), and the most a run may spend (`--max-cost`).
     public static let price: ClosedRange<Double> = 0...1_000_000
     public static let maxCost: ClosedRange<Double> = 0...1_000_000_000
+    /// Waits in seconds (`judge serve --grace`).
+    public static let seconds: ClosedRange<Double> = 0...86_400
 
     /// Why `value` is refused for a price-like setting, or nil.
     public static func problem(_ value: Double, in range: ClosedRange<Double>, meaning: String) -> String? {
