@@ -15,7 +15,7 @@ extension ComparePipeline {
     ///   not run), 3 overfit suspected, 5 inconclusive.
     func writeReport(_ judged: Judged) throws -> Int32 {
         let suite = judged.suite
-        guard let asOf = try StoreDates.newestJudgment(store: judged.store, suites: [suite.name]) else {
+        guard let asOf = try StoreDates.newestJudgment(store: judged.store, suites: [suite.name], judge: judged.judge) else {
             throw ReportError.emptyStore(storePath(suite))
         }
         var builder = ReportBuilder(store: judged.store, options: request.rating, sampleLimit: request.sampleLimit)

@@ -56,7 +56,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             throw ValidationError("no suite '\(missing)' in \(path) (it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
         }
         guard !suites.isEmpty else { throw ReportError.emptyStore(path) }
-        guard let asOf = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites) else {
+        guard let newest = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites) else {
             throw ReportError.emptyStore(path)
         }
         let name = title ?? (suites.count == 1 ? suites[0] : "leaderboard")
@@ -75,6 +75,8 @@ struct LeaderboardCommand: AsyncParsableCommand {
         var builder = ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: reporting.samples)
         builder.onPhase = reporting.phaseTimer
         for (judge, directory) in boards {
+            // Each board is dated by its configuration's newest judgment (or --date).
+            let asOf = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites, judge: judge) ?? newest
             let data: ReportData
             do {
                 data = try builder.build(suites: suites, judge: judge, title: name, asOf: asOf)
@@ -92,6 +94,6 @@ struct LeaderboardCommand: AsyncParsableCommand {
             }
         }
         let directory = root
-        FileHandle.standardError.write(Data("leaderboard: \(asOf), \(written.count) files in \(directory.path)\n".utf8))
+        FileHandle.standardError.write(Data("leaderboard: \(newest), \(written.count) files in \(directory.path)\n".utf8))
     }
 }
