@@ -24,8 +24,11 @@
 import Foundation
 import PackageDescription
 
+/// `JUDGE_FUZZ=1` (scripts/fuzz.sh): adds the libFuzzer harness `judge-fuzz` and keeps every runtime check.
+let fuzzing = ProcessInfo.processInfo.environment["JUDGE_FUZZ"] == "1"
+
 /// Numeric modules are built with checks off in release builds; debug builds keep every check.
-let numericSettings: [SwiftSetting] = [
+let numericSettings: [SwiftSetting] = fuzzing ? [] : [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 
@@ -84,7 +87,7 @@ let package = Package(
         .target(name: "Candidates", dependencies: ["LocalInference", "ChatCompletions", "OpenAIWire", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
         .target(name: "Comparisons", dependencies: ["Store", "Rank"]),
-        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store"]),
+        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store", "BuildInfo"]),
         .target(
             name: "Server",
             dependencies: [
@@ -148,3 +151,18 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// MARK: - Fuzzing (scripts/fuzz.sh; FuzzTesting/README.md)
+if fuzzing {
+    package.targets.append(.executableTarget(
+        name: "judge-fuzz",
+        dependencies: [
+            "Suite", "LocalInference", "Judge", "Candidates", "ChatCompletions", "OpenAIWire", "Server",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "FuzzTesting/judge-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ))
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Suite
 
 /// A JSONL file of candidate outputs for `judge import`: one object a line,
 /// `{"model": "gpt-4", "task": "extraction", "item_id": "e-01", "output": "…"}`.
@@ -36,20 +37,32 @@ public enum OutputsFile {
 
     /// Parses every line; blank lines are skipped. Duplicates of (model, task, item_id) are problems.
     public static func parse(_ text: String, file: String) -> (lines: [Line], problems: [Problem]) {
+        parse(Data(text.utf8), file: file)
+    }
+
+    /// Parses the file's bytes: LF or CRLF lines; a line that is not UTF-8 or holds NUL (raw or `\u0000`)
+    /// is a problem, never stored altered.
+    public static func parse(_ data: Data, file: String) -> (lines: [Line], problems: [Problem]) {
+        if let problem = JSONLines.fileProblem(data) { return ([], [Problem(file: file, line: 1, message: problem)]) }
         var lines: [Line] = []
         var problems: [Problem] = []
         var firstSeen: [String: Int] = [:]
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let number = offset + 1
-            let text = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            guard !text.allSatisfy(\.isWhitespace) else { continue }
+        for jsonLine in JSONLines.lines(data) {
+            let number = jsonLine.number
+            let text: String
+            switch jsonLine.text {
+            case .success(let value): text = value
+            case .failure(let error):
+                problems.append(Problem(file: file, line: number, message: error.message))
+                continue
+            }
             do {
                 let decoded = try JSONDecoder().decode(RawLine.self, from: Data(text.utf8))
                 let line = Line(number: number, model: decoded.model, task: decoded.task, itemID: decoded.itemID, output: decoded.output)
                 let identity = ContentKey.make([line.model, line.task, line.itemID])
                 if let first = firstSeen[identity] {
                     problems.append(Problem(file: file, line: number,
-                                            message: "duplicate: model \(line.model), task \(line.task), item \(line.itemID) already given on line \(first)"))
+                                            message: "duplicate: model \(Self.short(line.model)), task \(Self.short(line.task)), item \(Self.short(line.itemID)) already given on line \(first)"))
                     continue
                 }
                 firstSeen[identity] = number
@@ -68,11 +81,11 @@ public enum OutputsFile {
         for line in lines {
             guard let items = ids.items[line.task] else {
                 problems.append(Problem(file: file, line: line.number,
-                                        message: "unknown task \"\(line.task)\" (the suite's tasks: \(ids.items.keys.sorted().joined(separator: ", ")))"))
+                                        message: "unknown task \(SuiteError.quote(line.task)) (the suite's tasks: \(ids.items.keys.sorted().joined(separator: ", ")))"))
                 continue
             }
             guard let itemID = items[line.itemID] else {
-                problems.append(Problem(file: file, line: line.number, message: "unknown item \"\(line.itemID)\" in task \(line.task)"))
+                problems.append(Problem(file: file, line: line.number, message: "unknown item \(SuiteError.quote(line.itemID)) in task \(Self.short(line.task))"))
                 continue
             }
             imports.append(CandidateImport(model: line.model, itemID: itemID, output: line.output))
@@ -113,6 +126,7 @@ public enum OutputsFile {
                 guard container.contains(key), !(try container.decodeNil(forKey: key)) else { throw LineError("missing \"\(name)\"") }
                 guard let value = try? container.decode(String.self, forKey: key) else { throw LineError("\"\(name)\" must be text") }
                 if !allowEmpty, value.allSatisfy(\.isWhitespace) { throw LineError("\"\(name)\" is empty") }
+                if let problem = JSONLines.nulProblem(value, field: name) { throw LineError(problem) }
                 return value
             }
             model = try text("model")
@@ -121,6 +135,7 @@ public enum OutputsFile {
             let idKey = Key(stringValue: "item_id")
             guard container.contains(idKey), !(try container.decodeNil(forKey: idKey)) else { throw LineError("missing \"item_id\"") }
             if let value = try? container.decode(String.self, forKey: idKey), !value.isEmpty {
+                if let problem = JSONLines.nulProblem(value, field: "item_id") { throw LineError(problem) }
                 itemID = value
             } else if let value = try? container.decode(Int.self, forKey: idKey) {
                 itemID = String(value)
@@ -128,6 +143,11 @@ public enum OutputsFile {
                 throw LineError("\"item_id\" must be non-empty text or a whole number")
             }
         }
+    }
+
+    /// A name for a message, cut to a bounded prefix when long (unquoted, as the messages print names).
+    static func short(_ text: String) -> String {
+        text.count > 80 ? "\(text.prefix(80))… (\(text.count) characters)" : text
     }
 
     struct LineError: Error {

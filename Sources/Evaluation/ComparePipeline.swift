@@ -38,7 +38,8 @@ public struct ComparePipeline: Sendable {
         }
         guard let judged else { return .dryRun }
         guard request.writeReport else { return .judged }
-        return .reported(heldOutStatus: try writeReport(judged))
+        let reported = try writeReport(judged)
+        return .reported(heldOutStatus: reported.heldOutStatus, judgeUnreliable: reported.judgeUnreliable)
     }
 
     /// What the report is made from.
@@ -72,8 +73,10 @@ public struct ComparePipeline: Sendable {
         // MARK: 1. Generation
         let generator = CandidateGenerator(store: judgeStore, suite: suite, ids: ids,
                                            options: .init(concurrency: request.concurrency ?? judge.concurrency ?? 8))
+        var toGenerate = 0
         if request.dryRun {
             let generationPlan = try generator.plan()
+            toGenerate = generationPlan.missing
             if generationPlan.missing > 0 {
                 output.print("dry run: \(generationPlan.missing) candidate outputs to generate first (the judging estimate below leaves them out)")
                 output.print("\(generationPlan)")
@@ -96,8 +99,12 @@ public struct ComparePipeline: Sendable {
             if !request.dryRun || imported { output.note("note: \(missing)\(Self.missingHint(missing, suite: suite))") }
         }
         guard !plan.entries.isEmpty else {
-            if request.dryRun { return nil }
-            throw EvaluationError.failure("nothing to judge: no item has stored outputs from two of the suite's models; give the suite local or remote models, or import outputs with `judge import OUTPUTS.jsonl --suite \(request.suiteFile)`")
+            // A dry run says what the real run would: nothing to judge, unless outputs are generated first.
+            if request.dryRun && toGenerate > 0 {
+                output.print("dry run: nothing to judge yet: the pairs are planned once the outputs above exist")
+                return nil
+            }
+            throw EvaluationError.failure("\(request.dryRun ? "dry run: " : "")nothing to judge: no item has stored outputs from two of the suite's models; give the suite local or remote models, or import outputs with `judge import OUTPUTS.jsonl --suite \(request.suiteFile)`")
         }
 
         // MARK: 3. Judging

@@ -21,22 +21,23 @@ extension HumanLabel {
     ///   or unknown item, model or winner, the same model on both sides, a file without votes.
     public static func load(from file: URL, displayPath: String, tasks: [String: Set<String>]? = nil,
                             models: Set<String>? = nil) throws -> (labels: [HumanLabel], warnings: [SuiteWarning]) {
-        let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            throw SuiteError(file: displayPath, message: "cannot read the human-labels file (\(Suite.reason(error)))")
-        }
-        return try parse(jsonl: text, displayPath: displayPath, tasks: tasks, models: models)
+        let data = try JSONLine.read(file, displayPath: displayPath, what: "the human-labels file")
+        return try parse(jsonl: data, displayPath: displayPath, tasks: tasks, models: models)
     }
 
     /// Parses human-labels JSONL text; see ``load(from:displayPath:tasks:models:)``.
     public static func parse(jsonl text: String, displayPath: String, tasks: [String: Set<String>]? = nil,
                              models: Set<String>? = nil) throws -> (labels: [HumanLabel], warnings: [SuiteWarning]) {
+        try parse(jsonl: Data(text.utf8), displayPath: displayPath, tasks: tasks, models: models)
+    }
+
+    /// Parses human-labels JSONL bytes (invalid UTF-8 and NUL are errors with their line).
+    public static func parse(jsonl data: Data, displayPath: String, tasks: [String: Set<String>]? = nil,
+                             models: Set<String>? = nil) throws -> (labels: [HumanLabel], warnings: [SuiteWarning]) {
         var labels: [HumanLabel] = []
         var warnings: [SuiteWarning] = []
         var laterTurns = 0
-        for (number, object) in try JSONLine.objects(text, displayPath: displayPath) {
+        for (number, object) in try JSONLine.objects(data, displayPath: displayPath) {
             func fail(_ field: String?, _ message: String) -> SuiteError {
                 SuiteError(file: displayPath, line: number, field: field, message: message)
             }

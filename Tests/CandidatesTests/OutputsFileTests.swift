@@ -41,3 +41,27 @@ final class OutputsFileTests: XCTestCase {
         XCTAssertEqual(parsed.lines.map(\.itemID), ["12"])
     }
 }
+
+// MARK: - Bytes (issue 18, D1/D2)
+
+extension OutputsFileTests {
+    func testNULAndInvalidUTF8AreRefusedByLineNeverAltered() {
+        let good = Array(#"{"model": "m", "task": "dev", "item_id": "d1", "output": "fine"}"#.utf8)
+        let escapedNUL = Array(#"{"model": "m", "task": "dev", "item_id": "d2", "output": "before\u0000after"}"#.utf8)
+        let rawBytes = Array(#"{"model": "m", "task": "dev", "item_id": "d3", "output": "caf"#.utf8) + [0xE9, 0x20, 0xFF] + Array(#""}"#.utf8)
+        let parsed = OutputsFile.parse(Data(good + [10] + escapedNUL + [10] + rawBytes + [10]), file: "out.jsonl")
+        XCTAssertEqual(parsed.lines.map(\.output), ["fine"])
+        XCTAssertEqual(parsed.problems.map(\.description), [
+            "out.jsonl:2: \"output\" contains NUL (\\u0000), which the store cannot keep; remove it",
+            "out.jsonl:3: not valid UTF-8 (at character 62); save the file as UTF-8",
+        ])
+    }
+
+    func testCRLFIsAcceptedAsInYAML() {
+        let lines = (1...120).map { #"{"model": "m", "task": "dev", "item_id": "d\#($0)", "output": "x"}"# }
+        let parsed = OutputsFile.parse(Data((lines.joined(separator: "\r\n") + "\r\n").utf8), file: "out.jsonl")
+        XCTAssertEqual(parsed.problems.map(\.description), [])
+        XCTAssertEqual(parsed.lines.count, 120)
+        XCTAssertEqual(parsed.lines.last?.output, "x")
+    }
+}

@@ -25,11 +25,13 @@ final class LeaderboardDirectoryTests: XCTestCase {
         try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("history").path).sorted()
     }
 
+    /// The current run's files by name (`history/…` included), and where `latest` points.
     private func contents() throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)!
-        for case let url as URL in e where !url.hasDirectoryPath {
-            out[url.path] = try Data(contentsOf: url)
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("latest").path)
+        let run = dir.appendingPathComponent(target)
+        var out: [String: Data] = ["→latest": Data(target.utf8)]
+        for name in try AtomicFileSet.relativeFiles(in: run) {
+            out[name] = try Data(contentsOf: run.appendingPathComponent(name))
         }
         return out
     }
@@ -41,8 +43,8 @@ final class LeaderboardDirectoryTests: XCTestCase {
         try board.write(data("2025-03-01", [("a", 1010), ("b", 990)]))
         XCTAssertEqual(try contents(), first)
         XCTAssertEqual(try snapshotFiles(), ["2025-03-01.json"])
-        XCTAssertEqual(Set(first.keys.map { URL(fileURLWithPath: $0).lastPathComponent }),
-                       ["report.html", "report.md", "ratings.json", "ratings.csv", "2025-03-01.json"])
+        XCTAssertEqual(Set(first.keys),
+                       ["→latest", "report.html", "report.md", "ratings.json", "ratings.csv", "history/2025-03-01.json"])
     }
 
     func testChangeIsMeasuredAgainstThePreviousSnapshot() throws {
@@ -89,7 +91,7 @@ final class LeaderboardDirectoryTests: XCTestCase {
             XCTAssertEqual("\(error)", "cannot read the leaderboard snapshot \(bad.path): missing field 'ratings' at the top level; fix or remove that file")
         }
         var expected = before
-        expected[bad.path] = try Data(contentsOf: bad)
+        expected["history/2025-02-28.json"] = try Data(contentsOf: bad)
         XCTAssertEqual(try contents(), expected)
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Suite
 
 /// `judge compare SUITE.yaml`: the whole loop — generate the missing outputs of the suite's local and remote
 /// models, judge pairs of outputs (with the suite's judge, or the embedded local one), rank the models and
@@ -22,13 +23,16 @@ struct CompareCommand: AsyncParsableCommand {
         loopback port. Judgments already in the store are reused, never sent again.
         3. The models are ranked (Bradley-Terry, bootstrap intervals) and report.html, report.md, \
         ratings.json and ratings.csv are written to --out (default reports/SUITE-NAME), as `judge report` does; \
-        the leaderboard and the held-out check's verdict are printed.
+        the leaderboard, the judge's reliability (reliable, biased or unreliable) and the held-out check's \
+        answer are printed. An unreliable judge — its verdicts explained by position alone — is also warned \
+        about on stderr and said first in the report.
 
         Judgments are keyed by the judge configuration (judge model, template and version, temperature, \
         max_tokens): changing any of them judges again, and the report rates this configuration's \
         comparisons only. Interrupting (Ctrl-C, or a kill) keeps everything stored; the same command continues where it stopped. \
-        Exit status: 0; 3 when the suite has held-out tasks and the held-out check suspects overfitting (as \
-        `judge overfit`; --no-overfit-status keeps 0); 1 when the judge stopped the run; 130 when interrupted. \
+        Exit status: 0; when the suite has held-out tasks, 3 when the held-out check suspects overfitting and \
+        5 when it is inconclusive (as `judge overfit`; --no-overfit-status keeps 0); 4 with --strict when the \
+        judge is unreliable (before the held-out status); 1 when the judge stopped the run; 130 when interrupted. \
         The judge's API key is read from the environment variable named by judge.api_key_env (default \
         OPENAI_API_KEY); it is never stored or printed.
         """
@@ -54,7 +58,7 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With --pairs adaptive: the most judge calls the suite's store may hold for this judge (a rerun continues up to it).")
     var budget: Int?
 
-    @Option(name: .long, help: "Judge calls in flight at once (default: judge.concurrency, else 8; the embedded judge: 4 generating together).")
+    @Option(name: .long, parsing: .unconditional, help: "Judge calls in flight at once (default: judge.concurrency, else 8; the embedded judge: 4 generating together).")
     var concurrency: Int?
 
     @Option(name: .customLong("max-cost"), help: "Stop scheduling calls before this run's spending could pass USD (needs a price for the judge model).")
@@ -73,12 +77,15 @@ struct CompareCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-overfit-status"), help: "Exit 0 even when the held-out check suspects overfitting (3) or is inconclusive (5).")
     var noOverfitStatus = false
 
+    @OptionGroup var strictOption: StrictOption
+
     @Flag(name: .customLong("dry-run"), help: "Print what would be generated and judged, and the estimated cost; send nothing.")
     var dryRun = false
 
     func validate() throws {
-        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        try SettingCheck.check(concurrency, SettingLimits.concurrency, option: "--concurrency")
         if let maxCost, !(maxCost > 0) { throw ValidationError("--max-cost must be a positive amount in USD") }
+        try SettingCheck.check(maxCost, in: SettingLimits.maxCost, meaning: "USD", option: "--max-cost")
         if let judgeURL, !(judgeURL.hasPrefix("http://") || judgeURL.hasPrefix("https://")) {
             throw ValidationError("--judge-url must be an http:// or https:// URL, not \"\(judgeURL)\"")
         }
@@ -86,8 +93,8 @@ struct CompareCommand: AsyncParsableCommand {
         switch (pairs, budget) {
         case (.adaptive, nil):
             throw ValidationError("--pairs adaptive needs --budget N: the most judge calls to spend")
-        case (.adaptive, let budget?) where budget < 1:
-            throw ValidationError("--budget must be at least 1 judge call")
+        case (.adaptive, let budget?):
+            try SettingCheck.check(budget, SettingLimits.budget, option: "--budget")
         case (.fixed, _?):
             throw ValidationError("--budget applies to --pairs adaptive only; with --pairs \(pairs) every chosen pair is judged")
         default: break
@@ -104,7 +111,8 @@ struct CompareCommand: AsyncParsableCommand {
         do {
             switch try await ComparePipeline(request: request).run() {
             case .dryRun, .judged: return
-            case .reported(let heldOutStatus):
+            case .reported(let heldOutStatus, let judgeUnreliable):
+                if judgeUnreliable, strictOption.strict { throw ExitCode(StrictOption.unreliableJudgeStatus) }
                 if heldOutStatus != 0, !noOverfitStatus { throw ExitCode(heldOutStatus) }
             }
         } catch EvaluationError.judgeStopped {

@@ -7,20 +7,27 @@ import Store
 /// `judge leaderboard --out DIR`: the nightly regeneration of a leaderboard directory.
 ///
 /// Idempotent (the same store gives byte-identical files: the snapshot date is the newest
-/// judgment's, never the clock), atomic (a failed run leaves the previous leaderboard as it was),
-/// and it keeps DIR/history/YYYY-MM-DD.json per run, from which each model's change and the
-/// rating-over-time chart are drawn.
+/// judgment's, never the clock), atomic (each run is written into DIR/runs/run-N and DIR/latest switches
+/// to it in one rename; a failed run leaves the previous leaderboard as it was), and it keeps
+/// DIR/history/YYYY-MM-DD.json per run, from which each model's change and the rating-over-time chart
+/// are drawn.
 struct LeaderboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leaderboard",
         abstract: "Regenerate a leaderboard directory from the store (for a nightly job).",
         discussion: """
         Writes DIR/report.html, report.md, ratings.json, ratings.csv and DIR/history/DATE.json, \
-        where DATE is the day of the newest judgment (or --date). Running it again on the same \
-        store rewrites the same bytes. Exits non-zero, with the reason on stderr, when anything \
-        fails; the previous leaderboard is then left intact. Each board rates one judge configuration: \
+        where DATE is the day of the newest judgment (or --date). Each run goes into a new \
+        DIR/runs/run-N, and DIR/latest switches to it in one rename once it is complete; the names \
+        above are links through DIR/latest. A reader that resolves DIR/latest once and reads from \
+        there never sees files of two runs. Running it again on the same store changes nothing. \
+        Exits non-zero, with the reason on stderr, when anything fails; the previous leaderboard \
+        is then left intact. Each board rates one judge configuration: \
         --judge's; else, when the suites were judged by one configuration, that one in DIR itself; \
-        else one board per configuration, in DIR/judge-ID (ID as `judge rank --list-judges` prints it).
+        else one board per configuration, in DIR/judge-ID (ID as `judge rank --list-judges` prints it). \
+        Each board shows its judge's reliability; an unreliable judge is warned about on stderr and said \
+        first on the page. Exit status 4 with --strict when a board's judge is unreliable (the boards are \
+        still written).
         """
     )
 
@@ -36,6 +43,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
     @OptionGroup var rating: RatingArguments
     @OptionGroup var reporting: ReportArguments
     @OptionGroup var judgeChoice: JudgeChoiceOptions
+    @OptionGroup var strictOption: StrictOption
 
     func validate() throws {
         try rating.check()
@@ -72,6 +80,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
                 : found.map { ($0, root.appendingPathComponent("judge-\($0.shortID)", isDirectory: true)) }
         }
         var written: [String] = []
+        var unreliable = false
         var builder = ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: reporting.samples)
         builder.onPhase = reporting.phaseTimer
         for (judge, directory) in boards {
@@ -87,6 +96,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             }
             let board = LeaderboardDirectory(directory: directory)
             written += try board.write(data)
+            if strictOption.warn(data.judgeReliability, context: "judge leaderboard: \(judge.shortID)") { unreliable = true }
             let current = try board.withHistory(data)
             if boards.count > 1 { print("# \(judge.shortID): \(judge.description) (\(directory.path))") }
             for row in current.leaderboard {
@@ -95,5 +105,6 @@ struct LeaderboardCommand: AsyncParsableCommand {
         }
         let directory = root
         FileHandle.standardError.write(Data("leaderboard: \(newest), \(written.count) files in \(directory.path)\n".utf8))
+        if unreliable { throw ExitCode(StrictOption.unreliableJudgeStatus) }
     }
 }

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Rank
+import Suite
 
 /// The rating options of every command that rates — `rank`, `overfit`, `report`, `leaderboard` and
 /// `compare` — declared once: anchor, bootstrap, seed, covariate control, tie model, strong-win weight, prior.
 struct RatingArguments: ParsableArguments {
     @Option(name: .long, help: "Pin a model's rating, e.g. gpt-4=1000 (default: mean rating 1000).")
     var anchor: String?
-    @Option(name: .long, help: "Bootstrap rounds for the 95% intervals (0: none).")
+    // `.unconditional`: `--bootstrap -1` is a value to refuse with the range, not a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Bootstrap rounds for the 95% intervals (0: none; at most 100000).")
     var bootstrap = 1000
     @Option(name: .long, help: "Seed of the bootstrap (the same store and seed give the same ratings).")
     var seed: UInt64 = 1
@@ -36,9 +38,9 @@ struct RatingArguments: ParsableArguments {
         if let anchor, RatingOptions.Anchor(parsing: anchor) == nil {
             throw ValidationError("--anchor must be MODEL=RATING, e.g. gpt-4=1000 (got '\(anchor)')")
         }
+        try SettingCheck.check(bootstrap, SettingLimits.bootstrapRounds, option: "--bootstrap")
         if bootstrap < minimumBootstrap {
-            throw ValidationError(minimumBootstrap == 0 ? "--bootstrap must be ≥ 0"
-                                  : "--bootstrap must be ≥ \(minimumBootstrap): the verdict rests on the intervals")
+            throw ValidationError("--bootstrap must be ≥ \(minimumBootstrap): the verdict rests on the intervals")
         }
         do { try options.validate() } catch { throw ValidationError("\(error)") }
     }

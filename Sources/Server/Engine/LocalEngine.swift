@@ -26,7 +26,8 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     /// Sequences of `generators` not running a request. The scheduler thread's only.
     private var idle: [Int] = []
 
-    /// Loads the model (weights stay mapped) and its tokenizer, and picks the chat template.
+    /// Loads the model (its file read into memory once, so changing the file cannot crash the server) and
+    /// its tokenizer, and picks the chat template.
     /// - Parameters:
     ///   - contextLength: positions per sequence, prompt and completion together.
     ///   - chatTemplate: a template name overriding the one recognized from the model.
