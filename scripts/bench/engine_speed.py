@@ -95,7 +95,8 @@ def main():
                          "mapped, file layout, as ours)", tg, tg_mapped, None))
 
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"{date}, {args.threads} threads, median of {args.runs} alternating runs: "
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{date}, {args.threads} threads, median of {args.runs} alternating runs, load average at the end {load}: "
           f"`{' '.join(['scripts/bench/engine_speed.py'] + sys.argv[1:])}`\n")
     print("| test | ours (tokens/s) | llama.cpp (tokens/s) | ratio | llama.cpp batched (tokens/s) |")
     print("|---|---:|---:|---:|---:|")

@@ -68,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: cannot load \(model): \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if let guessed = engine.template.guessed { Diagnostics.note("warning: \(model): \(guessed)") }
         let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel))
         let bound: Int
         do {
