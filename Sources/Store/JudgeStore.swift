@@ -12,11 +12,11 @@ import GRDB
 /// let store = try JudgeStore(path: "judge.sqlite")
 /// let ids = try store.saveSuite(definition)
 /// try store.saveVerdict(judgment)
-/// let battles = try store.comparisons(suite: "demo")
+/// let configurations = try store.judgeConfigurations(suite: "demo")
 /// ```
 ///
-/// Reading for ratings and reports: ``comparisons(suite:task:judgeModel:)``,
-/// ``judgeHealth(suite:task:judgeModel:)`` and ``sampleComparisons(suite:task:judgeModel:limit:)``.
+/// Reading for ratings and reports: the comparison stage (module `Comparisons`) reads one judge
+/// configuration's rows with ``judgmentRows(suite:task:judge:_:)`` and resolves them; the store only fetches.
 public struct JudgeStore: Sendable {
     let writer: any DatabaseWriter
 
@@ -41,6 +41,25 @@ public struct JudgeStore: Sendable {
         }
     }
 
+    /// Opens the existing store at `path` for reading only: nothing is created, migrated or written.
+    ///
+    /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when there is no such store, and
+    ///   ``StoreError/outdatedSchema(path:)`` when its schema is older than this judge's (a writer upgrades it).
+    public init(readingAt path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        let current = try? pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
+        guard current == true else { throw StoreError.outdatedSchema(path: path) }
+        self.writer = pool
+    }
+
     /// A fresh store in memory, for tests.
     public static func inMemory() throws -> JudgeStore {
         var configuration = Configuration()
@@ -51,6 +70,11 @@ public struct JudgeStore: Sendable {
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
+    }
+
+    /// A store over `writer` as it is, not migrated (tests of older schemas).
+    init(unmigrated writer: any DatabaseWriter) {
+        self.writer = writer
     }
 
     /// The identifier of the newest migration applied: the schema version (`v1-…`).
@@ -71,6 +95,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     case unknownSuite(String)
     case unknownModel(String)
+    case missingRow(String)
+    case outdatedSchema(path: String)
 
     public var description: String {
         switch self {
@@ -80,6 +106,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "the store holds no suite named \"\(name)\" (run `judge import --suite SUITE.yaml` or `judge compare SUITE.yaml` first)"
         case .unknownModel(let name):
             "the store holds no model named \"\(name)\""
+        case .missingRow(let what):
+            "the store has no \(what) (was it changed while being read?)"
+        case .outdatedSchema(let path):
+            "the store \(path) was written by an older judge; run `judge compare` on it once to bring its schema up to date (readers never change a store)"
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+import OpenAIWire
 import TestSupport
-import XCTest
 @testable import Server
+import XCTest
 
 /// The server over the real model (SmolLM2-135M): replies, streaming, logprobs, seeds, batching and the
 /// official `openai` Python client. Generations stay short (≤ 16 tokens).

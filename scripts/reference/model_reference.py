@@ -3,7 +3,7 @@
 
 Run from the repository root with the reference venv (never needed by the tests):
 
-    PY=$(bash scripts/reference/setup.sh)
+    PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
     $PY scripts/reference/model_reference.py --model models/SmolLM2-135M-Instruct.Q4_1.gguf
     $PY scripts/reference/model_reference.py --model models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf \
         --out-dir Tests/LocalInferenceTests/Fixtures/reference/qwen2.5-coder-1.5b \
@@ -11,7 +11,7 @@ Run from the repository root with the reference venv (never needed by the tests)
         --system "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
     $PY scripts/reference/model_reference.py --model models/gemma-3-270m-q4_k_m.gguf \
         --out-dir Tests/LocalInferenceTests/Fixtures/reference/gemma-3-270m \
-        --text Tests/LocalInferenceTests/Fixtures/reference/perplexity-long.txt --prompts continuation --max-tokens 16
+        --text Tests/LocalInferenceTests/Fixtures/reference/perplexity-long.txt --prompts continuation --max-tokens 8
 
 Writes into --out-dir (default Tests/LocalInferenceTests/Fixtures/reference/):
 

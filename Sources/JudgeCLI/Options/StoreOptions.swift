@@ -14,6 +14,16 @@ struct StoreOptions: ParsableArguments {
         return "judge.sqlite"
     }
 
+    /// Opens the store at ``path(suiteFile:)`` for reading only. It must exist: a report of a missing store
+    /// is a mistake in the path, not a reason to create an empty one.
+    func openForReading(suiteFile: URL?) throws -> JudgeStore {
+        let path = path(suiteFile: suiteFile)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no store at \(path); pass --db PATH, or run `judge compare` first")
+        }
+        return try JudgeStore(readingAt: path)
+    }
+
     /// Opens (creating and migrating if needed) the store at ``path(suiteFile:)``.
     func open(suiteFile: URL?) throws -> JudgeStore {
         try JudgeStore(path: path(suiteFile: suiteFile))
