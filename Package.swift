@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "Candidates", dependencies: ["LocalInference", "ChatCompletions", "OpenAIWire", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
         .target(name: "Comparisons", dependencies: ["Store", "Rank"]),
-        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store"]),
+        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store", "BuildInfo"]),
         .target(
             name: "Server",
             dependencies: [
@@ -146,6 +146,8 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "StoreTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Judge", "Rank", "Store", "StoreTestSupport"]),
         .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store", "StoreTestSupport",
+                                                   "ChatCompletions", "OpenAIWire", "HTTP",
+                                                   .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "OpenAIWire", "TestSupport"]),
     ],
@@ -157,7 +159,7 @@ if fuzzing {
     package.targets.append(.executableTarget(
         name: "judge-fuzz",
         dependencies: [
-            "Suite", "LocalInference", "Judge", "ChatCompletions", "OpenAIWire", "Server",
+            "Suite", "LocalInference", "Judge", "Candidates", "ChatCompletions", "OpenAIWire", "Server",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

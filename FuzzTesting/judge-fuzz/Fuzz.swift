@@ -23,3 +23,19 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     FuzzTarget.selected.run(bytes)
     return 0
 }
+
+// MARK: - The entry point
+
+/// libFuzzer's driver, run from our own entry point: SwiftPM links an executable target's `main` to
+/// `<module>_main` (so tests can import executables), which would hide libFuzzer's `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runDriver(_ argc: UnsafeMutablePointer<CInt>,
+                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                       _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+@_cdecl("judge_fuzz_main")
+public func judgeFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runDriver(&count, &arguments, fuzzOne)
+}

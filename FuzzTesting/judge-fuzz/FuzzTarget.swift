@@ -1,3 +1,4 @@
+import Candidates
 import Foundation
 @testable import ChatCompletions
 @testable import Judge

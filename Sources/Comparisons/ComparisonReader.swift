@@ -1,3 +1,4 @@
+import Rank
 import Store
 
 // MARK: - ComparisonReader: the comparisons of one judge configuration
@@ -73,6 +74,22 @@ public struct ComparisonReader: Sendable {
         return health
     }
 
+    /// The configuration's reliability over `suites` (``Rank/JudgeReliability``): position consistency,
+    /// position and length bias, failures, and the status they add up to. ``summary(suites:task:judge:sampleLimit:)``
+    /// gathers the same in its own pass, for readers that build a summary anyway.
+    public func reliability(suites: [String], task: String? = nil, judge: JudgeConfiguration,
+                            bootstrapRounds: Int = 1000, seed: UInt64 = 1) throws -> JudgeReliability {
+        var health = JudgeHealth()
+        var pairs: [OrderedVerdicts] = []
+        for suite in suites {
+            _ = try ComparisonScan.run(store, suite: suite, task: task, judge: judge, health: &health,
+                                       pairs: { pairs.append($0) }) { _, _ in }
+        }
+        var summary = ComparisonSummary(judge: judge, groups: [], health: health, samples: [])
+        summary.pairs = pairs
+        return summary.reliability(bootstrapRounds: bootstrapRounds, seed: seed)
+    }
+
     /// Up to `limit` resolved comparisons with their prompt, both outputs and the judge's raw replies,
     /// for a reader to check the judge by eye (a fair, deterministic mix: see ``SampleSelection``).
     public func samples(suite: String, task: String? = nil, judge: JudgeConfiguration, limit: Int = 20) throws -> [ComparisonSample] {
@@ -90,11 +107,13 @@ public struct ComparisonReader: Sendable {
         var groups: [ComparisonGroup] = []
         var health = JudgeHealth()
         var samples: [ComparisonSample] = []
+        var pairs: [OrderedVerdicts] = []
         for suite in suites {
             struct GroupKey: Hashable { var task, modelA, modelB: Int32; var outcome: Verdict }
             var counts: [GroupKey: Int] = [:]
             var selection = SampleSelection(limit: sampleLimit)
-            let index = try ComparisonScan.run(store, suite: suite, task: task, judge: judge, health: &health) { r, _ in
+            let index = try ComparisonScan.run(store, suite: suite, task: task, judge: judge, health: &health,
+                                               pairs: { pairs.append($0) }) { r, _ in
                 counts[GroupKey(task: r.task, modelA: r.modelA, modelB: r.modelB, outcome: r.outcome), default: 0] += 1
                 selection.offer(r)
             }
@@ -107,7 +126,9 @@ public struct ComparisonReader: Sendable {
             }
             samples += try selection.chosen(taskNames: index.tasks).map { try sample($0, index, judge: judge) }
         }
-        return ComparisonSummary(judge: judge, groups: groups, health: health, samples: samples)
+        var summary = ComparisonSummary(judge: judge, groups: groups, health: health, samples: samples)
+        summary.pairs = pairs
+        return summary
     }
 
     // MARK: - Helpers

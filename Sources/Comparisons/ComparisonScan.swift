@@ -1,3 +1,4 @@
+import Rank
 import Store
 
 // MARK: - One pass over one configuration's judgments
@@ -36,10 +37,20 @@ enum ComparisonScan {
 
     /// Scans `suite` (optionally one task) for `judge`'s comparisons, adding the judge's health figures
     /// to `health` and calling `visit` with each resolved comparison; returns the names they index.
+    /// `pairs`, when given, also sees every pair judged in either order as the reliability figures read
+    /// it (resolved or not: an order without a verdict still tells where the other order's verdict went).
     static func run(_ store: JudgeStore, suite: String, task: String?, judge: JudgeConfiguration,
-                    health: inout JudgeHealth, visit: (Resolved, SuiteIndex) throws -> Void) throws -> SuiteIndex {
+                    health: inout JudgeHealth, pairs orderedPairs: ((OrderedVerdicts) -> Void)? = nil,
+                    visit: (Resolved, SuiteIndex) throws -> Void) throws -> SuiteIndex {
         var counted = health
         let (pending, index) = try pairs(store, suite: suite, task: task, judge: judge) { counted.count($0) }
+        if let orderedPairs {
+            // In a fixed order (a dictionary's differs from process to process): the bootstrap over pairs
+            // must give the same intervals on every run.
+            for key in pending.keys.sorted(by: { ($0.candidateA, $0.candidateB) < ($1.candidateA, $1.candidateB) }) {
+                if let ordered = pending[key]!.orderedVerdicts { orderedPairs(ordered) }
+            }
+        }
         for (key, pair) in pending {
             guard let (outcome, agreed, identical, ids) = pair.resolved() else {
                 counted.unresolvedComparisons += 1

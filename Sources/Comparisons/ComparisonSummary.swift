@@ -1,3 +1,4 @@
+import Rank
 import Store
 
 // MARK: - ComparisonSummary: what ratings and reports read from a suite, in one pass
@@ -22,12 +23,21 @@ public struct ComparisonSummary: Sendable, Hashable {
     public var health: JudgeHealth
     /// At most `sampleLimit` comparisons per suite with their prompt, outputs and the judge's replies.
     public var samples: [ComparisonSample]
+    /// Every pair judged in either order, as the reliability figures read it (see ``reliability(bootstrapRounds:seed:)``).
+    public var pairs: [OrderedVerdicts] = []
 
     public init(judge: JudgeConfiguration, groups: [ComparisonGroup], health: JudgeHealth, samples: [ComparisonSample]) {
         self.judge = judge
         self.groups = groups
         self.health = health
         self.samples = samples
+    }
+
+    /// The configuration's reliability over these judgments: position consistency, position and length
+    /// bias, failures, and the status they add up to (``Rank/JudgeReliability``).
+    public func reliability(bootstrapRounds: Int = 1000, seed: UInt64 = 1) -> JudgeReliability {
+        JudgeReliability(pairs, calls: JudgeCalls(calls: health.calls, unparsed: health.unparsed, failed: health.failed),
+                         bootstrapRounds: bootstrapRounds, seed: seed)
     }
 
     /// The number of resolved comparisons (Σ count).

@@ -1,3 +1,4 @@
+import Rank
 import Store
 
 /// The judgments of one pair of outputs under one judge configuration, reduced to what resolution
@@ -65,5 +66,22 @@ struct PairJudgments {
         default:
             return nil
         }
+    }
+}
+
+// MARK: - For the reliability figures
+
+extension PairJudgments {
+    /// The pair as ``Rank/JudgeReliability`` reads it: each order's verdict in presented terms and its
+    /// logprob preference; nil for an identical-output tie (no judge call made it) or a pair with no
+    /// verdict in either order.
+    var orderedVerdicts: OrderedVerdicts? {
+        guard identicalID < 0, ab != nil || ba != nil else { return nil }
+        func position(_ v: Verdict?) -> PositionVerdict? {
+            v.map { $0.direction > 0 ? .first : $0.direction < 0 ? .second : .tie }
+        }
+        return OrderedVerdicts(aFirst: position(ab), bFirst: position(ba),
+                               aFirstPreference: abPreference, bFirstPreference: baPreference,
+                               lengthA: Int(lengthA), lengthB: Int(lengthB))
     }
 }

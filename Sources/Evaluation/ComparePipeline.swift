@@ -38,7 +38,8 @@ public struct ComparePipeline: Sendable {
         }
         guard let judged else { return .dryRun }
         guard request.writeReport else { return .judged }
-        return .reported(heldOutStatus: try writeReport(judged))
+        let reported = try writeReport(judged)
+        return .reported(heldOutStatus: reported.heldOutStatus, judgeUnreliable: reported.judgeUnreliable)
     }
 
     /// What the report is made from.

@@ -83,8 +83,9 @@ public enum CompareResult: Sendable, Hashable {
     /// Judged, without a report (`--no-report`).
     case judged
     /// Judged and reported; the held-out check's exit status: 0 generalizes (or no held-out task, or the
-    /// check could not run), 3 overfit suspected, 5 inconclusive.
-    case reported(heldOutStatus: Int32)
+    /// check could not run), 3 overfit suspected, 5 inconclusive; and whether the judge is unreliable
+    /// (its verdicts explained by position alone: `--strict` exits 4).
+    case reported(heldOutStatus: Int32, judgeUnreliable: Bool)
 }
 
 /// Why a compare run cannot go on, or stopped; the description says what to do.

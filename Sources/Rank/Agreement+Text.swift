@@ -24,9 +24,9 @@ extension Agreement {
         }
         rate("with ties", withTies)
         rate("without ties", withoutTies)
-        out += "  Cohen's kappa   " + (kappa.map {
-            String(format: "%.2f (\(level): %.2f to %.2f)", $0.value, $0.ciLow, $0.ciHigh)
-        } ?? "undefined (each rater gave one label throughout, or no votes)") + "\n"
+        func fixed(_ x: Double) -> String { String(format: "%.2f", x) }   // the level's "%" stays out of the format
+        out += "  Cohen's kappa   " + (kappa.map { "\(fixed($0.value)) (\(level): \(fixed($0.ciLow)) to \(fixed($0.ciHigh)))" }
+            ?? "undefined (each rater gave one label throughout, or no votes)") + "\n"
         guard votePairs > 0 else { return out }
         out += "  confusion (rows: \(first), columns: \(second); A = the pair's model first by name)\n"
         out += "  " + "".padding(toLength: 8, withPad: " ", startingAt: 0)

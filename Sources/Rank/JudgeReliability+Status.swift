@@ -10,12 +10,12 @@ extension JudgeReliability {
     ///    judge does not follow the verdict format, and the few verdicts that parse are a selection);
     /// 2. no pair was judged in both orders: position cannot be told apart from content;
     /// 3. every verdict in both orders is a tie: the judge tells no answer from another;
-    /// 4. fewer than `minimumPairs` (20) pairs were judged in both orders: too few to show anything
-    ///    (a percentile bootstrap over a handful of pairs gives intervals far narrower than the truth);
-    /// 5. consistency beyond position is below `minimumBeyondPosition` (0.1), or its 95 % interval
-    ///    reaches down to 0: the two orders agree no more, or not demonstrably more, than position
-    ///    alone predicts. The demo's SmolLM2 judge (the first answer wins every decisive verdict, the
-    ///    orders never agree) scores exactly 0 with interval [0, 0].
+    /// 4. consistency beyond position is below `minimumBeyondPosition` (0.1), or the orders' agreement
+    ///    is not shown to exceed what position alone predicts: the one-sided exact binomial test of
+    ///    "agreements ≤ chance consistency" has p ≥ `significance` (an exact test, because a percentile
+    ///    bootstrap over a handful of pairs gives intervals far narrower than the truth; the chance
+    ///    consistency is taken as known, estimated from the same verdicts). The demo's SmolLM2 judge
+    ///    (the first answer wins every decisive verdict, the orders never agree) scores exactly 0.
     ///
     /// **Biased** — not unreliable, but a clear bias, i.e. both practically large (outside the band)
     /// and statistically clear (p < `significance` in the exact binomial test, or an interval that
@@ -38,7 +38,6 @@ extension JudgeReliability {
     /// next to the consistency a swap already buys back.
     public enum Threshold {
         public static let minimumBeyondPosition = 0.1
-        public static let minimumPairs = 20
         public static let maximumUnparsed = 0.5
         public static let firstPositionBand = 0.4...0.6
         public static let longerAnswerBand = 0.3...0.7
@@ -61,7 +60,8 @@ extension JudgeReliability {
         guard let beyond = consistencyBeyondPosition else {
             return (.unreliable, ["every verdict in both orders is a tie: the judge tells no answer from another"])
         }
-        if beyond.value < Threshold.minimumBeyondPosition || beyond.ciLow <= 0 || bothOrderPairs < Threshold.minimumPairs {
+        let shown = (positionOnlyPValue ?? 1) < Threshold.significance
+        if beyond.value < Threshold.minimumBeyondPosition || !shown {
             let few = beyond.value >= Threshold.minimumBeyondPosition
             let why = few
                 ? "too few pairs (\(bothOrderPairs)) judged in both orders to show that its verdicts follow the answers rather than their positions: "
@@ -91,7 +91,10 @@ extension JudgeReliability {
     func describeConsistency() -> String {
         guard let agreement = positionConsistency else { return "no pair has verdicts in both orders" }
         var text = "the two orders agree on \(Self.percent(agreement.value)) of \(agreement.trials) pairs"
-        if let chance = chanceConsistency { text += ", where position alone predicts \(Self.percent(chance))" }
+        if let chance = chanceConsistency {
+            text += ", where position alone predicts \(Self.percent(chance))"
+            if let p = positionOnlyPValue { text += " (p = \(Self.pValue(p)))" }
+        }
         if let b = consistencyBeyondPosition {
             text += " (consistency beyond position \(Self.number(b.value)), \(interval(b.ciLow, b.ciHigh, percent: false)))"
         }

@@ -56,6 +56,9 @@ public struct JudgeReliability: Codable, Equatable, Sendable {
     public var bothOrderPairs: Int
     public var positionConsistency: Proportion?
     public var chanceConsistency: Double?
+    /// One-sided exact binomial test of "the orders agree no more often than position alone predicts":
+    /// P(at least the observed agreements | both-order pairs, chance consistency).
+    public var positionOnlyPValue: Double?
     public var consistencyBeyondPosition: IntervalEstimate?
     public var firstPosition: Proportion?
     public var longerAnswerWins: Proportion?
@@ -93,9 +96,12 @@ public struct JudgeReliability: Codable, Equatable, Sendable {
         // Per both-order pair: consistency, and what position alone predicts.
         let both = pairs.compactMap(Self.BothOrders.init)
         bothOrderPairs = both.count
-        positionConsistency = Proportion(successes: both.filter(\.agree).count, trials: both.count, confidence: confidence)
+        let agreements = both.filter(\.agree).count
+        positionConsistency = Proportion(successes: agreements, trials: both.count, confidence: confidence)
         let all = [Int](repeating: 1, count: both.count)
-        chanceConsistency = both.isEmpty ? nil : Self.chance(both, all)
+        let chance = both.isEmpty ? nil : Self.chance(both, all)
+        chanceConsistency = chance
+        positionOnlyPValue = chance.map { Proportion.upperTail(agreements, both.count, $0) }
         consistencyBeyondPosition = Self.beyondPosition(both, all).map { kappa in
             let ci = Bootstrap.unitInterval(units: both.count, rounds: bootstrapRounds, seed: seed, confidence: confidence) {
                 Self.beyondPosition(both, $0)
@@ -159,6 +165,7 @@ public struct JudgeReliability: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case status, summary, reasons, calls, verdicts, unparsed, failed, bothOrderPairs = "both_order_pairs"
         case positionConsistency = "position_consistency", chanceConsistency = "chance_consistency"
+        case positionOnlyPValue = "position_only_p_value"
         case consistencyBeyondPosition = "consistency_beyond_position", firstPosition = "first_position"
         case longerAnswerWins = "longer_answer_wins", logprobPairs = "logprob_pairs", positionShift = "position_shift"
         case confidence

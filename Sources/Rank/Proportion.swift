@@ -55,6 +55,22 @@ public struct Proportion: Codable, Equatable, Sendable {
         return min(1, 2 * sum)
     }
 
+    /// P(X ≥ k) for X ~ Binomial(n, p): the one-sided exact test of "the share is no more than p".
+    /// - Complexity: O(n − k) terms.
+    static func upperTail(_ k: Int, _ n: Int, _ p: Double) -> Double {
+        guard k > 0 else { return 1 }
+        guard k <= n else { return 0 }
+        if p <= 0 { return 0 }
+        if p >= 1 { return 1 }
+        let logN = SeededGenerator.logFactorial(Double(n)), lp = log(p), lq = log1p(-p)
+        var sum = 0.0
+        for j in k...n {
+            sum += exp(logN - SeededGenerator.logFactorial(Double(j)) - SeededGenerator.logFactorial(Double(n - j))
+                       + Double(j) * lp + Double(n - j) * lq)
+        }
+        return min(1, sum)
+    }
+
     /// The standard normal quantile Φ⁻¹(p): Acklam's rational approximation (relative error
     /// 1.15e−9) refined by one Halley step on `erfc`, good to double precision in (0, 1).
     static func normalQuantile(_ p: Double) -> Double {

@@ -20,8 +20,8 @@ extension HTMLRenderer {
         }
         out += "</tbody></table></div>\n<p class=\"hint\">Reliable: the orders agree clearly more than position alone predicts and no clear bias. "
         out += "Biased: the same, with the first answer winning outside 40–60% (or a logprob shift beyond 0.2) or the longer answer outside 30–70%. "
-        out += "Unreliable: the verdicts are explained by position alone (consistency beyond position below 0.1, or not shown above 0), "
-        out += "fewer than 20 pairs judged both ways, or most replies unparsed — the held-out check is then inconclusive.</p>\n</section>\n"
+        out += "Unreliable: the verdicts are explained by position alone (consistency beyond position below 0.1, or the orders' agreement "
+        out += "not shown above what position predicts, p ≥ 0.05), no pair judged both ways, or most replies unparsed — the held-out check is then inconclusive.</p>\n</section>\n"
         return out
     }
 

@@ -1,3 +1,4 @@
+import BuildInfo
 import Comparisons
 import Foundation
 import Rank
@@ -47,6 +48,7 @@ public struct ReportBuilder {
         }
         let groups = summary.groups
         let health = summary.health
+        let reliability = phase("reliability") { summary.reliability(bootstrapRounds: options.bootstrapRounds, seed: options.seed) }
         let samples = summary.samples.map(Self.sample)
         guard !groups.isEmpty else {
             throw ReportError.noRatings("no resolved comparisons by \(judge.description) in suite \(suites.joined(separator: ", ")); run `judge compare` first")
@@ -75,17 +77,20 @@ public struct ReportBuilder {
             let held = comparisons.filter { heldOut[$0.task ?? ""] ?? false }
             guard !held.isEmpty else { return nil }
             do {
-                return Self.summary(try OverfitCheck(options: options).run(development: development, heldOut: held))
+                return Self.summary(try OverfitCheck(options: options).run(development: development, heldOut: held, judge: reliability))
             } catch {
                 notes.append("The held-out check could not run: \(error)")
                 return nil
             }
         }
-        return ReportData(
+        var data = ReportData(
             title: title, asOf: asOf, judge: judge, judgeDescription: judge.description,
             anchor: options.anchor?.model, leaderboard: Self.rows(overall), tasks: tasks,
             winRates: overall.observedWinRates,
             overfit: overfit, health: health, samples: samples, history: [], notes: notes)
+        data.judgeReliability = reliability
+        data.judgeBuild = BuildInfo.description
+        return data
     }
 
     // MARK: - Mapping

@@ -73,7 +73,7 @@ final class JudgeConfigurationCommandsTests: XCTestCase {
 
     func testOverfitReportAndLeaderboardRateOneConfiguration() throws {
         let overfit = try run(["overfit", suite, "--db", db, "--bootstrap", "20", "--format", "json"])
-        XCTAssertTrue([0, 3].contains(overfit.status), overfit.stderr)
+        XCTAssertTrue([0, 3, 5].contains(overfit.status), overfit.stderr)   // 5: inconclusive (17 pairs: too few to show the judge reliable)
         let check = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(overfit.stdout.utf8)) as? [String: Any])
         XCTAssertEqual((check["development"] as? [String: Any])?["comparisons"] as? Int, 12, overfit.stdout)
         XCTAssertEqual((check["held_out"] as? [String: Any])?["comparisons"] as? Int, 6, overfit.stdout)

@@ -78,7 +78,7 @@ final class AgreementTests: XCTestCase {
         let text = a.text(first: "judge-1", second: "human labels")
         XCTAssert(text.hasPrefix("agreement of judge-1 with human labels: \(a.matchedKeys) (item, pair) keys in common"), text)
         XCTAssert(text.contains("  with ties       \(Int((a.withTies!.value * 100).rounded()))% (\(a.withTies!.agreements) of \(a.withTies!.total); 95%: "), text)
-        XCTAssert(text.contains("  Cohen's kappa   " + String(format: "%.2f", a.kappa!.value)), text)
+        XCTAssert(text.contains("  Cohen's kappa   " + String(format: "%.2f", a.kappa!.value) + " (95%: "), text)
         let cell = "\(a.confusion[0][0]) (\(Int((a.confusionShares[0][0].value * 100).rounded()))%)"
         XCTAssert(text.contains("\n  A       " + cell.leftPad(14)), text)
     }

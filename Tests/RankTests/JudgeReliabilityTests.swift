@@ -24,6 +24,8 @@ final class JudgeReliabilityTests: XCTestCase {
         XCTAssertEqual(r.positionConsistency?.successes, e["agreements"] as? Int)
         XCTAssertEqual(try XCTUnwrap(r.chanceConsistency), e["chance_consistency"] as! Double, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(r.consistencyBeyondPosition?.value), e["consistency_beyond_position"] as! Double, accuracy: 1e-12)
+        let p = e["position_only_p_value"] as! Double
+        XCTAssertEqual(try XCTUnwrap(r.positionOnlyPValue), p, accuracy: p * 1e-9)   // scipy's binomtest(alternative="greater")
         let first = try XCTUnwrap(e["first_position"] as? [String: Any]), longer = try XCTUnwrap(e["longer_answer_wins"] as? [String: Any])
         XCTAssertEqual(r.firstPosition?.successes, first["successes"] as? Int)
         XCTAssertEqual(r.firstPosition?.trials, first["trials"] as? Int)

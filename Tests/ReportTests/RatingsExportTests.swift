@@ -19,7 +19,7 @@ final class RatingsExportTests: XCTestCase {
         let data = ReportData(title: "t", asOf: "2025-01-01", judge: judge, leaderboard: rows)
         let json = try RatingsExport.json(data)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
-        XCTAssertEqual(Set(object.keys), ["judge", "ratings"])
+        XCTAssertEqual(Set(object.keys), ["judge", "judge_reliability", "judge_build", "ratings"])   // the last two null here: no store, no build named
         let named = object["judge"] as! [String: Any]
         XCTAssertEqual(named["judge_model"] as? String, "gpt-4o")
         XCTAssertEqual(named["template_id"] as? String, "pairwise-logprobs")

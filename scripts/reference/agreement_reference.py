@@ -151,6 +151,7 @@ def reliability(rng):
     return rows, {
         "both_order_pairs": len(both), "agreements": int(agree.sum()), "position_consistency": float(consistency),
         "chance_consistency": chance, "consistency_beyond_position": (consistency - chance) / (1 - chance),
+        "position_only_p_value": float(stats.binomtest(int(agree.sum()), len(both), chance, alternative="greater").pvalue),
         "first_position": {"successes": first, "trials": len(decisive),
                            "p_value": float(stats.binomtest(first, len(decisive), 0.5).pvalue)},
         "longer_answer_wins": {"successes": longer, "trials": with_lengths},

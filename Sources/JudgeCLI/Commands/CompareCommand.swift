@@ -23,13 +23,16 @@ struct CompareCommand: AsyncParsableCommand {
         loopback port. Judgments already in the store are reused, never sent again.
         3. The models are ranked (Bradley-Terry, bootstrap intervals) and report.html, report.md, \
         ratings.json and ratings.csv are written to --out (default reports/SUITE-NAME), as `judge report` does; \
-        the leaderboard and the held-out check's verdict are printed.
+        the leaderboard, the judge's reliability (reliable, biased or unreliable) and the held-out check's \
+        answer are printed. An unreliable judge — its verdicts explained by position alone — is also warned \
+        about on stderr and said first in the report.
 
         Judgments are keyed by the judge configuration (judge model, template and version, temperature, \
         max_tokens): changing any of them judges again, and the report rates this configuration's \
         comparisons only. Interrupting (Ctrl-C, or a kill) keeps everything stored; the same command continues where it stopped. \
-        Exit status: 0; 3 when the suite has held-out tasks and the held-out check suspects overfitting (as \
-        `judge overfit`; --no-overfit-status keeps 0); 1 when the judge stopped the run; 130 when interrupted. \
+        Exit status: 0; when the suite has held-out tasks, 3 when the held-out check suspects overfitting and \
+        5 when it is inconclusive (as `judge overfit`; --no-overfit-status keeps 0); 4 with --strict when the \
+        judge is unreliable (before the held-out status); 1 when the judge stopped the run; 130 when interrupted. \
         The judge's API key is read from the environment variable named by judge.api_key_env (default \
         OPENAI_API_KEY); it is never stored or printed.
         """
@@ -74,6 +77,8 @@ struct CompareCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-overfit-status"), help: "Exit 0 even when the held-out check suspects overfitting (3) or is inconclusive (5).")
     var noOverfitStatus = false
 
+    @OptionGroup var strictOption: StrictOption
+
     @Flag(name: .customLong("dry-run"), help: "Print what would be generated and judged, and the estimated cost; send nothing.")
     var dryRun = false
 
@@ -106,7 +111,8 @@ struct CompareCommand: AsyncParsableCommand {
         do {
             switch try await ComparePipeline(request: request).run() {
             case .dryRun, .judged: return
-            case .reported(let heldOutStatus):
+            case .reported(let heldOutStatus, let judgeUnreliable):
+                if judgeUnreliable, strictOption.strict { throw ExitCode(StrictOption.unreliableJudgeStatus) }
                 if heldOutStatus != 0, !noOverfitStatus { throw ExitCode(heldOutStatus) }
             }
         } catch EvaluationError.judgeStopped {

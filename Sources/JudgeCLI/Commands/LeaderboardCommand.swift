@@ -24,7 +24,10 @@ struct LeaderboardCommand: AsyncParsableCommand {
         Exits non-zero, with the reason on stderr, when anything fails; the previous leaderboard \
         is then left intact. Each board rates one judge configuration: \
         --judge's; else, when the suites were judged by one configuration, that one in DIR itself; \
-        else one board per configuration, in DIR/judge-ID (ID as `judge rank --list-judges` prints it).
+        else one board per configuration, in DIR/judge-ID (ID as `judge rank --list-judges` prints it). \
+        Each board shows its judge's reliability; an unreliable judge is warned about on stderr and said \
+        first on the page. Exit status 4 with --strict when a board's judge is unreliable (the boards are \
+        still written).
         """
     )
 
@@ -40,6 +43,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
     @OptionGroup var rating: RatingArguments
     @OptionGroup var reporting: ReportArguments
     @OptionGroup var judgeChoice: JudgeChoiceOptions
+    @OptionGroup var strictOption: StrictOption
 
     func validate() throws {
         try rating.check()
@@ -60,7 +64,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             throw ValidationError("no suite '\(missing)' in \(path) (it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
         }
         guard !suites.isEmpty else { throw ReportError.emptyStore(path) }
-        guard let asOf = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites) else {
+        guard let newest = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites) else {
             throw ReportError.emptyStore(path)
         }
         let name = title ?? (suites.count == 1 ? suites[0] : "leaderboard")
@@ -76,9 +80,12 @@ struct LeaderboardCommand: AsyncParsableCommand {
                 : found.map { ($0, root.appendingPathComponent("judge-\($0.shortID)", isDirectory: true)) }
         }
         var written: [String] = []
+        var unreliable = false
         var builder = ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: reporting.samples)
         builder.onPhase = reporting.phaseTimer
         for (judge, directory) in boards {
+            // Each board is dated by its configuration's newest judgment (or --date).
+            let asOf = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites, judge: judge) ?? newest
             let data: ReportData
             do {
                 data = try builder.build(suites: suites, judge: judge, title: name, asOf: asOf)
@@ -89,6 +96,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             }
             let board = LeaderboardDirectory(directory: directory)
             written += try board.write(data)
+            if strictOption.warn(data.judgeReliability, context: "judge leaderboard: \(judge.shortID)") { unreliable = true }
             let current = try board.withHistory(data)
             if boards.count > 1 { print("# \(judge.shortID): \(judge.description) (\(directory.path))") }
             for row in current.leaderboard {
@@ -96,6 +104,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             }
         }
         let directory = root
-        FileHandle.standardError.write(Data("leaderboard: \(asOf), \(written.count) files in \(directory.path)\n".utf8))
+        FileHandle.standardError.write(Data("leaderboard: \(newest), \(written.count) files in \(directory.path)\n".utf8))
+        if unreliable { throw ExitCode(StrictOption.unreliableJudgeStatus) }
     }
 }

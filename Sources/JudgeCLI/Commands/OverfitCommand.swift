@@ -6,16 +6,22 @@ import Rank
 ///
 /// Rates the development tasks and the held-out tasks separately and applies `Rank.OverfitCheck`
 /// (its doc comment states the rule). Exit status 0 when the ranking generalizes, 3 when
-/// overfitting is suspected, so a nightly job can alert on it.
+/// overfitting is suspected, 5 when the answer is inconclusive, so a nightly job can alert on it.
 struct OverfitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overfit",
         abstract: "Compare the ranking on development tasks with the ranking on held-out tasks (exit 3: overfit suspected, 5: inconclusive).",
         discussion: """
-        Overfitting is suspected when the development leader's 95% interval on a held-out task (or on all \
-        held-out tasks pooled) lies entirely below that task's leader's interval, or when the upper end of \
-        Kendall's tau's 95% interval lies below --min-tau. Held-out tasks come from the suite (held_out: true) \
-        or from --held-out.
+        Three answers, each with its exit status (--no-overfit-status keeps 0):
+          0 generalizes — only on positive evidence: at least 3 models rated on both sides, the lower end of \
+        Kendall's tau's 95% interval above 0, and the development leader clearly ahead of some held-out model \
+        and clearly behind none.
+          3 overfit suspected — the development leader's 95% interval on a held-out task (or on all held-out \
+        tasks pooled) lies entirely below that task's leader's, or tau's interval lies entirely below --min-tau.
+          5 inconclusive — the judge is unreliable (read from a store, its reliability is measured), fewer than \
+        3 models are rated on both sides, too few comparisons, or intervals too wide; the answer says why and \
+        about how many more comparisons would likely decide it.
+        Held-out tasks come from the suite (held_out: true) or from --held-out.
         """
     )
 
@@ -33,6 +39,8 @@ struct OverfitCommand: AsyncParsableCommand {
     @OptionGroup var rating: RatingArguments
     @Option(name: .long, help: "Output format: text, json or markdown.")
     var format: Format = .text
+    @Flag(name: .customLong("no-overfit-status"), help: "Exit 0 whatever the answer (default: 3 overfit suspected, 5 inconclusive).")
+    var noOverfitStatus = false
     @OptionGroup var judgeChoice: JudgeChoiceOptions
 
     func validate() throws {
@@ -51,7 +59,8 @@ struct OverfitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try ComparisonSource(battles: battles, store: store, suite: suite, judge: judgeChoice.selection,
-                                          needsLengths: rating.control == .length).load()
+                                          needsLengths: rating.control == .length,
+                                          reliability: (rating.options.bootstrapRounds, rating.options.seed)).load()
         if let judge = loaded.judge { Diagnostics.note("judge overfit: rating \(judge.description)") }
         let all = loaded.comparisons
         let heldOutTasks = Set(heldOut).union(loaded.heldOutTasks)
@@ -68,14 +77,16 @@ struct OverfitCommand: AsyncParsableCommand {
         }
         let development = all.filter { !heldOutTasks.contains($0.task ?? "") || $0.task == nil }
         let held = all.filter { $0.task.map(heldOutTasks.contains) ?? false }
-        let report = try OverfitCheck(options: rating.options, minimumTau: minTau).run(development: development, heldOut: held)
-        FileHandle.standardOutput.write(Data(render(report).utf8))
-        if !report.verdict.generalizes { throw ExitCode(report.verdict.exitStatus) }
+        let reliability = loaded.reliability
+        if let warning = reliability?.warning { Diagnostics.note("warning: judge overfit: \(warning)") }
+        let report = try OverfitCheck(options: rating.options, minimumTau: minTau).run(development: development, heldOut: held, judge: reliability)
+        FileHandle.standardOutput.write(Data(render(report, reliability: reliability).utf8))
+        if report.verdict.exitStatus != 0, !noOverfitStatus { throw ExitCode(report.verdict.exitStatus) }
     }
 
     // MARK: - Output
 
-    func render(_ r: OverfitReport) -> String {
+    func render(_ r: OverfitReport, reliability: JudgeReliability?) -> String {
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -103,6 +114,7 @@ struct OverfitCommand: AsyncParsableCommand {
             } else {
                 out += TextTable(header: header, leftAligned: [0]).render(rows) + "\n"
             }
+            if let reliability { out += (md ? "**judge reliability:** " : "judge reliability: ") + reliability.summary + "\n" }
             out += (md ? "**verdict:** " : "verdict: ") + r.verdict.message + "\n"
             for extra in r.verdict.findings.dropFirst() { out += (md ? "- also: " : "  also: ") + extra.message + "\n" }
             return out

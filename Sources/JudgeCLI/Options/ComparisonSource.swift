@@ -20,6 +20,9 @@ struct ComparisonSource {
     /// Whether the fit needs each comparison's output lengths (length control). Without it the
     /// store's comparisons are read deduplicated (counted groups): the same ratings, far less memory.
     var needsLengths = false
+    /// When set, a store's configuration is also measured for reliability with this many bootstrap
+    /// rounds and seed (``ComparisonReader/reliability(suites:task:judge:bootstrapRounds:seed:)``).
+    var reliability: (bootstrapRounds: Int, seed: UInt64)?
 
     struct Loaded {
         var comparisons: [Comparison]
@@ -27,6 +30,8 @@ struct ComparisonSource {
         var heldOutTasks: Set<String>
         /// The configuration rated; `nil` for a battles file.
         var judge: JudgeConfiguration?
+        /// Its reliability, when asked for; `nil` for a battles file.
+        var reliability: JudgeReliability?
     }
 
     /// The store and the suite in it that the rating commands read.
@@ -69,16 +74,21 @@ struct ComparisonSource {
         let suiteHeldOut = Set(opened.definition?.tasks.filter(\.heldOut).map(\.name) ?? [])
         let current = try opened.definition?.judge.configuration()
         let judge = try opened.reader.configuration(suites: [opened.suite], selection: self.judge, current: current)
+        let measured = try reliability.map {
+            try opened.reader.reliability(suites: [opened.suite], judge: judge, bootstrapRounds: $0.bootstrapRounds, seed: $0.seed)
+        }
         if needsLengths {
             let records = try opened.reader.comparisons(suite: opened.suite, judge: judge)
             guard !records.isEmpty else { throw try noComparisons(opened, judge) }
             return Loaded(comparisons: records.map(Comparison.init),
-                          heldOutTasks: suiteHeldOut.union(records.filter(\.heldOut).map(\.task)), judge: judge)
+                          heldOutTasks: suiteHeldOut.union(records.filter(\.heldOut).map(\.task)), judge: judge,
+                          reliability: measured)
         }
         let groups = try opened.reader.summary(suites: [opened.suite], judge: judge, sampleLimit: 0).groups
         guard !groups.isEmpty else { throw try noComparisons(opened, judge) }
         return Loaded(comparisons: groups.map(Comparison.init),
-                      heldOutTasks: suiteHeldOut.union(groups.filter(\.heldOut).map(\.task)), judge: judge)
+                      heldOutTasks: suiteHeldOut.union(groups.filter(\.heldOut).map(\.task)), judge: judge,
+                      reliability: measured)
     }
 
     private func noComparisons(_ opened: Opened, _ judge: JudgeConfiguration) throws -> SourceError {

@@ -18,11 +18,11 @@ final class FamilyEvidenceTests: XCTestCase {
     }
 
     func testQwen2PerplexityAndArgmaxMatchLlamaCpp() throws {
-        try EvidenceCheck.perplexityAndArgmax(.qwen25Coder, gemmThreshold: ForwardPass.gemmMinimumBatch, path: "sgemm")
+        try EvidenceCheck.perplexityAndArgmax(.qwen25Coder, gemmThreshold: EngineConfiguration.defaultGEMMMinimumBatch, path: "sgemm")
     }
 
     func testGemma3PerplexityAndArgmaxMatchLlamaCpp() throws {
-        try EvidenceCheck.perplexityAndArgmax(.gemma3, gemmThreshold: ForwardPass.gemmMinimumBatch, path: "sgemm")
+        try EvidenceCheck.perplexityAndArgmax(.gemma3, gemmThreshold: EngineConfiguration.defaultGEMMMinimumBatch, path: "sgemm")
     }
 
     func testGemma3IntegerKernelsMatchLlamaCppToo() throws {
