@@ -146,6 +146,8 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "StoreTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Judge", "Rank", "Store", "StoreTestSupport"]),
         .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store", "StoreTestSupport",
+                                                   "ChatCompletions", "OpenAIWire", "HTTP",
+                                                   .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "OpenAIWire", "TestSupport"]),
     ],

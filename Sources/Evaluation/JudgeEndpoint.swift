@@ -23,6 +23,8 @@ struct JudgeEndpoint: Sendable {
     var kind: Kind
     /// Calls in flight (and, embedded, generations stepped together by the server).
     var concurrency: Int
+    /// The CA file trusted for a remote judge over HTTPS (`judge.ca_file`); nil: `SSL_CERT_FILE` or the system's.
+    var caFile: String? = nil
 
     var embedded: Bool { if case .embedded = kind { true } else { false } }
 
@@ -32,7 +34,7 @@ struct JudgeEndpoint: Sendable {
     /// Runs `body` with a client for this judge; an embedded judge is started first and shut down after,
     /// whether `body` returns or throws (also after Ctrl-C). `note` hears what the user should know.
     func withClient<T>(note: (String) -> Void, _ body: (ChatCompletionsClient) async throws -> T) async throws -> T {
-        let http = HTTPClient(configuration: .init(maxConcurrentTransfers: concurrency))
+        let http = HTTPClient(configuration: .init(maxConcurrentTransfers: concurrency, caFile: caFile))
         switch kind {
         case let .remote(url, apiKeyEnv):
             let client = ChatCompletionsClient(baseURL: url, apiKeyEnvironmentVariable: apiKeyEnv, http: http)
@@ -75,7 +77,8 @@ extension JudgeEndpoint {
             guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
                 throw EvaluationError.failure("judge URL \"\(text)\" is not a URL; give an OpenAI-compatible …/v1 base URL")
             }
-            self.init(kind: .remote(url, apiKeyEnv: judge.apiKeyEnv), concurrency: concurrency ?? judge.concurrency ?? 8)
+            self.init(kind: .remote(url, apiKeyEnv: judge.apiKeyEnv), concurrency: concurrency ?? judge.concurrency ?? 8,
+                      caFile: judge.caFile)
             return
         }
         let model = try Self.embeddedJudgeModel(for: suite, judgePath: judgePath)

@@ -4,16 +4,24 @@ import GRDB
 extension JudgeStore {
     // MARK: - Dates
 
-    /// The newest judgment's time in the given suites (nil when they hold none): a report's "as of"
-    /// date, read from the store so that the same store always gives the same date.
-    public func newestJudgment(suites: [String]) throws -> Date? {
+    /// The newest judgment's time in the given suites, of one judge configuration or of any (nil when
+    /// there is none): a report's "as of" date, read from the store so that the same store always gives
+    /// the same date.
+    public func newestJudgment(suites: [String], judge: JudgeConfiguration? = nil) throws -> Date? {
         guard !suites.isEmpty else { return nil }
-        return try writer.read { db in
-            try Date.fetchOne(db, sql: """
-                SELECT MAX(j.created_at) FROM judgment j
-                JOIN item i ON i.id = j.item_id JOIN task t ON t.id = i.task_id JOIN suite s ON s.id = t.suite_id
-                WHERE s.name IN (\(databaseQuestionMarks(count: suites.count)))
-                """, arguments: StatementArguments(suites))
+        var sql = """
+            SELECT MAX(j.created_at) FROM judgment j
+            JOIN item i ON i.id = j.item_id JOIN task t ON t.id = i.task_id JOIN suite s ON s.id = t.suite_id
+            WHERE s.name IN (\(databaseQuestionMarks(count: suites.count)))
+            """
+        var arguments = StatementArguments(suites)
+        if let judge {
+            sql += """
+                 AND j.judge_model = ? AND j.template_id = ? AND j.template_version = ?
+                 AND j.judge_temperature IS ? AND j.judge_max_tokens IS ?
+                """
+            arguments += [judge.judgeModel, judge.templateID, judge.templateVersion, judge.temperature, judge.maxTokens]
         }
+        return try writer.read { db in try Date.fetchOne(db, sql: sql, arguments: arguments) }
     }
 }

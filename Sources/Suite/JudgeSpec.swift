@@ -40,6 +40,9 @@ public struct JudgeSpec: Sendable, Hashable {
     public var concurrency: Int?
     /// Prices per judge model name.
     public var prices: [String: Price]
+    /// A PEM file of certificate authorities to trust for the judge's HTTPS (a company proxy's CA), absolute
+    /// (written relative to the suite file); nil: `SSL_CERT_FILE`, else the system's.
+    public var caFile: String?
 
     public init(
         url: String? = nil,

@@ -216,7 +216,7 @@ extension ModelSpec {
 
 extension JudgeSpec {
     static let keys = ["url", "model", "template", "template_file", "verdict", "both_orders", "api_key_env",
-                       "max_tokens", "temperature", "seed", "concurrency", "prices", "path"]
+                       "max_tokens", "temperature", "seed", "concurrency", "prices", "path", "ca_file"]
 
     static func parse(_ fields: YAMLFields, directory: URL) throws -> JudgeSpec {
         var spec = JudgeSpec()
@@ -250,6 +250,13 @@ extension JudgeSpec {
         }
         if let bothOrders = try fields.bool("both_orders") { spec.bothOrders = bothOrders }
         if let apiKeyEnv = try fields.string("api_key_env") { spec.apiKeyEnv = apiKeyEnv }
+        if let caFile = try fields.string("ca_file") {
+            let path = URL(fileURLWithPath: caFile, relativeTo: directory).standardizedFileURL.path
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw fields.error("ca_file", fields.node("ca_file"), "no readable file at \(path); give a PEM file of CA certificates")
+            }
+            spec.caFile = path
+        }
         if let maxTokens = try fields.int("max_tokens", SettingLimits.maxTokens) { spec.maxTokens = maxTokens }
         if let temperature = try fields.double("temperature", in: 0...2) { spec.temperature = temperature }
         spec.seed = try fields.int("seed", SettingLimits.seed)

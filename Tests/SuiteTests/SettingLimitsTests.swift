@@ -64,3 +64,14 @@ extension SettingLimitsTests {
         XCTAssertTrue(text.hasSuffix("found \"\(String(repeating: "x", count: 80))…\" (10000000 characters)"), String(text.prefix(400)))
     }
 }
+
+extension SettingLimitsTests {
+    /// Issue 18, point 5: `judge.ca_file` names a CA file relative to the suite; a missing one is an error.
+    func testCAFileResolvesBesideTheSuite() throws {
+        try dir.write("company-ca.pem", "-----BEGIN CERTIFICATE-----\n")
+        let yaml = "name: s\ntasks:\n  - name: t\n    items: items.jsonl\njudge:\n  url: https://proxy.example/v1\n  ca_file: company-ca.pem\n"
+        let suite = try Suite.load(from: try dir.write("suite.yaml", yaml))
+        XCTAssertEqual(suite.judge.caFile, dir.url.appendingPathComponent("company-ca.pem").standardizedFileURL.path)
+        XCTAssertTrue(error("judge:\n  ca_file: nowhere.pem\n").hasPrefix(":6: judge.ca_file: no readable file at "))
+    }
+}

@@ -68,6 +68,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Context length in tokens (default: the model's, at most 4096).")
     var context: Int?
 
+    @Flag(name: .long, help: "Also print the CPU, the kernels chosen for it and the engine's threads (stderr).")
+    var verbose = false
+
     // MARK: - Checks
 
     var sampling: SamplingParameters {
@@ -112,7 +115,9 @@ struct RunCommand: AsyncParsableCommand {
     private func generate() throws {
         let started = Date()
         let file = try GGUFFile(url: URL(fileURLWithPath: model))
-        let llama = try LlamaModel(file: file)
+        let engine = EngineConfiguration.fromEnvironment()
+        if verbose { Diagnostics.note("judge run: " + CPUFeatures.engineReport(engine)) }
+        let llama = try LlamaModel(file: file, engine: engine)
         let tokenizer = try Tokenizer(file: file)
         let promptText: String
         if raw {

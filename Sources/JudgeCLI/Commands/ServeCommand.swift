@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let engine: LocalEngine
         do {
             engine = try LocalEngine(modelURL: URL(fileURLWithPath: model), contextLength: context,
-                                     chatTemplate: chatTemplate, modelID: modelID)
+                                     chatTemplate: chatTemplate, modelID: modelID, engine: .fromEnvironment())
         } catch {
             FileHandle.standardError.write(Data("error: cannot load \(model): \(error)\n".utf8))
             throw ExitCode.failure

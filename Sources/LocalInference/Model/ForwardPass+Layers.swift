@@ -15,7 +15,7 @@ extension ForwardPass {
         if usesIntegerKernels(rows: count, layer.query, layer.key, layer.value) {
             // Decoding: q, k and v in one parallel region.
             WeightMatrix.multiply(layer.query, into: s.query, layer.key, into: s.key, layer.value, into: s.value,
-                                  quantized(s.normed, rows: count, for: layer.query))
+                                  quantized(s.normed, rows: count, for: layer.query), on: parallel)
         } else {
             project(layer.query, rows: count, s.normed, into: s.query)
             project(layer.key, rows: count, s.normed, into: s.key, sameInput: true)
@@ -37,7 +37,7 @@ extension ForwardPass {
         let heads = c.headCount, group = c.headCount / c.headCountKV
         let window = c.slidingWindow
         let scale = 1 / Float(hd).squareRoot()
-        Parallel.forRanges(count: count * heads, minimumChunk: 1) { tasks in
+        parallel.forRanges(count: count * heads, minimumChunk: 1) { tasks in
             var longest = 0   // most visible positions of the chunk's rows
             for r in (tasks.lowerBound / heads)...((tasks.upperBound - 1) / heads) { longest = max(longest, positions[r] + 1) }
             // (longest) the scores of one task at a time.
@@ -154,7 +154,7 @@ extension ForwardPass {
         if usesIntegerKernels(rows: count, layer.gate, layer.up) {
             // Decoding: gate, up and silu(gate) · up in one parallel region, each chunk on its own rows.
             let a = quantized(s.normed, rows: count, for: layer.gate)
-            Parallel.forRanges(count: ffn, minimumChunk: count == 1 ? 16 : 4, alignment: 8) { range in
+            parallel.forRanges(count: ffn, minimumChunk: count == 1 ? 16 : 4, alignment: 8) { range in
                 layer.gate.multiplyRows(range, a, into: s.gate)
                 layer.up.multiplyRows(range, a, into: s.up)
                 for r in 0..<count { ForwardPass.swiGLU(s.gate + r * ffn, s.up + r * ffn, range) }
@@ -196,7 +196,7 @@ extension ForwardPass {
     /// work (16 sequences, chunks of 8 against 64, A/B: median of seven runs 631 against 658 tokens/s).
     @inline(__always)
     func forRows(_ count: Int, _ body: (Int) -> Void) {
-        Parallel.forRanges(count: count, minimumChunk: 64) { rows in for r in rows { body(r) } }
+        parallel.forRanges(count: count, minimumChunk: 64) { rows in for r in rows { body(r) } }
     }
 
     /// `out = x / sqrt(mean(x²) + ε) * weight` over one row (sum of squares in double, as ggml does).

@@ -27,8 +27,11 @@ final class ForwardPass {
     private var quantizedBuffer: UnsafeMutableRawPointer?
     private var quantizedCapacity = 0
     private var quantizedInput: (UnsafePointer<Float>, Int, Int)?
-    /// Rows from which projections use sgemm (tests lower or raise it to reach either path).
-    var gemmThreshold = ForwardPass.gemmMinimumBatch
+    /// Rows from which projections use sgemm (`EngineConfiguration.gemmMinimumBatch`; tests lower or raise it
+    /// to reach either path).
+    var gemmThreshold: Int
+    /// The model's worker threads.
+    let parallel: Parallel
 
     // MARK: Rows of the current batch (set by `setRow`, read by `run`)
 
@@ -39,21 +42,11 @@ final class ForwardPass {
     /// (capacity) the KV cache of each row's sequence.
     private(set) var caches: [KVCache?]
 
-    /// Batches at least this large go through sgemm on dequantized tiles, smaller ones through the integer
-    /// kernels (`JUDGE_GEMM_MIN_BATCH` overrides it, for measuring the crossover).
-    ///
-    /// Measured 2026-11-26 on SmolLM2 Q4_1, 2 threads (`judge bench-model -p N -n 0` with the variable at 1
-    /// and at 100000): the integer kernels give 456 / 464 / 446 prompt tokens/s at 16 / 32 / 64 rows against
-    /// sgemm's 286 / 369 / 431; sgemm wins from about 96 rows (449 vs 440) and at 256 (428 vs 362). So the
-    /// crossover is 64, and batched decoding of up to 63 sequences stays on the integer kernels.
-    static let gemmMinimumBatch: Int = {
-        if let s = ProcessInfo.processInfo.environment["JUDGE_GEMM_MIN_BATCH"], let n = Int(s), n > 0 { return n }
-        return 64
-    }()
-
     init(model: LlamaModel, capacity: Int) {
         self.model = model
         config = model.configuration
+        parallel = model.parallel
+        gemmThreshold = model.engine.gemmMinimumBatch
         self.capacity = max(1, capacity)
         scratch = BatchScratch(config: config, rows: self.capacity)
         tokens = Array(repeating: 0, count: self.capacity)
@@ -99,6 +92,9 @@ final class ForwardPass {
             attention(layer, index: index, count: count)
             feedForward(layer, count: count)
         }
+        #if DEBUG
+        for r in 0..<count { caches[r]!._checkInvariants(through: positions[r] + 1) }
+        #endif
         guard let logits, firstKept < count else { return }
         let kept = count - firstKept
         for r in firstKept..<count {
@@ -114,15 +110,15 @@ final class ForwardPass {
     /// quantization for the integer kernels is reused rather than redone.
     func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  sameInput: Bool = false) {
-        if rows < gemmThreshold && Int8Dot.handles(w.type) {
-            return w.multiply(quantized(x, rows: rows, for: w, sameInput: sameInput), into: y)
+        if usesIntegerKernels(w, rows: rows) {
+            return w.multiply(quantized(x, rows: rows, for: w, sameInput: sameInput), into: y, on: parallel)
         }
         quantizedInput = nil   // a later `sameInput` call must not reuse an older quantization
         if rows >= gemmThreshold {
             if gemmWorkspace == nil { gemmWorkspace = GEMMWorkspace(model: model) }
-            w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!)
+            w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!, on: parallel)
         } else {
-            w.multiply(batch: rows, x, into: y)
+            w.multiply(batch: rows, x, into: y, on: parallel)
         }
     }
 
@@ -141,9 +137,16 @@ final class ForwardPass {
     /// reading the same activation format. (Fixed arity, not variadic: called per layer, it must not allocate.)
     func usesIntegerKernels(rows: Int, _ a: WeightMatrix, _ b: WeightMatrix, _ c: WeightMatrix? = nil) -> Bool {
         func fits(_ w: WeightMatrix) -> Bool {
-            Int8Dot.handles(w.type) && Int8Dot.blocksPerScale(w.type) == Int8Dot.blocksPerScale(a.type)
+            usesIntegerKernels(w, rows: rows) && Int8Dot.blocksPerScale(w.type) == Int8Dot.blocksPerScale(a.type)
         }
-        return rows < gemmThreshold && fits(a) && fits(b) && (c.map(fits) ?? true)
+        return fits(a) && fits(b) && (c.map(fits) ?? true)
+    }
+
+    /// Whether `w` multiplies `rows` rows with the integer kernels rather than sgemm: below `gemmThreshold`
+    /// rows, or at any size when its rows are interleaved (their kernels beat sgemm on dequantized tiles at
+    /// every batch measured: 7B Q4_0 pp128 0.94 against 0.57 tokens/s, BENCHMARKS.md "Engine speed, 7B").
+    func usesIntegerKernels(_ w: WeightMatrix, rows: Int) -> Bool {
+        Int8Dot.handles(w.type) && (rows < gemmThreshold || w.layout == .interleaved)
     }
 
     /// Storage for `rows` quantized activation vectors of `columns` (grown rarely, never shrunk).

@@ -11,6 +11,10 @@ public final class LlamaModel: @unchecked Sendable {
     public let configuration: ModelConfiguration
     /// Whether the output head reuses the token embedding (no `output.weight`).
     public let hasTiedOutput: Bool
+    /// How the engine computes with this model (threads, sgemm threshold, weight layout).
+    public let engine: EngineConfiguration
+    /// The worker threads of `engine`.
+    let parallel: Parallel
 
     /// (vocab, embd): one row per token.
     let tokenEmbedding: WeightMatrix
@@ -22,24 +26,25 @@ public final class LlamaModel: @unchecked Sendable {
     let ropeFrequencyFactors: [Float]?
     let layers: [LlamaLayer]
 
-    /// Checks every tensor's presence, shape and type against the configuration; reads nothing else.
-    public init(file: GGUFFile, contextLength: Int? = nil) throws {
+    /// Checks every tensor's presence, shape and type against the configuration; reads nothing else,
+    /// unless `engine.repack`: then the matrices with an interleaved layout are repacked into memory of
+    /// their own, and their file pages released.
+    public init(file: GGUFFile, contextLength: Int? = nil, engine: EngineConfiguration = EngineConfiguration()) throws {
         let config = try ModelConfiguration(file: file, contextLength: contextLength)
         let arch = Architecture.named(config.architecture)!
-        let loader = WeightLoader(file: file, architecture: arch)
+        self.engine = engine
+        parallel = Parallel(engine)
+        let loader = WeightLoader(file: file, architecture: arch, repacking: engine.repack ? parallel : nil)
         let embd = config.embeddingLength, vocab = config.vocabularySize
         let q = config.queryDimension, kv = config.kvDimension, ffn = config.feedForwardLength
 
         self.file = file
         configuration = config
-        tokenEmbedding = try loader.matrix(.tokenEmbedding, rows: vocab, columns: embd)!
-        if let head = try loader.matrix(.output, rows: vocab, columns: embd) {
-            output = head
-            hasTiedOutput = false
-        } else {
-            output = tokenEmbedding
-            hasTiedOutput = true
-        }
+        // The embedding is only looked up, row by row: repacked only when it is the output head too.
+        let head = try loader.matrix(.output, rows: vocab, columns: embd)
+        tokenEmbedding = try loader.matrix(.tokenEmbedding, rows: vocab, columns: embd, repack: head == nil)!
+        output = head ?? tokenEmbedding
+        hasTiedOutput = head == nil
         outputNorm = try loader.vector(.outputNorm, count: embd)!
         ropeFrequencyFactors = try loader.vector(.ropeFrequencies, count: config.ropeDimensionCount / 2)
         layers = try (0..<config.layerCount).map { i in
@@ -84,6 +89,8 @@ struct LlamaLayer {
 struct WeightLoader {
     let file: GGUFFile
     let architecture: Architecture
+    /// The threads that repack matrices at load (nil: matrices stay in the file's layout).
+    var repacking: Parallel?
 
     private func info(_ role: Architecture.Role, layer: Int?) throws -> GGUFTensorInfo? {
         let spec = architecture.spec(role)!
@@ -98,14 +105,23 @@ struct WeightLoader {
         return info
     }
 
-    /// A (rows, columns) matrix; nil only for an absent optional tensor.
-    func matrix(_ role: Architecture.Role, layer: Int? = nil, rows: Int, columns: Int) throws -> WeightMatrix? {
+    /// A (rows, columns) matrix, repacked when `repacking` and `repack` allow (`WeightMatrix.repacked(on:)`);
+    /// nil only for an absent optional tensor.
+    func matrix(_ role: Architecture.Role, layer: Int? = nil, rows: Int, columns: Int, repack: Bool = true) throws -> WeightMatrix? {
         guard let info = try info(role, layer: layer) else { return nil }
         guard info.dimensions == [columns, rows] else {
             throw ModelError.tensorShapeMismatch(tensor: info.name, expected: [columns, rows], found: info.dimensions)
         }
-        let data = file.data(for: info)
-        return WeightMatrix(name: info.name, type: info.type, rows: rows, columns: columns, data: data.baseAddress!)
+        func fileLayout(_ data: UnsafeRawBufferPointer) -> WeightMatrix {
+            WeightMatrix(name: info.name, type: info.type, rows: rows, columns: columns, data: data.baseAddress!)
+        }
+        // A matrix repacked by an earlier load of the same bytes is shared (its file bytes may be gone).
+        let repacked = file.repacked(info) { data in
+            guard repack, let repacking else { return nil }
+            let matrix = fileLayout(data).repacked(on: repacking)
+            return matrix.layout == .rows ? nil : matrix
+        }
+        return repacked ?? fileLayout(file.data(for: info))
     }
 
     /// A (count) vector dequantized to floats; nil only for an absent optional tensor.

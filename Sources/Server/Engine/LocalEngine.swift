@@ -32,9 +32,11 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     ///   - contextLength: positions per sequence, prompt and completion together.
     ///   - chatTemplate: a template name overriding the one recognized from the model.
     ///   - modelID: the name `/v1/models` lists; default: the file name without `.gguf`.
-    public init(modelURL: URL, contextLength: Int, chatTemplate: String? = nil, modelID: String? = nil) throws {
+    ///   - engine: the engine's threads and settings.
+    public init(modelURL: URL, contextLength: Int, chatTemplate: String? = nil, modelID: String? = nil,
+                engine: EngineConfiguration = EngineConfiguration()) throws {
         let file = try GGUFFile(url: modelURL)
-        model = try LlamaModel(file: file, contextLength: contextLength)
+        model = try LlamaModel(file: file, contextLength: contextLength, engine: engine)
         tokenizer = try Tokenizer(file: file)
         let detected = ChatTemplate.detect(file: file)
         if let chatTemplate {

@@ -24,7 +24,7 @@ final class LlamaCppEvidenceTests: XCTestCase {
 
     /// Prompt windows as prompts run: through sgemm in fp32.
     func testPerplexityAndNextTokenArgmaxMatchLlamaCpp() throws {
-        try checkAgainstLlamaCpp(gemmThreshold: ForwardPass.gemmMinimumBatch, path: "sgemm")
+        try checkAgainstLlamaCpp(gemmThreshold: EngineConfiguration.defaultGEMMMinimumBatch, path: "sgemm")
     }
 
     /// The same windows through the integer kernels of decoding (activations quantized to 8 bits per

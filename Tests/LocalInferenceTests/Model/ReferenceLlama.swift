@@ -8,7 +8,7 @@ import Foundation
 /// Like llama.cpp, the engine decodes with the input of a product quantized to 8 bits per block for the
 /// weight types of its integer kernels (`Int8Dot.handles`); with `quantizesActivations` (the default) the
 /// reference does the same, with the scalar reference quantizer, before its plain dot. Prompts of
-/// `ForwardPass.gemmMinimumBatch` rows or more go through sgemm in fp32: compare those with it off.
+/// `EngineConfiguration.defaultGEMMMinimumBatch` rows or more go through sgemm in fp32: compare those with it off.
 struct ReferenceLlama {
     let c: ModelConfiguration
     let file: GGUFFile
