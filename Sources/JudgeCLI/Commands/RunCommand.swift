@@ -124,6 +124,7 @@ struct RunCommand: AsyncParsableCommand {
             promptText = prompt
         } else {
             var chatTemplate = ChatTemplate.detect(file: file)
+            if template == nil, let guessed = chatTemplate.guessed { Diagnostics.note("warning: \(model): \(guessed)") }
             if let template, let named = ChatTemplate(name: template, defaultSystem: chatTemplate.defaultSystem,
                                                      bosText: chatTemplate.bosText, eosText: chatTemplate.eosText) {
                 chatTemplate = named

@@ -75,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: cannot load \(model): \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if let guessed = engine.template.guessed { Diagnostics.note("warning: \(model): \(guessed)") }
         let limits = ConnectionLimits(maxConnections: maxConnections)
         let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel, limits: limits))
         let bound: Int

@@ -18,8 +18,9 @@ final class ForwardPass {
     /// Rows the scratch holds now.
     private(set) var capacity: Int
     private(set) var scratch: BatchScratch
-    /// (ropeDim / 2) θ_i = base^(-2i/ropeDim) / factor_i, shared by every row.
-    let inverseFrequencies: [Float]
+    /// (ropeDim / 2) θ_i = base^(-2i/ropeDim) / factor_i, shared by every row: [0] for the global layers,
+    /// [1] for the sliding-window layers when they have their own base (Gemma 3).
+    let inverseFrequencies: [[Float]]
     /// Dequantized weight tiles for the sgemm path, one buffer per worker; made on first use.
     private var gemmWorkspace: GEMMWorkspace?
     /// The 8-bit activations of the last integer-kernel projection: `Q8Activations` storage, its size,
@@ -53,10 +54,20 @@ final class ForwardPass {
         positions = Array(repeating: 0, count: self.capacity)
         caches = Array(repeating: nil, count: self.capacity)
         let c = config
-        inverseFrequencies = (0..<(c.ropeDimensionCount / 2)).map { i in
-            let theta = pow(Double(c.ropeFreqBase), -2.0 * Double(i) / Double(c.ropeDimensionCount))
-            return Float(theta / Double(model.ropeFrequencyFactors?[i] ?? 1))
+        func frequencies(base: Float, factors: [Float]?) -> [Float] {
+            (0..<(c.ropeDimensionCount / 2)).map { i in
+                let theta = pow(Double(base), -2.0 * Double(i) / Double(c.ropeDimensionCount))
+                return Float(theta / Double(factors?[i] ?? 1))
+            }
         }
+        inverseFrequencies = [frequencies(base: c.ropeFreqBase, factors: model.ropeFrequencyFactors)]
+            + (c.slidingRopeFreqBase.map { [frequencies(base: $0, factors: nil)] } ?? [])
+    }
+
+    /// Which of `inverseFrequencies` (and of the scratch's cos/sin tables) layer `l` uses.
+    @inline(__always)
+    func ropeKind(layer l: Int) -> Int {
+        inverseFrequencies.count > 1 && config.slidingWindow(layer: l) != nil ? 1 : 0
     }
 
     /// Makes room for `rows` rows (a rare reallocation; never during a step).
@@ -84,8 +95,12 @@ final class ForwardPass {
     func run(count: Int, firstKept: Int, logits: UnsafeMutablePointer<Float>?) {
         precondition(count <= capacity && firstKept <= count)
         let s = scratch, embd = config.embeddingLength
+        // Gemma scales the embeddings by √embd (in fp32, as llama.cpp's ggml_scale).
+        let embeddingScale: Float? = model.architecture.scalesEmbedding ? Float(embd).squareRoot() : nil
         for r in 0..<count {
-            model.tokenEmbedding.dequantizeRow(tokens[r], into: s.x + r * embd)
+            let row = s.x + r * embd
+            model.tokenEmbedding.dequantizeRow(tokens[r], into: row)
+            if let embeddingScale { for i in 0..<embd { row[i] *= embeddingScale } }
         }
         prepareRope(count: count)
         for (index, layer) in model.layers.enumerated() {
@@ -101,6 +116,10 @@ final class ForwardPass {
             rmsNorm(s.x + r * embd, weight: model.outputNorm, into: s.normed + (r - firstKept) * embd)
         }
         project(model.output, rows: kept, s.normed, into: logits)
+        if let cap = config.finalLogitSoftcap {
+            let n = kept * config.vocabularySize
+            for i in 0..<n { logits[i] = cap * tanhf(logits[i] / cap) }
+        }
     }
 
     /// `y = x Wᵀ` for `rows` activation rows: sgemm on dequantized tiles for large batches, else the
@@ -178,8 +197,8 @@ final class BatchScratch {
     let projected: UnsafeMutablePointer<Float>  // (rows, embd) attn_output / ffn_down output
     let gate: UnsafeMutablePointer<Float>       // (rows, ffn)
     let up: UnsafeMutablePointer<Float>         // (rows, ffn)
-    let ropeCos: UnsafeMutablePointer<Float>    // (rows, ropeDim / 2) at each row's position
-    let ropeSin: UnsafeMutablePointer<Float>    // (rows, ropeDim / 2)
+    let ropeCos: UnsafeMutablePointer<Float>    // (ropeKinds, rows, ropeDim / 2) at each row's position
+    let ropeSin: UnsafeMutablePointer<Float>    // (ropeKinds, rows, ropeDim / 2)
     private let all: [UnsafeMutablePointer<Float>]
 
     init(config c: ModelConfiguration, rows: Int) {
@@ -194,8 +213,9 @@ final class BatchScratch {
         projected = buffer(c.embeddingLength)
         gate = buffer(c.feedForwardLength)
         up = buffer(c.feedForwardLength)
-        ropeCos = buffer(c.ropeDimensionCount / 2)
-        ropeSin = buffer(c.ropeDimensionCount / 2)
+        let ropeTables = c.slidingRopeFreqBase == nil ? 1 : 2
+        ropeCos = buffer(ropeTables * c.ropeDimensionCount / 2)
+        ropeSin = buffer(ropeTables * c.ropeDimensionCount / 2)
         all = [x, normed, query, key, value, attended, projected, gate, up, ropeCos, ropeSin]
     }
 

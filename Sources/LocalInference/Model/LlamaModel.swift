@@ -1,4 +1,5 @@
-/// A `llama`-architecture model: its configuration and its weights, still quantized and memory-mapped.
+/// A decoder-only transformer of one of `Architecture.all` (llama, qwen2, gemma3): its configuration, its
+/// block's traits and its weights, still quantized and memory-mapped.
 ///
 /// ```swift
 /// let model = try LlamaModel(file: try GGUFFile(url: url))
@@ -25,6 +26,8 @@ public final class LlamaModel: @unchecked Sendable {
     /// (ropeDim / 2) divisors of the RoPE frequencies (`rope_freqs.weight`, Llama 3.1), if present.
     let ropeFrequencyFactors: [Float]?
     let layers: [LlamaLayer]
+    /// How this architecture's block differs from llama's.
+    let architecture: Architecture
 
     /// Checks every tensor's presence, shape and type against the configuration; reads nothing else,
     /// unless `engine.repack`: then the matrices with an interleaved layout are repacked into memory of
@@ -38,8 +41,10 @@ public final class LlamaModel: @unchecked Sendable {
         let embd = config.embeddingLength, vocab = config.vocabularySize
         let q = config.queryDimension, kv = config.kvDimension, ffn = config.feedForwardLength
 
+        let hd = config.headDimension
         self.file = file
         configuration = config
+        architecture = arch
         // The embedding is only looked up, row by row: repacked only when it is the output head too.
         let head = try loader.matrix(.output, rows: vocab, columns: embd)
         tokenEmbedding = try loader.matrix(.tokenEmbedding, rows: vocab, columns: embd, repack: head == nil)!
@@ -58,10 +63,14 @@ public final class LlamaModel: @unchecked Sendable {
                 keyBias: try loader.vector(.attentionKeyBias, layer: i, count: kv),
                 valueBias: try loader.vector(.attentionValueBias, layer: i, count: kv),
                 outputBias: try loader.vector(.attentionOutputBias, layer: i, count: embd),
+                queryNorm: try loader.vector(.attentionQueryNorm, layer: i, count: hd),
+                keyNorm: try loader.vector(.attentionKeyNorm, layer: i, count: hd),
+                attentionPostNorm: try loader.vector(.attentionPostNorm, layer: i, count: embd),
                 feedForwardNorm: try loader.vector(.feedForwardNorm, layer: i, count: embd)!,
                 gate: try loader.matrix(.feedForwardGate, layer: i, rows: ffn, columns: embd)!,
                 up: try loader.matrix(.feedForwardUp, layer: i, rows: ffn, columns: embd)!,
-                down: try loader.matrix(.feedForwardDown, layer: i, rows: embd, columns: ffn)!)
+                down: try loader.matrix(.feedForwardDown, layer: i, rows: embd, columns: ffn)!,
+                feedForwardPostNorm: try loader.vector(.feedForwardPostNorm, layer: i, count: embd))
         }
     }
 }
@@ -77,10 +86,14 @@ struct LlamaLayer {
     let keyBias: [Float]?               // (kvHeads * headDim)
     let valueBias: [Float]?             // (kvHeads * headDim)
     let outputBias: [Float]?            // (embd)
+    let queryNorm: [Float]?             // (headDim) RMSNorm of each query head (Gemma 3)
+    let keyNorm: [Float]?               // (headDim) RMSNorm of each key head (Gemma 3)
+    let attentionPostNorm: [Float]?     // (embd) RMSNorm of the attention output before the residual add
     let feedForwardNorm: [Float]        // (embd)
     let gate: WeightMatrix              // (ffn, embd)
     let up: WeightMatrix                // (ffn, embd)
     let down: WeightMatrix              // (embd, ffn)
+    let feedForwardPostNorm: [Float]?   // (embd) RMSNorm of the feed-forward output before the residual add
 }
 
 // MARK: - Loading
@@ -93,7 +106,7 @@ struct WeightLoader {
     var repacking: Parallel?
 
     private func info(_ role: Architecture.Role, layer: Int?) throws -> GGUFTensorInfo? {
-        let spec = architecture.spec(role)!
+        guard let spec = architecture.spec(role) else { return nil }   // not part of this architecture
         let name = spec.name(layer: layer)
         guard let info = file.tensor(named: name) else {
             if spec.required { throw ModelError.missingTensor(name) }

@@ -20,7 +20,8 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     let model: LlamaModel
     /// Immutable after init: used by `prepare` on any thread.
     let tokenizer: Tokenizer
-    let template: ChatTemplate
+    /// The template prompts are rendered with (`guessed` says when it is a fallback).
+    public let template: ChatTemplate
     /// The sequences (KV caches, samplers) of every running request. The scheduler thread's only.
     private let generators: BatchGenerator
     /// Sequences of `generators` not running a request. The scheduler thread's only.
