@@ -8,7 +8,8 @@ extension CandidateGenerator {
     /// saving each as it finishes.
     func runLocal(_ model: ModelWork, tracker: ProgressTracker) throws -> GenerationSummary {
         guard case let .local(path, _) = model.spec.source, let box = model.template else { return GenerationSummary() }
-        let session = try LocalModelSession(name: model.spec.name, file: box.file, path: path, template: box.template)
+        let session = try LocalModelSession(name: model.spec.name, file: box.file, path: path, template: box.template,
+                                           engine: options.engine)
         var summary = GenerationSummary()
         var finished = 0
         try session.generate(rendered: model.jobs.map { $0.rendered ?? $0.prompt }, settings: model.settings,

@@ -32,10 +32,14 @@ public struct CandidateGenerator: Sendable {
         public var concurrency: Int
         /// Where API keys are looked up (tests pass their own).
         public var environment: [String: String]
+        /// How local models compute (threads, sgemm threshold, weight layout): the CLI's reading of the environment.
+        public var engine: EngineConfiguration
 
-        public init(concurrency: Int = 8, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        public init(concurrency: Int = 8, environment: [String: String] = ProcessInfo.processInfo.environment,
+                    engine: EngineConfiguration = EngineConfiguration()) {
             self.concurrency = max(1, concurrency)
             self.environment = environment
+            self.engine = engine
         }
     }
 

@@ -29,13 +29,14 @@ final class LocalModelSession {
     static let batchSize = 16
 
     /// Loads the model's weights and tokenizer from `file` (parsed already, for its template).
-    init(name: String, file: GGUFFile, path: URL, template: ChatTemplate) throws {
+    init(name: String, file: GGUFFile, path: URL, template: ChatTemplate,
+         engine: EngineConfiguration = EngineConfiguration()) throws {
         self.name = name
         self.path = path
         self.template = template
         templateName = template.kind.rawValue
         do {
-            model = try LlamaModel(file: file)
+            model = try LlamaModel(file: file, engine: engine)
             tokenizer = try Tokenizer(file: file)
             contextLength = min(model.configuration.contextLength, Self.maxContext)
         } catch {

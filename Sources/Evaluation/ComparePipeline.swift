@@ -72,7 +72,8 @@ public struct ComparePipeline: Sendable {
 
         // MARK: 1. Generation
         let generator = CandidateGenerator(store: judgeStore, suite: suite, ids: ids,
-                                           options: .init(concurrency: request.concurrency ?? judge.concurrency ?? 8))
+                                           options: .init(concurrency: request.concurrency ?? judge.concurrency ?? 8,
+                                                         engine: request.engine))
         var toGenerate = 0
         if request.dryRun {
             let generationPlan = try generator.plan()
@@ -108,7 +109,8 @@ public struct ComparePipeline: Sendable {
         }
 
         // MARK: 3. Judging
-        let endpoint = try JudgeEndpoint(for: suite, judgePath: request.judgePath, concurrency: request.concurrency)
+        let endpoint = try JudgeEndpoint(for: suite, judgePath: request.judgePath, concurrency: request.concurrency,
+                                         engine: request.engine)
         let options = JudgingRun.Options(
             judgeModel: judge.model, concurrency: endpoint.concurrency, seed: judge.seed, price: price, maxCost: request.maxCost)
         if request.dryRun {

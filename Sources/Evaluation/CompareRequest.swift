@@ -1,4 +1,5 @@
 import Foundation
+import LocalInference
 import Judge
 import Rank
 
@@ -37,13 +38,17 @@ public struct CompareRequest: Sendable {
     /// Told each report phase's name and duration (`--verbose`).
     public var onPhase: (@Sendable (String, Double) -> Void)?
     public var writeReport: Bool
+    /// How local models (candidates and the embedded judge) compute: the CLI reads it from the environment.
+    public var engine: EngineConfiguration
     public var dryRun: Bool
 
     public init(suiteFile: String, storePath: String? = nil, judgeURL: String? = nil, judgeModel: String? = nil,
                 judgePath: String? = nil, pairs: Pairs = .fixed(.all), concurrency: Int? = nil, maxCost: Double? = nil,
                 out: String? = nil, rating: RatingOptions = RatingOptions(), sampleLimit: Int = 12,
-                onPhase: (@Sendable (String, Double) -> Void)? = nil, writeReport: Bool = true, dryRun: Bool = false) {
+                onPhase: (@Sendable (String, Double) -> Void)? = nil, writeReport: Bool = true, dryRun: Bool = false,
+                engine: EngineConfiguration = EngineConfiguration()) {
         self.suiteFile = suiteFile
+        self.engine = engine
         self.storePath = storePath
         self.judgeURL = judgeURL
         self.judgeModel = judgeModel

@@ -1,5 +1,6 @@
 import ChatCompletions
 import Foundation
+import LocalInference
 import HTTP
 import Judge
 import Server
@@ -25,6 +26,8 @@ struct JudgeEndpoint: Sendable {
     var concurrency: Int
     /// The CA file trusted for a remote judge over HTTPS (`judge.ca_file`); nil: `SSL_CERT_FILE` or the system's.
     var caFile: String? = nil
+    /// How the embedded judge's model computes (threads, sgemm threshold, weight layout).
+    var engine = EngineConfiguration()
 
     var embedded: Bool { if case .embedded = kind { true } else { false } }
 
@@ -45,7 +48,7 @@ struct JudgeEndpoint: Sendable {
         case let .embedded(model, modelID, context):
             let engine: LocalEngine
             do {
-                engine = try LocalEngine(modelURL: model, contextLength: context, modelID: modelID)
+                engine = try LocalEngine(modelURL: model, contextLength: context, modelID: modelID, engine: self.engine)
             } catch {
                 throw EvaluationError.failure("cannot load the embedded judge's model \(model.path): \(error)")
             }
@@ -71,7 +74,7 @@ extension JudgeEndpoint {
 
     /// The remote judge when the suite has a URL; otherwise the embedded local judge over `judgePath`, else the
     /// suite's `judge.path`. `concurrency` overrides the suite's.
-    init(for suite: Suite, judgePath: String?, concurrency: Int?) throws {
+    init(for suite: Suite, judgePath: String?, concurrency: Int?, engine: EngineConfiguration = EngineConfiguration()) throws {
         let judge = suite.judge
         if let text = judge.url {
             guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
@@ -83,7 +86,7 @@ extension JudgeEndpoint {
         }
         let model = try Self.embeddedJudgeModel(for: suite, judgePath: judgePath)
         self.init(kind: .embedded(model: model, modelID: judge.model, context: Self.embeddedContext),
-                  concurrency: concurrency ?? judge.concurrency ?? 4)
+                  concurrency: concurrency ?? judge.concurrency ?? 4, engine: engine)
     }
 
     /// The GGUF file of the embedded judge: `judgePath` (`--judge-path`), else the suite's `judge.path`.

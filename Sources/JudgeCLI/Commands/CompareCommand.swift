@@ -107,7 +107,8 @@ struct CompareCommand: AsyncParsableCommand {
         let request = CompareRequest(
             suiteFile: suite, storePath: store.db, judgeURL: judgeURL, judgeModel: judgeModel, judgePath: judgePath,
             pairs: requestedPairs, concurrency: concurrency, maxCost: maxCost, out: out, rating: rating.options,
-            sampleLimit: reporting.samples, onPhase: reporting.phaseTimer, writeReport: !noReport, dryRun: dryRun)
+            sampleLimit: reporting.samples, onPhase: reporting.phaseTimer, writeReport: !noReport, dryRun: dryRun,
+            engine: .fromEnvironment())
         do {
             switch try await ComparePipeline(request: request).run() {
             case .dryRun, .judged: return
