@@ -44,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        // The shared PostgreSQL store (issue 19): `--db postgres://…`.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - System libraries (Debian: libcurl4-openssl-dev, libopenblas-dev)
@@ -66,7 +68,10 @@ let package = Package(
         .target(name: "Suite", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch"], swiftSettings: kernelSettings),
         .target(name: "HTTP", dependencies: ["CCurl"]),
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),
         .target(name: "Candidates", dependencies: ["LocalInference", "Judge", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
@@ -110,12 +115,12 @@ let package = Package(
         .testTarget(name: "LocalInferenceTests", dependencies: ["LocalInference", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),  // TestSupport: the PostgreSQL server
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "TestSupport", "Server"]),  // Server: the local judge end to end
         .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "TestSupport"]),
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport",
+        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"]),
     ],

@@ -14,7 +14,8 @@ import Suite
 /// judged by exactly the code that talks to GPT-4.
 struct JudgeEndpoint {
     enum Kind {
-        case remote(URL, apiKeyEnv: String)
+        /// One endpoint, or several serving the same judge (an ``EndpointPool``).
+        case remote([URL], apiKeyEnv: String)
         /// A GGUF file served under `modelID`, each running request holding a KV cache of `context` positions.
         case embedded(model: URL, modelID: String, context: Int)
     }
@@ -30,15 +31,20 @@ struct JudgeEndpoint {
 
     /// Runs `body` with a client for this judge; an embedded judge is started first and shut down after,
     /// whether `body` returns or throws.
-    func withClient<T>(_ body: (ChatCompletionsClient) async throws -> T) async throws -> T {
+    /// With several URLs, each endpoint's share of the calls is printed after `body`.
+    func withClient<T>(_ body: (any ChatCompleting) async throws -> T) async throws -> T {
         let http = HTTPClient(configuration: .init(maxConcurrentTransfers: concurrency))
         switch kind {
-        case let .remote(url, apiKeyEnv):
+        case let .remote(urls, apiKeyEnv):
+            let url = urls[0]
             let client = ChatCompletionsClient(baseURL: url, apiKeyEnvironmentVariable: apiKeyEnv, http: http)
-            if !client.hasAPIKey, !CompareCommand.isLoopback(url) {
+            if !client.hasAPIKey, !urls.allSatisfy(CompareCommand.isLoopback) {
                 CompareCommand.note("note: $\(apiKeyEnv) is not set: calling \(url.absoluteString) without an API key")
             }
-            return try await body(client)
+            guard urls.count > 1 else { return try await body(client) }
+            let pool = EndpointPool(endpoints: EndpointPool.clients(urls: urls, apiKeyEnvironmentVariable: apiKeyEnv, http: http))
+            defer { print(EndpointPool.describe(pool.counts, role: "judge")) }
+            return try await body(pool)
         case let .embedded(model, modelID, context):
             let engine: LocalEngine
             do {
@@ -73,7 +79,14 @@ extension CompareCommand {
             guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
                 throw CompareFailure("judge URL \"\(text)\" is not a URL; give an OpenAI-compatible …/v1 base URL")
             }
-            return JudgeEndpoint(kind: .remote(url, apiKeyEnv: judge.apiKeyEnv),
+            var urls = [url]
+            for text in judge.additionalURLs {
+                guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
+                    throw CompareFailure("judge URL \"\(text)\" is not a URL; give an OpenAI-compatible …/v1 base URL")
+                }
+                urls.append(url)
+            }
+            return JudgeEndpoint(kind: .remote(urls, apiKeyEnv: judge.apiKeyEnv),
                                  concurrency: concurrency ?? judge.concurrency ?? 8)
         }
         let model = try embeddedJudgeModel(for: suite)

@@ -10,7 +10,7 @@ struct JudgingContext {
     var suite: Suite
     var ids: SuiteIDs
     var store: JudgeStore
-    var client: ChatCompletionsClient
+    var client: any ChatCompleting
     var options: JudgingRun.Options
     var template: JudgeTemplate
 }
@@ -22,7 +22,11 @@ extension CompareCommand {
     /// stops scheduling and keeps every verdict stored.
     func judgeAll(_ plan: ComparisonPlan, context: JudgingContext) async throws -> JudgingSummary {
         let bar = ProgressBar(label: "judging")
-        let runner = JudgingRun(store: context.store, client: context.client, options: context.options)
+        // Shared with every other `judge compare` on this suite and store (other processes, other machines):
+        // calls are claimed under leases, so none is sent twice (SharedJudgingRun).
+        let scope = "judge|\(context.suite.name)|\(context.options.judgeModel)|\(context.template.id)@\(context.template.version)"
+        let runner = SharedJudgingRun(store: context.store, client: context.client, options: context.options,
+                                      shared: .init(scope: scope, lease: .milliseconds(Int64(lease * 1000))))
         let summary = try await runner.run(plan) { progress in
             bar.update(done: progress.done, total: progress.total, detail: Self.detail(progress))
         }
@@ -49,7 +53,7 @@ extension CompareCommand {
             print("--pairs adaptive: at most \(budget) judge calls in all (the estimate above is for every pair)")
         }
         switch endpoint.kind {
-        case .remote(let url, _): print("judge: \(url.absoluteString)")
+        case .remote(let urls, _): print("judge: \(urls.map(\.absoluteString).joined(separator: ", "))")
         case .embedded(let model, _, _): print("judge: the embedded local judge over \(model.path)")
         }
     }

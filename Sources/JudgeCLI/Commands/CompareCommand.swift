@@ -77,6 +77,11 @@ struct CompareCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print what would be generated and judged, and the estimated cost; send nothing.")
     var dryRun = false
 
+    @OptionGroup var batch: BatchOptions
+
+    @Option(name: .long, help: "Seconds a worker's claim on judge calls lasts without renewal: how soon other workers on the same store take over the calls of one that died.")
+    var lease = 60.0
+
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let maxCost, !(maxCost > 0) { throw ValidationError("--max-cost must be a positive amount in USD") }
@@ -94,6 +99,8 @@ struct CompareCommand: AsyncParsableCommand {
         default: break
         }
         try rating.check()
+        try batch.check(pairs: pairs)
+        guard lease >= 1, lease.isFinite else { throw ValidationError("--lease must be at least 1 second") }
     }
 
     func run() async throws {
@@ -119,7 +126,7 @@ struct CompareCommand: AsyncParsableCommand {
     /// - Throws: `ExitCode(130)` when interrupted, `ExitCode.failure` when the judge stopped the run.
     func generateAndJudge() async throws -> Judged? {
         var suite = try SuiteLoading.load(self.suite)
-        if let judgeURL { suite.judge.url = judgeURL }
+        if let judgeURL { (suite.judge.url, suite.judge.additionalURLs) = (judgeURL, []) }
         if let judgeModel { suite.judge.model = judgeModel }
         guard suite.models.count >= 2 else {
             throw CompareFailure("\(suite.file.path): judging needs at least two models under models:, the suite has \(suite.models.count)")
@@ -163,12 +170,19 @@ struct CompareCommand: AsyncParsableCommand {
             throw CompareFailure("nothing to judge: no item has stored outputs from two of the suite's models; give the suite local or remote models, or import outputs with `judge import OUTPUTS.jsonl --suite \(self.suite)`")
         }
         let endpoint = try judgeEndpoint(for: suite)
+        let viaBatch = batch.enabled(for: judge)
         let options = JudgingRun.Options(
             judgeModel: judge.model, concurrency: endpoint.concurrency, maxTokens: judge.maxTokens,
-            temperature: judge.temperature, seed: judge.seed, price: price, maxCost: maxCost)
+            temperature: judge.temperature, seed: judge.seed, price: viaBatch ? price?.batchPrice : price, maxCost: maxCost)
         if dryRun {
             try printDryRun(plan: plan, store: judgeStore, options: options, endpoint: endpoint, template: template)
+            if viaBatch { print("through the Batch API: costs above at the batch price (judge.prices.\(judge.model).batch_discount \(price?.batchDiscount ?? 0))") }
             return nil
+        }
+        if viaBatch {
+            let summary = try await judgeThroughBatch(plan, endpoint: endpoint, store: judgeStore, options: options)
+            return try finish(summary, stopReason: summary.judging.stopReason, suite: suite, store: judgeStore,
+                              template: template, embedded: false)
         }
         let summary = try await endpoint.withClient { client in
             let context = JudgingContext(suite: suite, ids: ids, store: judgeStore, client: client, options: options,
@@ -178,10 +192,18 @@ struct CompareCommand: AsyncParsableCommand {
             case .adaptive: return try await judgeAdaptively(plan, budget: budget!, context: context)
             }
         }
-        print("judged \(suite.name) with \(judge.model) (template \(template.id) \(template.version))\(endpoint.embedded ? ", the embedded local judge" : "")")
+        return try finish(summary, stopReason: summary.stopReason, suite: suite, store: judgeStore, template: template,
+                          embedded: endpoint.embedded)
+    }
+
+    /// Prints the judging summary and the judge's health; the exit status follows why judging stopped.
+    private func finish(_ summary: CustomStringConvertible & Sendable, stopReason: JudgingSummary.StopReason?, suite: Suite,
+                        store judgeStore: JudgeStore, template: JudgeTemplate, embedded: Bool) throws -> Judged {
+        let judge = suite.judge
+        print("judged \(suite.name) with \(judge.model) (template \(template.id) \(template.version))\(embedded ? ", the embedded local judge" : "")")
         print(summary)
         print(Self.describe(try judgeStore.judgeHealth(suite: suite.name, judgeModel: judge.model)))
-        switch summary.stopReason {
+        switch stopReason {
         case .fatal?, .failuresPersist?: throw ExitCode.failure
         case .cancelled?: throw ExitCode(130)
         case .budget?, nil: return Judged(suite: suite, store: judgeStore)

@@ -19,6 +19,10 @@ struct ServeCommand: AsyncParsableCommand {
             Once listening, one line goes to stderr: "listening on http://HOST:PORT" (with --port 0, the \
             port the system picked). SIGINT or SIGTERM stops accepting, lets running generations finish \
             for --grace seconds, cancels the rest and exits 0; a second signal cancels at once.
+
+            Shared use: --api-key KEY (or JUDGE_SERVE_API_KEY) requires "Authorization: Bearer KEY" on every \
+            request but GET /health (a 401 with OpenAI's error JSON otherwise). Listening on an address other \
+            than loopback without a key is refused unless --no-auth is given.
             """
     )
 
@@ -46,6 +50,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds running generations may take to finish after SIGINT/SIGTERM.")
     var grace = 10.0
 
+    @Option(name: .long, help: "Require 'Authorization: Bearer KEY' (default: $\(Self.apiKeyVariable) when set).")
+    var apiKey: String?
+
+    @Flag(name: .long, help: "Serve a non-loopback --host without an API key (anyone who can reach it may use it).")
+    var noAuth = false
+
+    /// The environment variable that supplies the key when --api-key is not given.
+    static let apiKeyVariable = "JUDGE_SERVE_API_KEY"
+
+    /// The key in force: --api-key, else the environment's.
+    var effectiveAPIKey: String? {
+        apiKey ?? ProcessInfo.processInfo.environment[Self.apiKeyVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether `host` only accepts connections from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
     func validate() throws {
         guard FileManager.default.fileExists(atPath: model) else {
             throw ValidationError("--model \(model): no such file; give the path of a GGUF model (scripts/bootstrap.sh fetches SmolLM2 into models/)")
@@ -54,6 +78,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard parallel >= 1 else { throw ValidationError("--parallel \(parallel): expected at least 1") }
         guard context >= 16 else { throw ValidationError("--context \(context): expected at least 16 tokens") }
         guard grace >= 0, grace.isFinite else { throw ValidationError("--grace \(grace): expected a number of seconds ≥ 0") }
+        if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key: expected a non-empty key") }
+        if !Self.isLoopback(host), effectiveAPIKey == nil, !noAuth {
+            throw ValidationError("--host \(host) is not loopback and no API key is set: give --api-key KEY (or $\(Self.apiKeyVariable)), or --no-auth to serve anyone who can reach it")
+        }
         if let chatTemplate, ChatTemplate(name: chatTemplate) == nil {
             throw ValidationError("--chat-template \(chatTemplate): expected one of \(ChatTemplate.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -68,7 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: cannot load \(model): \(error)\n".utf8))
             throw ExitCode.failure
         }
-        let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel))
+        let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel,
+                                                                          apiKey: effectiveAPIKey))
         let bound: Int
         do {
             bound = try await server.start()
