@@ -43,7 +43,7 @@ extension JudgeStore {
     /// Unknown models are created as `imported`; an output equal to the current one is left alone;
     /// a different one becomes current (the previous stays stored, with its judgments).
     public func importCandidates(_ imports: [CandidateImport]) throws -> ImportSummary {
-        try write { db in
+        try serializedWrite { db in
             var summary = ImportSummary()
             var modelIDs: [String: Int64] = [:]
             for entry in imports {
@@ -78,7 +78,7 @@ extension JudgeStore {
     /// `revision` is assigned by the store.
     @discardableResult
     public func saveCandidate(_ candidate: CandidateRecord) throws -> CandidateRecord {
-        try write { db in
+        try serializedWrite { db in
             _ = try Self.store(db, candidate)
             return try Self.currentCandidate(db, modelID: candidate.modelID, itemID: candidate.itemID)!
         }

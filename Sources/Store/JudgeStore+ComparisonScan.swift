@@ -60,57 +60,55 @@ extension JudgeStore {
 
     /// Scans `suite` (optionally one task and one judge model), calling `visit` with each resolved
     /// comparison; returns the names and the judge health (both-order and length figures included).
-    static func scanComparisons(_ db: Database, suite: String, task: String?, judgeModel: String?,
+    static func scanComparisons(_ db: any StoreDatabase, suite: String, task: String?, judgeModel: String?,
                                 visit: (ComparisonScan.Resolved, ComparisonScan) throws -> Void) throws -> ComparisonScan {
-        guard let suiteID = try Int64.fetchOne(db, sql: "SELECT id FROM suite WHERE name = ?", arguments: [suite]) else {
+        guard let suiteID = try db.value(Int64.self, "SELECT id FROM suite WHERE name = ?", [suite]) else {
             throw StoreError.unknownSuite(suite)
         }
         var scan = ComparisonScan()
 
         // MARK: Tasks and items of the suite
-        var taskArguments: StatementArguments = [suiteID]
+        var taskArguments: [DatabaseValue] = [suiteID.databaseValue]
         var taskFilter = ""
-        if let task { taskFilter = " AND t.name = ?"; taskArguments += [task] }
+        if let task { taskFilter = " AND t.name = ?"; taskArguments += [task.databaseValue] }
         var taskIndex: [Int64: Int32] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT t.id, t.name, t.held_out FROM task t WHERE t.suite_id = ?\(taskFilter) ORDER BY t.name",
-                                    arguments: taskArguments) {
-            taskIndex[row[0]] = Int32(scan.tasks.count)
-            scan.tasks.append(row[1])
-            scan.heldOut.append(row[2])
+        try db.forEachValues("SELECT t.id, t.name, t.held_out FROM task t WHERE t.suite_id = ?\(taskFilter) ORDER BY t.name",
+                             taskArguments) { row in
+            taskIndex[Int64.fromDatabaseValue(row[0])!] = Int32(scan.tasks.count)
+            scan.tasks.append(String.fromDatabaseValue(row[1])!)
+            scan.heldOut.append(Bool.fromDatabaseValue(row[2])!)
         }
         let itemSQL = "SELECT i.id, i.task_id, i.external_id FROM item i JOIN task t ON t.id = i.task_id WHERE t.suite_id = ?\(taskFilter)"
         var itemTask: [Int32] = []      // (max item id + 1) → task index, −1 outside the suite or task
-        let items = try Row.fetchCursor(db, sql: itemSQL, arguments: taskArguments)
-        while let row = try items.next() {
-            let id: Int64 = row[0]
+        try db.forEachValues(itemSQL, taskArguments) { row in
+            let id = Int64.fromDatabaseValue(row[0])!
             Self.grow(&itemTask, to: id)
-            itemTask[Int(id)] = taskIndex[row[1]] ?? -1
-            scan.itemExternalID[id] = row[2]
+            itemTask[Int(id)] = taskIndex[Int64.fromDatabaseValue(row[1])!] ?? -1
+            scan.itemExternalID[id] = String.fromDatabaseValue(row[2])
         }
 
         // MARK: Models and current candidates (with output lengths in characters)
         var modelIndex: [Int64: Int32] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM model ORDER BY name") {
-            modelIndex[row[0]] = Int32(scan.models.count)
-            scan.models.append(row[1])
+        try db.forEachValues("SELECT id, name FROM model ORDER BY name", []) { row in
+            modelIndex[Int64.fromDatabaseValue(row[0])!] = Int32(scan.models.count)
+            scan.models.append(String.fromDatabaseValue(row[1])!)
         }
         var candidateLength: [Int32] = []   // (max candidate id + 1) → length, −1 when not current
         var candidateModel: [Int32] = []    // (max candidate id + 1) → model index
         var candidateItem: [Int32] = []     // (max candidate id + 1) → item id
-        let candidates = try Row.fetchCursor(db, sql: """
+        try db.forEachValues("""
             SELECT c.id, length(c.output), c.model_id, c.item_id FROM candidate c
             JOIN \(currentCandidatesSQL) cur ON cur.id = c.id
             JOIN item i ON i.id = c.item_id JOIN task t ON t.id = i.task_id
             WHERE t.suite_id = ?\(taskFilter)
-            """, arguments: taskArguments)
-        while let row = try candidates.next() {
-            let id: Int64 = row[0]
-            guard let model = modelIndex[row[2]] else { continue }
-            let item: Int64 = row[3]
+            """, taskArguments) { row in
+            let id = Int64.fromDatabaseValue(row[0])!
+            guard let model = modelIndex[Int64.fromDatabaseValue(row[2])!] else { return }
+            let item = Int64.fromDatabaseValue(row[3])!
             Self.grow(&candidateLength, to: id)
             Self.grow(&candidateModel, to: id)
             Self.grow(&candidateItem, to: id)
-            candidateLength[Int(id)] = Int32(clamping: row[1] as Int64)
+            candidateLength[Int(id)] = Int32(clamping: Int64.fromDatabaseValue(row[1])!)
             candidateModel[Int(id)] = model
             candidateItem[Int(id)] = Int32(item)
         }
@@ -121,35 +119,35 @@ extension JudgeStore {
         // and the logprob verdict's preference (NULL for text verdicts).
         var sql = """
             SELECT j.id, j.candidate_a_id, j.candidate_b_id,
-                   (j.position = 'ab') | ((j.method = 'identical') << 1) | ((j.unparsed <> 0) << 2)
-                     | ((j.error IS NOT NULL) << 3) | (j.orders_planned << 4)
+                   (CASE WHEN j.position = 'ab' THEN 1 ELSE 0 END) | ((CASE WHEN j.method = 'identical' THEN 1 ELSE 0 END) << 1)
+                     | ((CASE WHEN j.unparsed <> 0 THEN 1 ELSE 0 END) << 2)
+                     | ((CASE WHEN j.error IS NOT NULL THEN 1 ELSE 0 END) << 3) | (j.orders_planned << 4)
                      | ((CASE j.verdict WHEN 'A>>B' THEN 4 WHEN 'A>B' THEN 3 WHEN 'A=B' THEN 2
                                         WHEN 'B>A' THEN 1 WHEN 'B>>A' THEN 0 ELSE 7 END) << 8),
-                   j.judge_model || char(31) || j.template_id || char(31) || j.template_version,
+                   j.judge_model || \(db.character(31)) || j.template_id || \(db.character(31)) || j.template_version,
                    j.latency, j.prompt_tokens, j.completion_tokens, j.cost, j.preference
             FROM judgment j
             WHERE j.item_id IN (SELECT i.id FROM item i JOIN task t ON t.id = i.task_id WHERE t.suite_id = ?\(taskFilter))
             """
         var arguments = taskArguments
-        if let judgeModel { sql += " AND j.judge_model = ?"; arguments += [judgeModel] }
+        if let judgeModel { sql += " AND j.judge_model = ?"; arguments += [judgeModel.databaseValue] }
 
         var judgeIndex: [String: Int32] = [:]
         var lastJudge: (key: String, index: Int32)?
         var pending: [PairKey: Pending] = [:]
         // At most one group per two judgments (both orders): room for them up front, not by rehashing.
-        let judgments = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM judgment") ?? 0
+        let judgments = try db.value(Int.self, "SELECT MAX(id) FROM judgment") ?? 0
         pending.reserveCapacity(min(judgments / 2 + 16, 4_000_000))
         var latencySum = 0.0, latencyCount = 0
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
-            let candidateA: Int64 = row[1], candidateB: Int64 = row[2]
+        try db.forEachValues(sql, arguments) { row in
+            let candidateA = Int64.fromDatabaseValue(row[1])!, candidateB = Int64.fromDatabaseValue(row[2])!
             // Only judgments of current candidates count.
-            guard Self.isCurrent(candidateA, candidateLength), Self.isCurrent(candidateB, candidateLength) else { continue }
+            guard Self.isCurrent(candidateA, candidateLength), Self.isCurrent(candidateB, candidateLength) else { return }
             let itemID = Int64(candidateItem[Int(candidateA)])
-            guard Int(itemID) < itemTask.count, itemTask[Int(itemID)] >= 0 else { continue }
+            guard Int(itemID) < itemTask.count, itemTask[Int(itemID)] >= 0 else { return }
             let modelA = candidateModel[Int(candidateA)], modelB = candidateModel[Int(candidateB)]
-            let id: Int64 = row[0]
-            let flags: Int64 = row[3]
+            let id = Int64.fromDatabaseValue(row[0])!
+            let flags = Int64.fromDatabaseValue(row[3])!
             let isAB = flags & 1 != 0
             let identical = flags & 2 != 0
             let unparsed = flags & 4 != 0
@@ -157,7 +155,7 @@ extension JudgeStore {
             let planned = Int8(clamping: (flags >> 4) & 0xF)
             let verdictCode = (flags >> 8) & 7
             let verdict = verdictCode == 7 ? Pending.noVerdict : Int8(verdictCode) - 2
-            let preference = (row[9] as Double?).map(Float.init) ?? -1
+            let preference = Double.fromDatabaseValue(row[9]).map(Float.init) ?? -1
 
             // Health, per judge call.
             if !identical {
@@ -172,14 +170,14 @@ extension JudgeStore {
                     default: scan.health.ties += 1
                     }
                 }
-                scan.health.promptTokens += (row[6] as Int?) ?? 0
-                scan.health.completionTokens += (row[7] as Int?) ?? 0
-                scan.health.cost += (row[8] as Double?) ?? 0
-                if !failed, let latency = row[5] as Double? { latencySum += latency; latencyCount += 1 }
+                scan.health.promptTokens += Int.fromDatabaseValue(row[6]) ?? 0
+                scan.health.completionTokens += Int.fromDatabaseValue(row[7]) ?? 0
+                scan.health.cost += Double.fromDatabaseValue(row[8]) ?? 0
+                if !failed, let latency = Double.fromDatabaseValue(row[5]) { latencySum += latency; latencyCount += 1 }
             }
 
             // The (pair, judge, template) group.
-            let joined: String = row[4]   // judge model ␟ template id ␟ template version
+            let joined = String.fromDatabaseValue(row[4])!   // judge model ␟ template id ␟ template version
             let judge: Int32
             if let last = lastJudge, last.key == joined { judge = last.index }   // runs of one judge: no hashing
             else if let found = judgeIndex[joined] { judge = found; lastJudge = (joined, found) }

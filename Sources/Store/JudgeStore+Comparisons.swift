@@ -14,7 +14,7 @@ extension JudgeStore {
     /// - Throws: ``StoreError/unknownSuite(_:)``.
     /// - Complexity: one pass over the suite's judgments, then a sort of the comparisons.
     public func comparisons(suite: String, task: String? = nil, judgeModel: String? = nil) throws -> [ComparisonRecord] {
-        try writer.read { db in
+        try read { db in
             var resolved: [ComparisonScan.Resolved] = []
             let scan = try Self.scanComparisons(db, suite: suite, task: task, judgeModel: judgeModel) { r, _ in resolved.append(r) }
             resolved.sort { x, y in
@@ -34,7 +34,7 @@ extension JudgeStore {
     /// first-position win rate, order disagreement rate, longer-answer win rate, unparsed and failed
     /// counts, tokens, cost and latency.
     public func judgeHealth(suite: String, task: String? = nil, judgeModel: String? = nil) throws -> JudgeHealth {
-        try writer.read { db in try Self.scanComparisons(db, suite: suite, task: task, judgeModel: judgeModel) { _, _ in }.health }
+        try read { db in try Self.scanComparisons(db, suite: suite, task: task, judgeModel: judgeModel) { _, _ in }.health }
     }
 
     /// Up to `limit` resolved comparisons with their prompt, both outputs and the judge's raw replies,
@@ -56,7 +56,7 @@ extension JudgeStore {
     ///   O(groups + samples) after it.
     public func comparisonSummary(suite: String, task: String? = nil, judgeModel: String? = nil,
                                   sampleLimit: Int = 20) throws -> ComparisonSummary {
-        try writer.read { db in
+        try read { db in
             struct GroupKey: Hashable { var task, modelA, modelB, judge: Int32; var outcome: Verdict }
             var counts: [GroupKey: Int] = [:]
             var selection = SampleSelection(limit: sampleLimit)
@@ -86,12 +86,12 @@ extension JudgeStore {
     /// date, read from the store so that the same store always gives the same date.
     public func newestJudgment(suites: [String]) throws -> Date? {
         guard !suites.isEmpty else { return nil }
-        return try writer.read { db in
-            try Date.fetchOne(db, sql: """
+        return try read { db in
+            try db.value(Date.self, """
                 SELECT MAX(j.created_at) FROM judgment j
                 JOIN item i ON i.id = j.item_id JOIN task t ON t.id = i.task_id JOIN suite s ON s.id = t.suite_id
-                WHERE s.name IN (\(databaseQuestionMarks(count: suites.count)))
-                """, arguments: StatementArguments(suites))
+                WHERE s.name IN (\(placeholders(suites.count)))
+                """, suites.map { $0 as (any DatabaseValueConvertible)? })
         }
     }
 
@@ -101,11 +101,12 @@ extension JudgeStore {
     static func order(_ v: Verdict) -> Int { Verdict.allCases.firstIndex(of: v)! }
 
     /// A chosen comparison with its prompt, outputs and raw replies.
-    static func sample(_ r: ComparisonScan.Resolved, scan: ComparisonScan, _ db: Database) throws -> ComparisonSample {
-        let a = try CandidateRecord.fetchOne(db, key: r.candidateAID)!
-        let b = try CandidateRecord.fetchOne(db, key: r.candidateBID)!
-        let item = try ItemRecord.fetchOne(db, key: r.itemID)!
-        let judgments = try JudgmentRecord.fetchAll(db, keys: r.judgmentIDs)
+    static func sample(_ r: ComparisonScan.Resolved, scan: ComparisonScan, _ db: any StoreDatabase) throws -> ComparisonSample {
+        let a = try db.fetchOne(CandidateRecord.self, "SELECT * FROM candidate WHERE id = ?", [r.candidateAID])!
+        let b = try db.fetchOne(CandidateRecord.self, "SELECT * FROM candidate WHERE id = ?", [r.candidateBID])!
+        let item = try db.fetchOne(ItemRecord.self, "SELECT * FROM item WHERE id = ?", [r.itemID])!
+        let judgments = try db.fetchAll(JudgmentRecord.self, "SELECT * FROM judgment WHERE id IN (\(placeholders(r.judgmentIDs.count)))",
+                                        r.judgmentIDs.map { $0 as (any DatabaseValueConvertible)? })
             .sorted { ($0.position.rawValue, $0.id ?? 0) < ($1.position.rawValue, $1.id ?? 0) }
             .map { ComparisonSample.Judgment(position: $0.position, verdict: $0.verdict, rawReply: $0.rawReply) }
         return ComparisonSample(comparison: scan.record(r), prompt: item.prompt, reference: item.reference,

@@ -12,7 +12,7 @@ extension JudgeStore {
     /// Models are global, matched by name; a model's kind and spec are updated.
     @discardableResult
     public func saveSuite(_ definition: SuiteDefinition) throws -> SuiteIDs {
-        try write { db in
+        try serializedWrite { db in
             var suite = try db.fetchOne(SuiteRecord.self, "SELECT * FROM suite WHERE name = ?", [definition.name])
                 ?? SuiteRecord(id: nil, name: definition.name, file: definition.file, createdAt: Date())
             suite.file = definition.file ?? suite.file
@@ -79,7 +79,7 @@ extension JudgeStore {
     /// Adds a model, or returns the stored one of that name (kind and spec updated when given).
     @discardableResult
     public func saveModel(name: String, kind: String = "imported", spec: String? = nil) throws -> ModelRecord {
-        try write { db in try Self.upsertModel(db, name: name, kind: kind, spec: spec) }
+        try serializedWrite { db in try Self.upsertModel(db, name: name, kind: kind, spec: spec) }
     }
 
     static func upsertModel(_ db: any StoreDatabase, name: String, kind: String, spec: String?) throws -> ModelRecord {

@@ -99,6 +99,16 @@ public struct JudgeStore: Sendable {
         }
     }
 
+    /// One write transaction that also waits for every other such transaction on the store (PostgreSQL's
+    /// `pg_advisory_xact_lock`; SQLite's writers queue anyway): for read-then-write steps — saving a suite,
+    /// a model, a candidate — that workers starting together would otherwise race on.
+    func serializedWrite<T>(_ body: (any StoreDatabase) throws -> T) throws -> T {
+        try write { db in
+            if isPostgres { _ = try db.rows("SELECT pg_advisory_xact_lock(?)", [PostgresSchema.lockKey + 1]) }
+            return try body(db)
+        }
+    }
+
     /// Runs `body` with a consistent view of the store.
     func read<T>(_ body: (any StoreDatabase) throws -> T) throws -> T {
         switch backend {

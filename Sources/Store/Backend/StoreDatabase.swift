@@ -20,6 +20,10 @@ protocol StoreDatabase {
     /// Visits the rows of one statement one at a time, holding none of them (a SQLite cursor, a PostgreSQL
     /// row stream): the way to read a million judgments.
     func forEachRow(_ sql: String, _ arguments: [DatabaseValue], _ body: (Row) throws -> Void) throws
+    /// Visits the rows of one statement as their values in column order (rows read by position).
+    func forEachValues(_ sql: String, _ arguments: [DatabaseValue], _ body: ([DatabaseValue]) throws -> Void) throws
+    /// The text of SQL's character with code `code`: `char(n)` in SQLite, `chr(n)` in PostgreSQL.
+    func character(_ code: Int) -> String
 }
 
 /// A store record with an autoincremented `id`.
@@ -96,6 +100,13 @@ extension Database: StoreDatabase {
         while let row = try rows.next() { try body(row) }
     }
 
+    func forEachValues(_ sql: String, _ arguments: [DatabaseValue], _ body: ([DatabaseValue]) throws -> Void) throws {
+        let rows = try Row.fetchCursor(self, sql: sql, arguments: StatementArguments(arguments))
+        while let row = try rows.next() { try body(Array(row.databaseValues)) }
+    }
+
+    func character(_ code: Int) -> String { "char(\(code))" }
+
     func insertRow(into table: String, _ values: [(String, DatabaseValue)]) throws -> Int64 {
         try execute(sql: "INSERT INTO \(table) (\(values.map(\.0).joined(separator: ", "))) VALUES (\(placeholders(values.count)))",
                     arguments: StatementArguments(values.map(\.1)))
@@ -106,6 +117,8 @@ extension Database: StoreDatabase {
 // MARK: - PostgreSQL
 
 extension PostgresSession: StoreDatabase {
+    func character(_ code: Int) -> String { "chr(\(code))" }
+
     func insertRow(into table: String, _ values: [(String, DatabaseValue)]) throws -> Int64 {
         let sql = "INSERT INTO \(table) (\(values.map(\.0).joined(separator: ", "))) VALUES (\(placeholders(values.count))) RETURNING id"
         guard let id = try value(sql, values.map(\.1)).flatMap(Int64.fromDatabaseValue) else {

@@ -68,6 +68,24 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
+    /// Streams rows as their values in column order.
+    func forEachValues(_ sql: String, _ arguments: [DatabaseValue], _ body: ([DatabaseValue]) throws -> Void) throws {
+        try lock.withLock {
+            try withoutActuallyEscaping(body) { body in
+                let box = UncheckedBox(body)
+                do {
+                    _ = try connection.query(Self.query(sql, arguments), logger: logger) { row in
+                        try box.value(try row.map(Self.databaseValue))
+                    }.wait()
+                } catch let error as StoreError {
+                    throw error
+                } catch {
+                    throw StoreError.postgres(location.description, reason: Self.describe(error))
+                }
+            }
+        }
+    }
+
     /// The first column of the first row, or nil.
     func value(_ sql: String, _ arguments: [DatabaseValue]) throws -> DatabaseValue? {
         try lock.withLock {
