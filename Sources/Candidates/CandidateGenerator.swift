@@ -1,6 +1,5 @@
 import Foundation
 import HTTP
-import Judge
 import LocalInference
 import Store
 import Suite
@@ -137,7 +136,7 @@ public struct CandidateGenerator: Sendable {
             case let .local(path, chatTemplate):
                 let fingerprint = try ModelFingerprint.of(path)
                 let file: GGUFFile
-                do { file = try GGUFFile(url: path) } catch {
+                do { file = try GGUFFile.shared(url: path) } catch {  // H2: one parse per file, not per entry
                     throw CandidateGenerationError.unloadableModel(model: spec.name, path: path.path, reason: "\(error)")
                 }
                 let chosen = LocalModelSession.template(file: file, override: chatTemplate)

@@ -1,5 +1,5 @@
 import Foundation
-import Judge
+import ChatCompletions
 
 // MARK: - GenerationProgress
 

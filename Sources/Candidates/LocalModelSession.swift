@@ -1,5 +1,6 @@
 import Foundation
 import LocalInference
+import OpenAIWire
 import Suite
 
 // MARK: - LocalModelSession

@@ -62,6 +62,7 @@ final class CurlTransfer: @unchecked Sendable {
         set(judge_curl_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1))
         set(judge_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
         set(judge_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
+        if let caFile = configuration.trustedCAFile { set(judge_curl_easy_setopt_ptr(easy, CURLOPT_CAINFO, caFile)) }
         set(judge_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
         set(judge_curl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
         set(judge_curl_easy_setopt_ptr(easy, CURLOPT_ACCEPT_ENCODING, ""))  // every encoding libcurl decodes

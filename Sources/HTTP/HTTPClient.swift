@@ -28,13 +28,18 @@ public final class HTTPClient: Sendable {
         /// A response body larger than this fails the transfer (`.invalidRequest`) instead of filling memory.
         public var maxResponseBytes: Int
         public var userAgent: String
+        /// A PEM file of the certificate authorities trusted for HTTPS (a company proxy's CA, say); nil
+        /// means `SSL_CERT_FILE` when set, else the system's. Certificates are always verified, host
+        /// names included.
+        public var caFile: String?
 
         public init(
             maxConcurrentTransfers: Int = 8,
             connectTimeout: Duration = .seconds(10),
             timeout: Duration = .seconds(120),
             maxResponseBytes: Int = 64 << 20,
-            userAgent: String = "judge/0.1 (libcurl)"
+            userAgent: String = "judge/0.1 (libcurl)",
+            caFile: String? = nil
         ) {
             precondition(maxConcurrentTransfers >= 1, "maxConcurrentTransfers must be at least 1")
             self.maxConcurrentTransfers = maxConcurrentTransfers
@@ -42,6 +47,12 @@ public final class HTTPClient: Sendable {
             self.timeout = timeout
             self.maxResponseBytes = maxResponseBytes
             self.userAgent = userAgent
+            self.caFile = caFile
+        }
+
+        /// The CA file used: ``caFile``, else `SSL_CERT_FILE` (which libcurl itself does not read).
+        var trustedCAFile: String? {
+            caFile ?? ProcessInfo.processInfo.environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 

@@ -22,6 +22,7 @@ struct JudgeCommand: AsyncParsableCommand {
             // MARK: - Ratings
             RankCommand.self,
             OverfitCommand.self,
+            AgreementCommand.self,
             // MARK: - Reports
             ReportCommand.self,
             LeaderboardCommand.self,

@@ -2,13 +2,16 @@ import Foundation
 
 // MARK: - AdaptivePairing: judge next where it tells us most
 
-/// A comparison the judging run could make next: two models on one item.
-public struct CandidatePair: Hashable, Codable, Sendable {
+/// A comparison the judging run could make next: two models on one item. `Item` is the caller's identity
+/// of the comparison (an item id, or a typed key of the outputs compared), handed back as given.
+public struct CandidatePair<Item: Hashable & Sendable>: Hashable, Sendable {
     public var modelA: String
     public var modelB: String
-    public var item: String
-    public init(modelA: String, modelB: String, item: String) { self.modelA = modelA; self.modelB = modelB; self.item = item }
+    public var item: Item
+    public init(modelA: String, modelB: String, item: Item) { self.modelA = modelA; self.modelB = modelB; self.item = item }
 }
+
+extension CandidatePair: Codable where Item: Codable {}
 
 /// Chooses the next comparisons where they reduce rating uncertainty most, so that far fewer judge
 /// calls reach the same ranking as a full round robin.
@@ -59,7 +62,8 @@ public struct AdaptivePairing: Sendable {
 
     /// Up to `batchSize` candidates to judge next (fewer only when candidates run out).
     /// - Throws: `RankError` for invalid options or a self-comparison.
-    public func nextBatch(comparisons: [Comparison], candidates: [CandidatePair], batchSize: Int) throws -> [CandidatePair] {
+    public func nextBatch<Item>(comparisons: [Comparison], candidates: [CandidatePair<Item>],
+                                batchSize: Int) throws -> [CandidatePair<Item>] {
         guard batchSize > 0, !candidates.isEmpty else { return [] }
         try options.validate()
         for c in candidates where c.modelA == c.modelB { throw RankError.selfComparison(model: c.modelA) }
@@ -78,7 +82,7 @@ public struct AdaptivePairing: Sendable {
         // Candidates grouped by unordered model pair, in the caller's order.
         let index = Dictionary(uniqueKeysWithValues: design.models.enumerated().map { ($1, $0) })
         var pairOf: [Int: Int] = [:]             // i * n + j (i < j) → pair slot
-        var pairs: [(i: Int, j: Int, queue: [CandidatePair])] = []
+        var pairs: [(i: Int, j: Int, queue: [CandidatePair<Item>])] = []
         for c in candidates {
             let a = index[c.modelA]!, b = index[c.modelB]!
             let key = min(a, b) * n + max(a, b)
@@ -94,7 +98,7 @@ public struct AdaptivePairing: Sendable {
         for k in order.prefix(topK + 1) { isTop[k] = true }
 
         var used = [Int](repeating: 0, count: pairs.count)
-        var batch: [CandidatePair] = []
+        var batch: [CandidatePair<Item>] = []
         while batch.count < batchSize {
             var best = -1, bestScore = -1.0
             for (slot, pair) in pairs.enumerated() where used[slot] < pair.queue.count {

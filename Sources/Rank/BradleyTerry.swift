@@ -6,14 +6,17 @@ import Foundation
 ///
 /// The fit maximizes the weighted log-likelihood of the deduplicated comparisons minus the
 /// Gaussian prior `α·Σθ²` (see `RatingOptions.prior`), by Newton's method to a step below 1e-10.
+/// With α = 0 it is the plain maximum-likelihood fit (choix's `alpha=0`, scikit-learn's
+/// `penalty=None`), which exists when every model has lost and won within the data, directly or
+/// through others (Zermelo 1929; Ford 1957); otherwise the fit says which models never lost or won.
 /// - Ties (`.half`): half a win for each side, as Chatbot Arena counts them.
 /// - Ties (`.davidson`): P(i) ∝ πᵢ, P(j) ∝ πⱼ, P(tie) ∝ ν·√(πᵢπⱼ), with η = log ν fitted
 ///   (Davidson, "On extending the Bradley-Terry model to accommodate ties", JASA 1970).
 /// - Length control: logit P(i beats j) = θᵢ − θⱼ + β·x, x the standardized normalized length
 ///   difference (Chatbot Arena's style control, Li et al. 2024); θ then has the length effect removed.
-/// The prior applies to η and β as well, so every fit — also bootstrap rounds that happen to
-/// contain no tie — has a finite optimum. At the optimum Σθᵢ = 0 exactly (the data term depends
-/// on differences only), so θ is already centered.
+/// The prior applies to η and β as well, so every fit with α > 0 — also bootstrap rounds that happen
+/// to contain no tie — has a finite optimum. At the optimum Σθᵢ = 0 exactly (the data term depends
+/// on differences only), so θ is already centered; with α = 0 the solver picks that gauge.
 ///
 /// ```swift
 /// let fit = try BradleyTerryFit(comparisons, options: RatingOptions())
@@ -54,6 +57,7 @@ public struct BradleyTerryFit: Codable, Equatable, Sendable {
         lengthScale = design.lengthScale
         self.logLikelihood = -logLikelihood
         self.iterations = iterations
+        _checkInvariants()
     }
 
     public func theta(of model: String) -> Double? {
@@ -81,8 +85,13 @@ struct Likelihood {
     let totals: CellTotals
     let prior: Double
 
+    /// The minimizer, on the plane Σθ = 0 (see `NewtonSolver`).
+    /// - Throws: `RankError.infiniteMaximumLikelihood` when `prior` is 0 and the data have no finite
+    ///   maximum; `RankError.notConverged` when Newton's method fails.
     func fit(from start: [Double]? = nil) throws -> (x: [Double], iterations: Int) {
-        try NewtonSolver().minimize(from: start ?? initialParameters(), value: value, derivatives: derivatives)
+        if prior == 0 { try requireFiniteMaximum() }
+        return try NewtonSolver().minimize(from: start ?? initialParameters(), gauge: 0..<design.modelCount,
+                                           value: value, derivatives: derivatives)
     }
 
     /// θ = 0; η from the tie share at equal strengths (ν / (2 + ν) = share); β = 0.

@@ -17,17 +17,8 @@ extension Leaderboard {
              "[\(Self.format(r.ciLow, 1)), \(Self.format(r.ciHigh, 1))]", Self.format(r.winRateVsAnchor, 3),
              "\(r.comparisons)", "\(r.wins)", "\(r.losses)", "\(r.ties)"]
         }
-        let widths = header.indices.map { c in ([header[c]] + body.map { $0[c] }).map(\.count).max()! }
-        let leftAligned: Set<Int> = [1]
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return leftAligned.contains(c) ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
-        var out = (task.map { "task: \($0)\n" } ?? "") + line(header) + "\n"
-        for cells in body { out += line(cells) + "\n" }
-        return out + footer() + "\n"
+        return (task.map { "task: \($0)\n" } ?? "") + TextTable(header: header, leftAligned: [1]).render(body)
+            + footer() + "\n"
     }
 
     /// What the numbers mean: scale, ties, length effect, bootstrap.

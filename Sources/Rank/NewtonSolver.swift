@@ -6,6 +6,17 @@
 /// are concave — log-sum-exp of linear functions — and the Gaussian prior makes them strictly so),
 /// so Newton converges quadratically from any start: a handful of iterations to ~1e-12.
 /// Nocedal & Wright, *Numerical Optimization*, 2nd ed., Algorithm 3.1 and §3.5.
+///
+/// **The gauge.** The likelihood depends on differences of log-strengths only, so shifting every θ by
+/// the same amount changes nothing: along u = (1, …, 1, 0 …) (ones on the `gauge` parameters) the
+/// Hessian has only the prior's curvature 2α. With α = 0 it is singular, and with a tiny α (1e-9) the
+/// Newton system is so ill-conditioned that rounding keeps the steps from ever getting small. The
+/// solver therefore works in the plane Σθ = 0, where the optimum lies for every α > 0 (the prior's
+/// gradient 2αθ is orthogonal to u there, the data's always is) and which fixes the gauge for α = 0:
+/// it solves (H + c·uuᵀ)δ = −g with c·|u|² the mean diagonal of the gauge block — u is an
+/// eigenvector of H (eigenvalue 2α), so on the plane this is exactly Newton's step — and removes the
+/// rounding's drift along u from every iterate. The plain maximum-likelihood fit (α = 0) then
+/// converges whenever it exists (see `Likelihood.requireFiniteMaximum()`).
 struct NewtonSolver {
     /// Stop once the largest Newton step component is below this.
     var stepTolerance = 1e-10
@@ -22,15 +33,20 @@ struct NewtonSolver {
     ///   - value: the objective, evaluated only by the line search (once per trial; the accepted
     ///     trial's value is reused by the next iteration, never recomputed).
     ///   - derivatives: gradient and Hessian.
-    func minimize(from start: [Double], value: ([Double]) -> Double,
+    ///   - gauge: the parameters whose common shift leaves the objective's data term unchanged (the
+    ///     log-strengths); the iterates are kept on the plane where they sum to 0.
+    func minimize(from start: [Double], gauge: Range<Int>, value: ([Double]) -> Double,
                   derivatives: ([Double]) -> Derivatives) throws -> (x: [Double], iterations: Int) {
         var x = start
+        Self.center(&x, gauge)
         var f: Double? = nil   // the value at x, computed only when a line search needs it
         let p = x.count
         for iteration in 1...maxIterations {
-            let (g, h) = derivatives(x)
+            var (g, h) = derivatives(x)
+            Self.fixGauge(&h, &g, gauge, size: p)
             var step = g.map { -$0 }
             guard Cholesky.solve(h, &step, size: p) else { throw RankError.notConverged(iterations: iteration) }
+            Self.center(&step, gauge)
             let largest = step.reduce(0) { max($0, abs($1)) }
             if largest < quadraticRegion {
                 // Near the optimum of a smooth convex function the full Newton step is safe, and an
@@ -54,6 +70,31 @@ struct NewtonSolver {
             if largest * t < stepTolerance { return (x, iteration) }
         }
         throw RankError.notConverged(iterations: maxIterations)
+    }
+
+    // MARK: - Gauge
+
+    /// Adds c·uuᵀ to the Hessian (c·|u|² the mean of its gauge diagonal, so the system stays as well
+    /// conditioned as the data make it) and removes the gradient's component along u, which only the
+    /// rounding of a point slightly off the plane puts there.
+    static func fixGauge(_ h: inout [Double], _ g: inout [Double], _ gauge: Range<Int>, size p: Int) {
+        let m = gauge.count
+        guard m > 1 else { return }
+        var diagonal = 0.0
+        for k in gauge { diagonal += h[k * p + k] }
+        let c = diagonal / Double(m) / Double(m)
+        guard c > 0, c.isFinite else { return }
+        for k in gauge { for l in gauge { h[k * p + l] += c } }
+        center(&g, gauge)
+    }
+
+    /// Subtracts the mean of the gauge parameters from each of them.
+    static func center(_ x: inout [Double], _ gauge: Range<Int>) {
+        guard gauge.count > 1 else { return }
+        var mean = 0.0
+        for k in gauge { mean += x[k] }
+        mean /= Double(gauge.count)
+        for k in gauge { x[k] -= mean }
     }
 }
 

@@ -5,23 +5,33 @@ import Foundation
 /// Compares the ranking on the development tasks (those the models were tuned or selected on)
 /// with the ranking on held-out tasks, and gives a verdict.
 ///
-/// **The rule.** Let W be the development leader (rated #1 on the development tasks among the
-/// models also rated on held-out data). Overfitting is suspected when either
-/// 1. on some held-out set X — each held-out task alone, and all held-out tasks pooled when there
-///    are several — W is not X's leader L and W's 95 % interval on X lies entirely below L's:
-///    `ciHigh_X(W) < ciLow_X(L)` (W is clearly worse than the best model there, not just noisily
-///    lower); or
-/// 2. the upper end of the 95 % bootstrap interval of Kendall's tau between development and pooled
-///    held-out ratings lies below `minimumTau` (default 0: with 95 % confidence the held-out order
-///    is unrelated to, or the reverse of, the development order).
-/// Otherwise the ranking "generalizes". Tasks where W has no comparisons are skipped for rule 1.
+/// **The rule** answers one of three (details, and why, in `OverfitCheck+Decision.swift`). Let W be
+/// the development leader (rated #1 on the development tasks among the models also rated on held-out data).
+/// - **inconclusive** when the judge is unreliable: its verdicts are explained by position alone, so
+///   neither ranking is evidence of anything;
+/// - **overfit suspected** when either
+///   1. on some held-out set X — each held-out task alone, and all held-out tasks pooled when there
+///      are several — W is not X's leader L and W's 95 % interval on X lies entirely below L's:
+///      `ciHigh_X(W) < ciLow_X(L)` (W is clearly worse than the best model there, not just noisily
+///      lower); or
+///   2. the upper end of the 95 % bootstrap interval of Kendall's tau between development and pooled
+///      held-out ratings lies below `minimumTau` (default 0: with 95 % confidence the held-out order
+///      is unrelated to, or the reverse of, the development order);
+/// - **generalizes** only on positive evidence: at least 3 models rated on both sides, the lower end
+///   of tau's interval above 0 (the held-out order follows the development order), and W clearly
+///   ahead of some model on the pooled held-out tasks (`ciLow(W) > ciHigh(M)`) while no model there
+///   is clearly ahead of it (rule 1) — W stays in the held-out top group, and is shown to;
+/// - **inconclusive** otherwise, with the reason (fewer than 3 models, too few comparisons, intervals
+///   too wide) and an estimate of how many more comparisons would likely decide it.
+/// Tasks where W has no comparisons are skipped for rule 1.
 ///
 /// Intervals come from independent bootstraps of the development and held-out comparisons
 /// (held-out streams seeded apart from development ones); round r of each pairs up for tau and rho.
 ///
 /// ```swift
-/// let report = try OverfitCheck(options: options).run(development: dev, heldOut: held)
-/// print(report.verdict.message)   // "generalizes" or "overfit suspected: …"
+/// let report = try OverfitCheck(options: options).run(development: dev, heldOut: held, judge: reliability)
+/// print(report.verdict.message)   // "generalizes: …", "overfit suspected: …" or "inconclusive: …"
+/// exit(report.verdict.exitStatus) // 0, 3 or 5
 /// ```
 public struct OverfitCheck: Sendable {
     public var options: RatingOptions
@@ -36,7 +46,9 @@ public struct OverfitCheck: Sendable {
     /// - Parameters:
     ///   - development: comparisons on the development tasks.
     ///   - heldOut: comparisons on the held-out tasks (their `task` names the held-out task).
-    public func run(development: [Comparison], heldOut: [Comparison]) throws -> OverfitReport {
+    ///   - judge: the reliability of the judge configuration behind both; an unreliable judge makes
+    ///     the answer inconclusive whatever the ratings say.
+    public func run(development: [Comparison], heldOut: [Comparison], judge: JudgeReliability? = nil) throws -> OverfitReport {
         guard !development.isEmpty else {
             throw RankError.invalidOption("no comparisons on the development tasks: the held-out check needs both sides")
         }
@@ -89,19 +101,22 @@ public struct OverfitCheck: Sendable {
                       developmentRating: devRatings[k], heldOutRating: heldRatings[k])
         }
 
-        let verdict = judge(winner: common[0], perTask: perTask, pooled: heldOutTasks.count > 1 ? held.leaderboard : nil,
-                            tau: tauInterval)
+        let kendall = IntervalEstimate(value: tau, ciLow: tauInterval.0, ciHigh: tauInterval.1)
+        let verdict = decide(Evidence(
+            winner: common[0], common: common, perTask: perTask, pooled: held.leaderboard, severalTasks: heldOutTasks.count > 1,
+            tau: kendall, development: dev.leaderboard, developmentComparisons: development.verdictCount,
+            heldOutComparisons: heldOut.verdictCount, judge: judge))
         return OverfitReport(
             developmentTasks: Set(development.compactMap(\.task)).sorted(), heldOutTasks: heldOutTasks,
             development: dev.leaderboard, heldOut: held.leaderboard, heldOutPerTask: perTask,
-            kendallTau: IntervalEstimate(value: tau, ciLow: tauInterval.0, ciHigh: tauInterval.1),
+            kendallTau: kendall,
             spearmanRho: IntervalEstimate(value: rho, ciLow: rhoInterval.0, ciHigh: rhoInterval.1),
             shifts: shifts, verdict: verdict)
     }
 
-    // MARK: - The verdict
+    // MARK: - Overfitting findings (rules 1 and 2)
 
-    func judge(winner: String, perTask: [Leaderboard], pooled: Leaderboard?, tau: (Double, Double)) -> OverfitVerdict {
+    func findings(winner: String, perTask: [Leaderboard], pooled: Leaderboard?, tau: (Double, Double)) -> [OverfitVerdict.Finding] {
         var findings: [OverfitVerdict.Finding] = []
         let percent = "\(Int((options.confidence * 100).rounded()))%"
         let sets = perTask.map { ($0, false) } + (pooled.map { [($0, true)] } ?? [])
@@ -120,10 +135,7 @@ public struct OverfitCheck: Sendable {
                 "the held-out ranking does not follow the development ranking (Kendall's tau \(percent) interval "
                 + "[\(Leaderboard.format(tau.0, 2)), \(Leaderboard.format(tau.1, 2))] lies below \(Leaderboard.format(minimumTau, 2)))"))
         }
-        guard let first = findings.first else {
-            return OverfitVerdict(status: .generalizes, message: "generalizes", findings: [])
-        }
-        return OverfitVerdict(status: .overfitSuspected, message: "overfit suspected: " + first.message, findings: findings)
+        return findings
     }
 
     private func withTask(_ board: Leaderboard, _ task: String?) -> Leaderboard {

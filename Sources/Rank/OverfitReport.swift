@@ -34,9 +34,11 @@ public struct RankShift: Codable, Equatable, Sendable {
     }
 }
 
-/// The plain answer, and the evidence behind it.
+/// The plain answer — generalizes, overfit suspected or inconclusive — and the evidence behind it.
 public struct OverfitVerdict: Codable, Equatable, Sendable {
-    public enum Status: String, Codable, Sendable { case generalizes, overfitSuspected = "overfit_suspected" }
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        case generalizes, overfitSuspected = "overfit_suspected", inconclusive
+    }
 
     /// One reason for suspicion.
     public struct Finding: Codable, Equatable, Sendable {
@@ -48,17 +50,29 @@ public struct OverfitVerdict: Codable, Equatable, Sendable {
     }
 
     public var status: Status
-    /// "generalizes", or "overfit suspected: …" (the first finding).
+    /// "generalizes: …", "overfit suspected: …" (the first finding) or "inconclusive: …" (the reason).
     public var message: String
     public var findings: [Finding]
+    /// When inconclusive: roughly how many more comparisons would likely decide it, if the current
+    /// estimates hold and intervals shrink as 1/√n; nil when more of the same would not (an unreliable
+    /// judge, too few models, or estimates too close to tell).
+    public var moreComparisons: Int?
 
     public var generalizes: Bool { status == .generalizes }
-    /// 0 when the ranking generalizes, 3 when overfitting is suspected (for nightly alerts).
-    public var exitStatus: Int32 { generalizes ? 0 : 3 }
-
-    public init(status: Status, message: String, findings: [Finding]) {
-        self.status = status; self.message = message; self.findings = findings
+    /// 0 generalizes, 3 overfit suspected, 5 inconclusive (for nightly alerts).
+    public var exitStatus: Int32 {
+        switch status {
+        case .generalizes: return 0
+        case .overfitSuspected: return 3
+        case .inconclusive: return 5
+        }
     }
+
+    public init(status: Status, message: String, findings: [Finding], moreComparisons: Int? = nil) {
+        self.status = status; self.message = message; self.findings = findings; self.moreComparisons = moreComparisons
+    }
+
+    enum CodingKeys: String, CodingKey { case status, message, findings, moreComparisons = "more_comparisons" }
 }
 
 /// Development ranking against held-out ranking.

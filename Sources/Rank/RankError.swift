@@ -17,6 +17,9 @@ public enum RankError: Error, Equatable, CustomStringConvertible, Sendable {
     case constantLengths
     /// The Newton iterations failed (a singular system); should not happen with a prior > 0.
     case notConverged(iterations: Int)
+    /// Without a prior, the maximum-likelihood ratings are infinite: some groups of models never lost
+    /// (or never won) against the others, or — Davidson's ties — the tie parameter has no finite value.
+    case infiniteMaximumLikelihood(neverLost: [[String]], neverWon: [[String]], tieParameter: String? = nil)
     /// A line of a battles file that cannot be read.
     case badBattle(file: String, line: Int, reason: String)
     /// Invalid option values.
@@ -42,6 +45,16 @@ public enum RankError: Error, Equatable, CustomStringConvertible, Sendable {
             return "length control needs varied output lengths: every comparison has the same normalized length difference"
         case .notConverged(let iterations):
             return "the Bradley-Terry fit did not converge in \(iterations) Newton iterations; raise the prior strength"
+        case .infiniteMaximumLikelihood(let neverLost, let neverWon, let tieParameter):
+            func list(_ groups: [[String]]) -> String {
+                groups.map { $0.count == 1 ? $0[0] : "{" + $0.joined(separator: ", ") + "}" }.joined(separator: ", ")
+            }
+            var reasons: [String] = []
+            if !neverLost.isEmpty { reasons.append("\(list(neverLost)) never lost to the other models") }
+            if !neverWon.isEmpty { reasons.append("\(list(neverWon)) never beat the other models") }
+            if let tieParameter { reasons.append("\(tieParameter), so Davidson's tie parameter has no finite value") }
+            return "without a prior (--prior 0) the maximum-likelihood ratings are infinite: "
+                + reasons.joined(separator: "; ") + ". Use a prior > 0 (the default is 0.05), or judge more pairs"
         case .badBattle(let file, let line, let reason):
             return "\(file):\(line): \(reason)"
         case .invalidOption(let message):

@@ -42,6 +42,8 @@ public struct RatingOptions: Codable, Equatable, Sendable {
     /// The default 0.05 is an SD of 3.16 logits (≈ 550 Elo): negligible once a model has a few
     /// dozen comparisons, yet a model that never lost (or never won) gets a finite rating —
     /// 10 wins and no loss against a 1000-rated field gives ≈ 1580, not infinity.
+    /// 0 is the plain maximum-likelihood fit, which anchored ratings are usually quoted in; it fails,
+    /// naming the models, when one never lost or never won (``RankError/infiniteMaximumLikelihood(neverLost:neverWon:tieParameter:)``).
     public var prior: Double = 0.05
     public var control: Control?
     /// nil: ratings centered so that their mean is `center`.
@@ -60,8 +62,8 @@ public struct RatingOptions: Codable, Equatable, Sendable {
         guard strongWinWeight.isFinite, strongWinWeight >= 1 else {
             throw RankError.invalidOption("the weight of a decisive win must be ≥ 1 (got \(strongWinWeight))")
         }
-        guard prior.isFinite, prior > 0 else {
-            throw RankError.invalidOption("the prior strength must be > 0 (got \(prior)): without it an unbeaten model's rating is infinite")
+        guard prior.isFinite, prior >= 0 else {
+            throw RankError.invalidOption("the prior strength must be ≥ 0 (got \(prior)); 0 is the plain maximum-likelihood fit")
         }
         guard bootstrapRounds >= 0 else {
             throw RankError.invalidOption("bootstrap rounds must be ≥ 0 (got \(bootstrapRounds))")

@@ -30,6 +30,11 @@ public struct AtomicFileSet {
         files.append((name, Data(contents.utf8)))
     }
 
+    /// Adds a file given as bytes.
+    public mutating func add(_ name: String, data: Data) {
+        files.append((name, data))
+    }
+
     public var names: [String] { files.map(\.name) }
 
     /// Writes every file, or none.
@@ -114,13 +119,30 @@ public struct AtomicFileSet {
 
     /// Makes the renames themselves durable.
     private static func syncDirectories(_ paths: Set<String>) {
-        for path in paths.sorted() {
-            let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 {
-                fsync(fd)
-                close(fd)
+        for path in paths.sorted() { syncDirectory(path) }
+    }
+
+    static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    /// The regular files under `directory`, as paths relative to it (empty when it does not exist).
+    static func relativeFiles(in directory: URL) throws -> [String] {
+        let fm = FileManager.default
+        guard let enumerator = fm.enumerator(atPath: directory.path) else { return [] }
+        var names: [String] = []
+        while let name = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory),
+               !isDirectory.boolValue {
+                names.append(name)
             }
         }
+        return names.sorted()
     }
 
     private static func reason(_ error: Error) -> String {

@@ -59,6 +59,7 @@ extension HTMLRenderer {
     .verdict { border-radius: 6px; padding: 12px 16px; margin: 8px 0 12px; font-weight: 600; border: 1px solid; }
     .verdict.good { background: var(--good-bg); color: var(--good); border-color: #b9dfc5; }
     .verdict.bad { background: var(--bad-bg); color: var(--bad); border-color: #efc2bd; }
+    .verdict.neutral { background: #fff8e6; color: #7a5300; border-color: #f0d49a; }
     .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; }
     .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
     .card .figure { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }

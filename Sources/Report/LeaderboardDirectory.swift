@@ -1,17 +1,24 @@
 import Foundation
 
-// MARK: - The nightly leaderboard: dated snapshots, change since the previous one, atomic output
+// MARK: - The nightly leaderboard: dated snapshots, change since the previous one, one atomic switch
 
 /// Writes a leaderboard directory from the current ratings:
 ///
-///     DIR/report.html  report.md  ratings.json  ratings.csv
-///     DIR/history/YYYY-MM-DD.json      one snapshot per run, dated by the newest judgment
+///     DIR/runs/run-000042/report.html  report.md  ratings.json  ratings.csv  history/YYYY-MM-DD.json …
+///     DIR/latest -> runs/run-000042          switched by one rename(2) when a run is complete
+///     DIR/report.html -> latest/report.html  (and report.md, ratings.json, ratings.csv, history)
 ///
-/// Running it again on the same data gives byte-identical files (no clock anywhere: the date is
-/// ``ReportData/asOf``; a snapshot of that date is replaced, not duplicated). Each model's change
-/// is measured against the latest snapshot dated before this one, and the history chart draws all
-/// of them. Everything is written through ``AtomicFileSet``: a failure leaves the previous
-/// leaderboard as it was.
+/// Each run writes a fresh directory, with the whole dated history (one snapshot per run, dated by the
+/// newest judgment) copied forward, and then replaces the `latest` symlink in one rename: a reader that
+/// resolves `latest` once (`readlink`, or opening the directory) and reads every file from that run never
+/// sees files from two runs, even while the next run is being written. The top-level names are fixed
+/// symlinks through `latest`, for readers that want one file. The three newest runs are kept, so a reader
+/// that resolved `latest` just before a switch still finds its files.
+///
+/// Running it again on the same data changes nothing (no clock anywhere: the date is
+/// ``ReportData/asOf``; a snapshot of that date is replaced, not duplicated; a run identical to `latest`
+/// is not written). Each model's change is measured against the latest snapshot dated before this one,
+/// and the history chart draws all of them. A failure leaves the previous leaderboard as it was.
 public struct LeaderboardDirectory {
     public let directory: URL
 
@@ -19,19 +26,54 @@ public struct LeaderboardDirectory {
         self.directory = directory
     }
 
+    /// The dated snapshots of the current run (through `latest`; a real folder in a leaderboard written
+    /// before runs existed).
     public var historyDirectory: URL { directory.appendingPathComponent("history", isDirectory: true) }
+    /// The symlink to the current run's directory.
+    public var latest: URL { directory.appendingPathComponent("latest") }
+    var runsDirectory: URL { directory.appendingPathComponent("runs", isDirectory: true) }
 
-    /// Renders and writes everything; returns the paths written, relative to the directory.
+    /// How many run directories are kept (the newest ones).
+    static let keptRuns = 3
+    /// The names at the top level, each a symlink to the same name under `latest`.
+    static let topLevelNames = ["report.html", "report.md", "ratings.json", "ratings.csv", "history"]
+
+    /// Renders and writes a new run, then switches `latest` to it; returns the paths written, relative to
+    /// the run's directory (nothing is written when the run would be identical to `latest`).
     @discardableResult
     public func write(_ current: ReportData) throws -> [String] {
         let data = try withHistory(current)
         var files = ReportFiles.make(data)
         guard let snapshot = data.history.last else { throw ReportError.noRatings("no snapshot") }
-        files.add("history/\(snapshot.date).json", contents: try RatingsExport.encode(snapshot))
-        var set = AtomicFileSet(directory: directory)
-        for (name, contents) in files.files { set.add(name, contents: contents) }
-        try set.commit()
-        return set.names
+        let snapshotName = "history/\(snapshot.date).json"
+        files.add(snapshotName, contents: try RatingsExport.encode(snapshot))
+        var contents = files.files.map { (name: $0.name, data: Data($0.contents.utf8)) }
+        // Every other file of the dated history comes forward unchanged (later dates included).
+        for name in try historyFileNames() where "history/\(name)" != snapshotName {
+            let path = historyDirectory.appendingPathComponent(name)
+            do {
+                contents.append(("history/\(name)", try Data(contentsOf: path)))
+            } catch {
+                throw ReportError.cannotWrite(path: path.path, reason: "cannot copy it forward: \(error.localizedDescription)")
+            }
+        }
+        if try isLatest(contents) {
+            try linkTopLevelNames()
+            return contents.map(\.name)
+        }
+        let run = try makeRunDirectory()
+        do {
+            var set = AtomicFileSet(directory: run)
+            for file in contents { set.add(file.name, data: file.data) }
+            try set.commit()
+            try switchLatest(to: "runs/\(run.lastPathComponent)")
+        } catch {
+            try? FileManager.default.removeItem(at: run)
+            throw error
+        }
+        try linkTopLevelNames()
+        pruneRuns()
+        return contents.map(\.name)
     }
 
     /// `current` with its change column and history filled from the snapshots on disk.
@@ -48,6 +90,12 @@ public struct LeaderboardDirectory {
         }
         data.history = earlier + [now]
         return data
+    }
+
+    /// The regular files in `history/` (none when it does not exist yet).
+    func historyFileNames() throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: historyDirectory.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
     }
 
     /// Every snapshot in `history/`, oldest first. A file that is not a snapshot is an error that
@@ -96,9 +144,9 @@ public struct ReportFiles {
     public mutating func add(_ name: String, contents: String) { files.append((name, contents)) }
 
     public static func make(_ data: ReportData) -> ReportFiles {
-        // Encoding [LeaderboardRow] cannot fail: every field is a plain value (non-finite doubles
-        // are written as strings).
-        let json = (try? RatingsExport.json(data.leaderboard)) ?? "[]\n"
+        // Encoding the ratings cannot fail: every field is a plain value (non-finite doubles are
+        // written as strings).
+        let json = (try? RatingsExport.json(data)) ?? "{}\n"
         return ReportFiles(files: [
             ("report.html", HTMLRenderer().render(data)),
             ("report.md", MarkdownRenderer().render(data)),

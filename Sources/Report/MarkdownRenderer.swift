@@ -14,7 +14,7 @@ public struct MarkdownRenderer: Sendable {
     }
 
     public func render(_ data: ReportData) -> String {
-        var out = "## judge report: \(data.title.md)\n\n"
+        var out = reliabilityAlarm(data) + "## judge report: \(data.title.md)\n\n"
         var meta = ["as of \(data.asOf.md)", "\(data.leaderboard.count) models",
                     "\(Format.count(data.leaderboard.reduce(0) { $0 + $1.comparisons } / 2)) comparisons"]
         if let judge = data.judgeDescription { meta.append("judge: \(judge.md)") }
@@ -25,8 +25,11 @@ public struct MarkdownRenderer: Sendable {
         out += leaderboard(data)
         out += overfit(data)
         out += tasks(data)
+        out += reliability(data)
+        out += agreement(data)
         out += health(data)
         out += samples(data)
+        out += buildLine(data)
         return out
     }
 
@@ -34,7 +37,7 @@ public struct MarkdownRenderer: Sendable {
 
     private func leaderboard(_ data: ReportData) -> String {
         let showChange = data.history.count > 1 || data.leaderboard.contains { $0.change != nil }
-        let showAnchor = data.leaderboard.contains { $0.winRateVsAnchor != nil }
+        let showAnchor = !data.leaderboard.isEmpty   // every Rank row has its win rate against the anchor (or the center)
         var header = ["#", "Model", "Rating", "95% interval"]
         var align = ["--:", ":--", "--:", "--:"]
         if showChange { header.append("Change"); align.append("--:") }
@@ -59,7 +62,7 @@ public struct MarkdownRenderer: Sendable {
     private func overfit(_ data: ReportData) -> String {
         guard let check = data.overfit else { return "" }
         var out = "### Held-out check\n\n"
-        out += "\(check.generalizes ? "✅" : "⚠️") **\(check.verdict.md)**\n\n"
+        out += "\(check.generalizes ? "✅" : check.status == "inconclusive" ? "❔" : "⚠️") **\(check.verdict.md)**\n\n"
         if check.findings.count > 1 {
             out += check.findings.map { "- \($0.md)\n" }.joined() + "\n"
         }
@@ -106,8 +109,8 @@ public struct MarkdownRenderer: Sendable {
         out += row(["First position wins", "Orders disagree", "Longer answer wins", "Judgments", "Unparsed", "Failed", "Tokens", "Cost"])
         out += row(Array(repeating: "--:", count: 8))
         out += row([Format.percent(h.firstPositionWinRate), Format.percent(h.orderDisagreementRate),
-                    Format.percent(h.longerAnswerWinRate), Format.count(h.judgments), Format.count(h.unparsed),
-                    Format.count(h.failed), Format.count(h.promptTokens + h.completionTokens), Format.dollars(h.costUSD)])
+                    Format.percent(h.longerAnswerWinRate), Format.count(h.parsed), Format.count(h.unparsed),
+                    Format.count(h.failed), Format.count(h.promptTokens + h.completionTokens), Format.dollars(h.cost)])
         return out + "\n"
     }
 

@@ -1,13 +1,38 @@
 import Foundation
+import Rank
+import Store
 
 // MARK: - ratings.json and ratings.csv
 
-/// The leaderboard as data: JSON (the rows of `judge rank --format json`, plus `rank` and `change`)
-/// and CSV (RFC 4180) for spreadsheets.
+/// The leaderboard as data: JSON (the judge configuration rated, and the rows of `judge rank --format
+/// json` plus `rank` and `change`) and CSV (RFC 4180) for spreadsheets.
 public enum RatingsExport {
-    /// A JSON array of rows, best first, keys sorted, so the same ratings give the same bytes.
-    public static func json(_ rows: [LeaderboardRow]) throws -> String {
-        try encode(rows)
+    /// `{"judge": {…}, "judge_reliability": {…}, "judge_build": "…", "ratings": [rows]}`: the configuration
+    /// and its reliability (null when the data came from no store), the build that wrote the file, and
+    /// the rows, best first; keys sorted, so the same ratings give the same bytes.
+    public static func json(_ data: ReportData) throws -> String {
+        try encode(Ratings(judge: data.judge, judgeReliability: data.judgeReliability, judgeBuild: data.judgeBuild,
+                           ratings: data.leaderboard))
+    }
+
+    /// The shape of ratings.json.
+    struct Ratings: Encodable {
+        var judge: JudgeConfiguration?
+        var judgeReliability: JudgeReliability?
+        var judgeBuild: String?
+        var ratings: [LeaderboardRow]
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(judge, forKey: .judge)   // null rather than absent: the key is always there
+            try c.encode(judgeReliability, forKey: .judgeReliability)
+            try c.encode(judgeBuild, forKey: .judgeBuild)
+            try c.encode(ratings, forKey: .ratings)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case judge, judgeReliability = "judge_reliability", judgeBuild = "judge_build", ratings
+        }
     }
 
     /// One row per model with the columns of the JSON, in a fixed order.
@@ -20,7 +45,7 @@ public enum RatingsExport {
         for r in rows {
             let cells = [
                 "\(r.rank)", text(r.model), number(r.rating), number(r.ciLow), number(r.ciHigh),
-                r.winRateVsAnchor.map(number) ?? "", "\(r.comparisons)", "\(r.wins)", "\(r.losses)", "\(r.ties)",
+                number(r.winRateVsAnchor), "\(r.comparisons)", "\(r.wins)", "\(r.losses)", "\(r.ties)",
                 r.change.map(number) ?? "",
             ]
             out += cells.joined(separator: ",") + "\r\n"

@@ -1,15 +1,18 @@
+import BuildInfo
+import Comparisons
 import Foundation
 import Rank
 import Store
 
 // MARK: - Filling ReportData from the store and Rank
 
-/// Builds ``ReportData`` from the stored comparisons of one or more suites: Bradley-Terry ratings
-/// (overall and per task) from `Rank`, judge health and sample comparisons from `Store`.
+/// Builds ``ReportData`` from one judge configuration's comparisons on one or more suites:
+/// Bradley-Terry ratings (overall and per task) from `Rank`, judge health and sample comparisons from
+/// `Comparisons`. Another configuration's judgments never enter.
 ///
 /// ```swift
-/// let store = try JudgeStore(path: "judge.sqlite")
-/// let data = try ReportBuilder(store: store).build(suites: ["demo"], title: "demo", asOf: "2025-11-25")
+/// let store = try JudgeStore(readingAt: "judge.sqlite")
+/// let data = try ReportBuilder(store: store).build(suites: ["demo"], judge: judge, title: "demo", asOf: "2025-11-25")
 /// ```
 /// Everything is deterministic for a given store: the bootstrap is seeded and every list is sorted.
 public struct ReportBuilder {
@@ -38,21 +41,17 @@ public struct ReportBuilder {
 
     /// - Throws: ``ReportError/noRatings(_:)`` when the suites hold no resolved comparison;
     ///   `RankError` when the overall comparison graph is disconnected (it names the groups).
-    public func build(suites: [String], title: String, asOf: String) throws -> ReportData {
+    public func build(suites: [String], judge: JudgeConfiguration, title: String, asOf: String) throws -> ReportData {
         // One pass per suite: deduplicated comparisons, judge health and samples together.
-        var groups: [ComparisonGroup] = []
-        var health = JudgeHealth()
-        var samples: [SampleComparison] = []
-        for suite in suites {
-            let summary = try phase("store.comparisonSummary(\(suite))") {
-                try store.comparisonSummary(suite: suite, sampleLimit: sampleLimit)
-            }
-            groups += summary.groups
-            health = Self.add(health, summary.health)
-            samples += summary.samples.map(Self.sample)
+        let summary = try phase("comparisons.summary(\(suites.joined(separator: ", ")))") {
+            try ComparisonReader(store: store).summary(suites: suites, judge: judge, sampleLimit: sampleLimit)
         }
+        let groups = summary.groups
+        let health = summary.health
+        let reliability = phase("reliability") { summary.reliability(bootstrapRounds: options.bootstrapRounds, seed: options.seed) }
+        let samples = summary.samples.map(Self.sample)
         guard !groups.isEmpty else {
-            throw ReportError.noRatings("no resolved comparisons in suite \(suites.joined(separator: ", ")); run `judge compare` first")
+            throw ReportError.noRatings("no resolved comparisons by \(judge.description) in suite \(suites.joined(separator: ", ")); run `judge compare` first")
         }
         let comparisons = groups.map(Comparison.init)
         let ranker = Ranker(options: options)
@@ -78,31 +77,26 @@ public struct ReportBuilder {
             let held = comparisons.filter { heldOut[$0.task ?? ""] ?? false }
             guard !held.isEmpty else { return nil }
             do {
-                return Self.summary(try OverfitCheck(options: options).run(development: development, heldOut: held))
+                return Self.summary(try OverfitCheck(options: options).run(development: development, heldOut: held, judge: reliability))
             } catch {
                 notes.append("The held-out check could not run: \(error)")
                 return nil
             }
         }
-        let judges = Set(groups.map { r in
-            "\(r.judgeModel), template \(r.templateID) \(r.templateVersion.first?.isNumber == true ? "v" : "")\(r.templateVersion)"
-        }).sorted()
-        return ReportData(
-            title: title, asOf: asOf, judgeDescription: judges.joined(separator: ", "),
+        var data = ReportData(
+            title: title, asOf: asOf, judge: judge, judgeDescription: judge.description,
             anchor: options.anchor?.model, leaderboard: Self.rows(overall), tasks: tasks,
-            winRates: WinRateTable(models: overall.observedWinRates.models, rates: overall.observedWinRates.rates,
-                                   counts: overall.observedWinRates.counts),
-            overfit: overfit, health: Self.summary(health), samples: samples, history: [], notes: notes)
+            winRates: overall.observedWinRates,
+            overfit: overfit, health: health, samples: samples, history: [], notes: notes)
+        data.judgeReliability = reliability
+        data.judgeBuild = BuildInfo.description
+        return data
     }
 
     // MARK: - Mapping
 
     static func rows(_ board: Rank.Leaderboard) -> [LeaderboardRow] {
-        board.rows.enumerated().map { i, r in
-            LeaderboardRow(rank: i + 1, model: r.model, rating: r.rating, ciLow: r.ciLow, ciHigh: r.ciHigh,
-                           winRateVsAnchor: r.winRateVsAnchor, comparisons: r.comparisons, wins: r.wins,
-                           losses: r.losses, ties: r.ties)
-        }
+        board.rows.enumerated().map { i, r in LeaderboardRow(rank: i + 1, entry: r) }
     }
 
     static func summary(_ r: OverfitReport) -> HeldOutSummary {
@@ -118,28 +112,7 @@ public struct ReportBuilder {
                              developmentRating: s.developmentRating, heldOutRating: s.heldOutRating,
                              outsideInterval: flagged.contains(s.model))
             },
-            findings: r.verdict.findings.map(\.message))
-    }
-
-    static func summary(_ h: JudgeHealth) -> JudgeHealthSummary {
-        JudgeHealthSummary(
-            judgments: h.parsed, firstPositionWinRate: h.firstPositionWinRate,
-            orderDisagreementRate: h.orderDisagreementRate, longerAnswerWinRate: h.longerAnswerWinRate,
-            unparsed: h.unparsed, failed: h.failed, promptTokens: h.promptTokens,
-            completionTokens: h.completionTokens, costUSD: h.cost)
-    }
-
-    /// Judge health of several suites: every figure is a count, so they add up.
-    static func add(_ a: JudgeHealth, _ b: JudgeHealth) -> JudgeHealth {
-        var s = a
-        s.calls += b.calls; s.parsed += b.parsed; s.unparsed += b.unparsed; s.failed += b.failed
-        s.firstPositionWins += b.firstPositionWins; s.secondPositionWins += b.secondPositionWins; s.ties += b.ties
-        s.bothOrderComparisons += b.bothOrderComparisons; s.orderDisagreements += b.orderDisagreements
-        s.decisiveWithLengthDifference += b.decisiveWithLengthDifference; s.longerAnswerWins += b.longerAnswerWins
-        s.identicalOutputTies += b.identicalOutputTies; s.resolvedComparisons += b.resolvedComparisons
-        s.unresolvedComparisons += b.unresolvedComparisons; s.promptTokens += b.promptTokens
-        s.completionTokens += b.completionTokens; s.cost += b.cost
-        return s
+            findings: r.verdict.findings.map(\.message), status: r.verdict.status.rawValue)
     }
 
     /// A stored comparison as a reader sees it: canonical A and B, and each order's raw reply.

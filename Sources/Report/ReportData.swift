@@ -1,3 +1,7 @@
+import Comparisons
+import Rank
+import Store
+
 // MARK: - ReportData: everything a report shows, independent of where it came from
 
 /// The input of every renderer: a leaderboard, per-task tables, the win-rate matrix, the held-out
@@ -17,30 +21,40 @@ public struct ReportData: Codable, Equatable, Sendable {
     public var title: String
     /// The date of the newest judgment (YYYY-MM-DD); never the clock, so output is reproducible.
     public var asOf: String
-    /// The judge model and template, for the header ("gpt-4 · pairwise v2").
+    /// The judge configuration rated (every comparison comes from it); `nil` for data not from a store.
+    public var judge: JudgeConfiguration?
+    /// The judge configuration in words, for the header ("gpt-4, template pairwise v2 (text verdicts), …").
     public var judgeDescription: String?
     /// The model whose win rate the others are measured against, if any.
     public var anchor: String?
     /// Best first.
     public var leaderboard: [LeaderboardRow]
     public var tasks: [TaskTable]
-    public var winRates: WinRateTable?
+    public var winRates: WinRateMatrix?
     public var overfit: HeldOutSummary?
-    public var health: JudgeHealthSummary?
+    public var health: JudgeHealth?
     public var samples: [SampleComparison]
     /// Earlier snapshots plus the current one, oldest first (empty for a one-off report).
     public var history: [RatingSnapshot]
     /// Things the reader must know (a disconnected comparison graph, models without comparisons).
     public var notes: [String]
+    /// How far the rated judge configuration's verdicts can be trusted; an unreliable judge is said
+    /// first, in the report's first line and its header. nil for data not from a store.
+    public var judgeReliability: JudgeReliability? = nil
+    /// The judge's agreement with the suite's human labels (`human_labels:`), when it names them.
+    public var agreement: HumanAgreement? = nil
+    /// The build of judge that wrote the report ("judge <commit>"), so a report says what produced it.
+    public var judgeBuild: String? = nil
 
     public init(
-        title: String, asOf: String, judgeDescription: String? = nil, anchor: String? = nil,
-        leaderboard: [LeaderboardRow], tasks: [TaskTable] = [], winRates: WinRateTable? = nil,
-        overfit: HeldOutSummary? = nil, health: JudgeHealthSummary? = nil, samples: [SampleComparison] = [],
+        title: String, asOf: String, judge: JudgeConfiguration? = nil, judgeDescription: String? = nil, anchor: String? = nil,
+        leaderboard: [LeaderboardRow], tasks: [TaskTable] = [], winRates: WinRateMatrix? = nil,
+        overfit: HeldOutSummary? = nil, health: JudgeHealth? = nil, samples: [SampleComparison] = [],
         history: [RatingSnapshot] = [], notes: [String] = []
     ) {
         self.title = title
         self.asOf = asOf
+        self.judge = judge
         self.judgeDescription = judgeDescription
         self.anchor = anchor
         self.leaderboard = leaderboard
@@ -56,47 +70,44 @@ public struct ReportData: Codable, Equatable, Sendable {
 
 // MARK: - Leaderboard
 
-/// One model's line on a leaderboard: the same fields as `judge rank --format json`, plus its place
-/// and the change since the previous snapshot.
+/// One model's line on a leaderboard: Rank's ``RatingRow`` as the fit gave it, with the report's two
+/// additions — its place and its change since the previous snapshot. The row's fields read through
+/// (`row.model`, `row.rating`, …); nothing of Rank's is copied into fields of its own.
+@dynamicMemberLookup
 public struct LeaderboardRow: Codable, Equatable, Sendable {
     /// 1-based place, best first.
     public var rank: Int
-    public var model: String
-    /// Elo-scale rating (400·log10 odds).
-    public var rating: Double
-    /// 95% bootstrap interval.
-    public var ciLow: Double
-    public var ciHigh: Double
-    /// Predicted win rate against the anchor model, in [0, 1]; nil without an anchor.
-    public var winRateVsAnchor: Double?
-    public var comparisons: Int
-    public var wins: Int
-    public var losses: Int
-    public var ties: Int
+    /// The model's rating, interval, win rate against the anchor and counts, from Rank.
+    public var entry: RatingRow
     /// Rating change since the previous snapshot; nil when the model is new or there is none.
     public var change: Double?
 
-    public init(
-        rank: Int, model: String, rating: Double, ciLow: Double, ciHigh: Double,
-        winRateVsAnchor: Double? = nil, comparisons: Int, wins: Int, losses: Int, ties: Int,
-        change: Double? = nil
-    ) {
+    public init(rank: Int, entry: RatingRow, change: Double? = nil) {
         self.rank = rank
-        self.model = model
-        self.rating = rating
-        self.ciLow = ciLow
-        self.ciHigh = ciHigh
-        self.winRateVsAnchor = winRateVsAnchor
-        self.comparisons = comparisons
-        self.wins = wins
-        self.losses = losses
-        self.ties = ties
+        self.entry = entry
         self.change = change
     }
 
-    enum CodingKeys: String, CodingKey {
-        case rank, model, rating, comparisons, wins, losses, ties, change
-        case ciLow = "ci_low", ciHigh = "ci_high", winRateVsAnchor = "win_rate_vs_anchor"
+    public subscript<T>(dynamicMember field: WritableKeyPath<RatingRow, T>) -> T {
+        get { entry[keyPath: field] }
+        set { entry[keyPath: field] = newValue }
+    }
+
+    enum CodingKeys: String, CodingKey { case rank, change }
+
+    /// Flat, as in ratings.json: Rank's row fields beside `rank` and `change`.
+    public init(from decoder: any Decoder) throws {
+        entry = try RatingRow(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rank = try c.decode(Int.self, forKey: .rank)
+        change = try c.decodeIfPresent(Double.self, forKey: .change)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try entry.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(change, forKey: .change)   // null for a new model, as before
     }
 }
 
@@ -114,28 +125,16 @@ public struct TaskTable: Codable, Equatable, Sendable {
     }
 }
 
-// MARK: - Win rates
-
-/// Observed win rates: `rates[i][j]` is how often `models[i]` beat `models[j]` (ties as half),
-/// nil where the two never met; `counts[i][j]` is how many comparisons that rests on.
-public struct WinRateTable: Codable, Equatable, Sendable {
-    public var models: [String]
-    public var rates: [[Double?]]   // (models.count, models.count)
-    public var counts: [[Int]]      // (models.count, models.count)
-
-    public init(models: [String], rates: [[Double?]], counts: [[Int]]) {
-        self.models = models
-        self.rates = rates
-        self.counts = counts
-    }
-}
-
 // MARK: - Held-out check
 
 /// The held-out check's verdict with the figures behind it.
 public struct HeldOutSummary: Codable, Equatable, Sendable {
-    /// True for "generalizes", false for "overfit suspected".
+    /// True for "generalizes", false for "overfit suspected" and "inconclusive".
     public var generalizes: Bool
+    /// `generalizes`, `overfit_suspected` or `inconclusive` (Rank's `OverfitVerdict.Status`); nil in older reports.
+    public var status: String?
+    /// 0 generalizes, 3 overfit suspected, 5 inconclusive.
+    public var exitStatus: Int32 { status == "inconclusive" ? 5 : generalizes ? 0 : 3 }
     /// The plain sentence (e.g. "overfit suspected: m drops from #1 to #4 on held-out task x …").
     public var verdict: String
     public var heldOutTasks: [String]
@@ -150,9 +149,10 @@ public struct HeldOutSummary: Codable, Equatable, Sendable {
     public init(
         generalizes: Bool, verdict: String, heldOutTasks: [String], kendallTau: Double,
         kendallTauCI: ReportInterval? = nil, spearmanRho: Double, spearmanRhoCI: ReportInterval? = nil,
-        shifts: [HeldOutShift], findings: [String] = []
+        shifts: [HeldOutShift], findings: [String] = [], status: String? = nil
     ) {
         self.generalizes = generalizes
+        self.status = status
         self.verdict = verdict
         self.heldOutTasks = heldOutTasks
         self.kendallTau = kendallTau
@@ -194,42 +194,6 @@ public struct HeldOutShift: Codable, Equatable, Sendable {
         self.developmentRating = developmentRating
         self.heldOutRating = heldOutRating
         self.outsideInterval = outsideInterval
-    }
-}
-
-// MARK: - Judge health
-
-/// How trustworthy the judge looks: its biases and its failures.
-public struct JudgeHealthSummary: Codable, Equatable, Sendable {
-    /// Judgments with a parsed verdict.
-    public var judgments: Int
-    /// Share of decisive verdicts won by the output shown first; 0.5 is unbiased.
-    public var firstPositionWinRate: Double?
-    /// Share of pairs judged in both orders whose two verdicts disagree.
-    public var orderDisagreementRate: Double?
-    /// Share of decisive verdicts (outputs of different length) won by the longer output.
-    public var longerAnswerWinRate: Double?
-    public var unparsed: Int
-    public var failed: Int
-    public var promptTokens: Int
-    public var completionTokens: Int
-    /// In US dollars; nil when no prices are configured.
-    public var costUSD: Double?
-
-    public init(
-        judgments: Int, firstPositionWinRate: Double?, orderDisagreementRate: Double?,
-        longerAnswerWinRate: Double?, unparsed: Int, failed: Int, promptTokens: Int,
-        completionTokens: Int, costUSD: Double?
-    ) {
-        self.judgments = judgments
-        self.firstPositionWinRate = firstPositionWinRate
-        self.orderDisagreementRate = orderDisagreementRate
-        self.longerAnswerWinRate = longerAnswerWinRate
-        self.unparsed = unparsed
-        self.failed = failed
-        self.promptTokens = promptTokens
-        self.completionTokens = completionTokens
-        self.costUSD = costUSD
     }
 }
 
@@ -298,5 +262,22 @@ public struct SnapshotRating: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case model, rating, comparisons
         case ciLow = "ci_low", ciHigh = "ci_high"
+    }
+}
+
+// MARK: - Agreement with human labels
+
+/// The rated judge configuration against the suite's human labels, measured as MT-Bench does.
+public struct HumanAgreement: Codable, Equatable, Sendable {
+    /// The human-labels file, as the suite names it.
+    public var labelsFile: String
+    /// Human votes read (each counts against the judge's verdict on its item and pair).
+    public var votes: Int
+    public var agreement: Agreement
+
+    public init(labelsFile: String, votes: Int, agreement: Agreement) {
+        self.labelsFile = labelsFile
+        self.votes = votes
+        self.agreement = agreement
     }
 }

@@ -13,6 +13,6 @@ public enum StoreDates {
 
     /// The same, opening the store at `path` (kept for callers that have a path, not a store).
     public static func newestJudgment(path: String, suites: [String]) throws -> String? {
-        try newestJudgment(store: JudgeStore(path: path), suites: suites)
+        try newestJudgment(store: JudgeStore(readingAt: path), suites: suites)
     }
 }

@@ -1,3 +1,4 @@
+import Rank
 import Foundation
 
 // MARK: - Win-rate heatmap (inline SVG)
@@ -6,7 +7,7 @@ import Foundation
 /// white (50%) to blue (100%); grey where two models never met. Each cell's tooltip gives the
 /// rate and the number of comparisons behind it.
 struct WinRateHeatmap {
-    var matrix: WinRateTable
+    var matrix: WinRateMatrix
 
     func render() -> String {
         let n = matrix.models.count

@@ -28,15 +28,18 @@ public final class ChatServer: @unchecked Sendable {
         public var parallel: Int
         /// The largest request body accepted (413 beyond it).
         public var bodyLimit: Int
+        /// Timeouts and the cap on open connections.
+        public var limits: ConnectionLimits
         /// When set, every route but `GET /health` requires `Authorization: Bearer apiKey` (401 otherwise).
         public var apiKey: String?
 
         public init(host: String = "127.0.0.1", port: Int = 8080, parallel: Int = 4, bodyLimit: Int = 16 << 20,
-                    apiKey: String? = nil) {
+                    limits: ConnectionLimits = ConnectionLimits(), apiKey: String? = nil) {
             self.host = host
             self.port = port
             self.parallel = parallel
             self.bodyLimit = bodyLimit
+            self.limits = limits
             self.apiKey = apiKey
         }
     }
@@ -65,17 +68,26 @@ public final class ChatServer: @unchecked Sendable {
         let router = makeRouter()
         let bodyLimit = configuration.bodyLimit
         let connections = connections
+        let limits = configuration.limits
+        let maxConnections = limits.effectiveMaxConnections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                connections.insert(channel)
+                // Beyond the cap: refuse at once, so descriptors never run out and nothing spins on accept.
+                guard connections.insert(channel, limit: maxConnections) else {
+                    return channel.pipeline.addHandler(ConnectionRefusal())
+                }
                 channel.closeFuture.whenComplete { _ in connections.remove(channel) }
-                return channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
+                return channel.pipeline.addHandler(ConnectionTimeoutHandler(limits: limits)).flatMap {
+                    channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                }.flatMap {
                     channel.pipeline.addHandler(HTTPChannelHandler(router: router, connections: connections, bodyLimit: bodyLimit))
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            // A client may shut down its sending side after a request and still wait for the answer.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
         let channel: Channel
         do {
             channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
@@ -85,6 +97,9 @@ public final class ChatServer: @unchecked Sendable {
         lock.withLock { serverChannel = channel }
         return channel.localAddress?.port ?? configuration.port
     }
+
+    /// How many connections are open (refused ones not counted).
+    var openConnections: Int { connections.count }
 
     /// The bound port (nil before `start()`).
     public var port: Int? { lock.withLock { serverChannel?.localAddress?.port } }
@@ -181,7 +196,16 @@ final class ConnectionRegistry: @unchecked Sendable {
     private var requests = 0
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    func insert(_ channel: Channel) { lock.withLock { channels[ObjectIdentifier(channel)] = channel } }
+    /// Registers a connection unless `limit` are open already.
+    func insert(_ channel: Channel, limit: Int) -> Bool {
+        lock.withLock {
+            guard channels.count < limit else { return false }
+            channels[ObjectIdentifier(channel)] = channel
+            return true
+        }
+    }
+
+    var count: Int { lock.withLock { channels.count } }
     func remove(_ channel: Channel) { lock.withLock { _ = channels.removeValue(forKey: ObjectIdentifier(channel)) } }
 
     /// Runs one request's handler, counted.

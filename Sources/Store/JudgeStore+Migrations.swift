@@ -87,7 +87,16 @@ extension JudgeStore {
                 t.add(column: "preference", .double).check { $0 == nil || ($0 >= 0 && $0 <= 1) }
             }
         }
-        migrator.registerMigration("v3-judge-batches") { db in
+        migrator.registerMigration("v3-judge-sampling-settings") { db in
+            // The judge's temperature and max_tokens, part of the judge configuration and of new keys.
+            // Rows stored before keep NULL: "not recorded". They stay a configuration of their own — never
+            // merged with, nor reused by, a run that records its settings (whose keys differ).
+            try db.alter(table: "judgment") { t in
+                t.add(column: "judge_temperature", .double)
+                t.add(column: "judge_max_tokens", .integer)
+            }
+        }
+        migrator.registerMigration("v4-judge-batches") { db in
             // Judge calls sent through OpenAI's Batch API: the provider's batch id and state, so an
             // interrupted run resumes polling instead of submitting the same calls again.
             try db.create(table: "judge_batch") { t in
@@ -105,7 +114,7 @@ extension JudgeStore {
                 t.column("collected_at", .datetime)
             }
         }
-        migrator.registerMigration("v4-work-leases") { db in
+        migrator.registerMigration("v5-work-leases") { db in
             // Work shared by several processes (or machines): one row per unit of work (a judgment key),
             // claimed with a lease that its owner renews while alive. A killed worker's leases expire and
             // another worker takes the work over. Uniqueness of the key lives here: enqueueing twice is a no-op.

@@ -12,11 +12,11 @@ import GRDB
 /// let store = try JudgeStore(path: "judge.sqlite")
 /// let ids = try store.saveSuite(definition)
 /// try store.saveVerdict(judgment)
-/// let battles = try store.comparisons(suite: "demo")
+/// let configurations = try store.judgeConfigurations(suite: "demo")
 /// ```
 ///
-/// Reading for ratings and reports: ``comparisons(suite:task:judgeModel:)``,
-/// ``judgeHealth(suite:task:judgeModel:)`` and ``sampleComparisons(suite:task:judgeModel:limit:)``.
+/// Reading for ratings and reports: the comparison stage (module `Comparisons`) reads one judge
+/// configuration's rows with ``judgmentRows(suite:task:judge:_:)`` and resolves them; the store only fetches.
 public struct JudgeStore: Sendable {
     /// Where the rows live: a SQLite file (or memory) through GRDB, or a PostgreSQL database shared by a
     /// team's workers. Both hold the same schema and answer the same API.
@@ -63,6 +63,26 @@ public struct JudgeStore: Sendable {
         let session = try PostgresSession(location)
         try PostgresSchema.migrate(session)
         backend = .postgres(session)
+    }
+
+    /// Opens the existing store at `path` for reading only: nothing is created, migrated or written.
+    ///
+    /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when there is no such store, and
+    ///   ``StoreError/outdatedSchema(path:)`` when its schema is older than this judge's (a writer upgrades it).
+    public init(readingAt path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        let current = try? pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
+        guard current == true else { throw StoreError.outdatedSchema(path: path) }
+        try Self.refuseNewerSchema(pool, location: path)
+        backend = .sqlite(pool)
     }
 
     /// A fresh store in memory, for tests.
@@ -127,6 +147,11 @@ public struct JudgeStore: Sendable {
         }
     }
 
+    /// A store over `writer` as it is, not migrated (tests of older schemas).
+    init(unmigrated writer: any DatabaseWriter) {
+        backend = .sqlite(writer)
+    }
+
     /// The identifier of the newest migration applied: the schema version (`v1-…`).
     public var schemaVersion: String {
         get throws { try appliedMigrations.last ?? "none" }
@@ -159,6 +184,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case postgres(String, reason: String)
     /// The store was migrated by a newer judge: this binary must not write to it.
     case schemaTooNew(location: String, store: String, binary: String)
+    case missingRow(String)
+    case outdatedSchema(path: String)
 
     public var description: String {
         switch self {
@@ -176,6 +203,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "the store \(location) failed: \(reason)"
         case .schemaTooNew(let location, let store, let binary):
             "the store \(location) has schema \(store), newer than this judge's \(binary): upgrade judge before using it (nothing was written)"
+        case .missingRow(let what):
+            "the store has no \(what) (was it changed while being read?)"
+        case .outdatedSchema(let path):
+            "the store \(path) was written by an older judge; run `judge compare` on it once to bring its schema up to date (readers never change a store)"
         }
     }
 }

@@ -38,6 +38,39 @@ enum JSONLine: Decodable, Equatable {
 
     struct LineError: Error { var message: String }
 
+    /// The objects of a JSONL file with their 1-based line numbers, from its bytes (``JSONLines``: LF or
+    /// CRLF line ends, blank lines skipped, invalid UTF-8 and NUL refused with their line).
+    /// - Throws: ``SuiteError`` naming `displayPath` and the line of the first line that is not a JSON object.
+    static func objects(_ data: Data, displayPath: String) throws -> [(number: Int, object: [String: JSONLine])] {
+        if let problem = JSONLines.fileProblem(data) { throw SuiteError(file: displayPath, message: problem) }
+        return try JSONLines.lines(data).map { line in
+            let result = line.text.flatMap { text in
+                object(from: text[...]).mapError { JSONLines.LineError(message: $0.message) }
+            }
+            switch result {
+            case .success(let value): return (line.number, value)
+            case .failure(let error): throw SuiteError(file: displayPath, line: line.number, message: error.message)
+            }
+        }
+    }
+
+    static func objects(_ text: String, displayPath: String) throws -> [(number: Int, object: [String: JSONLine])] {
+        try objects(Data(text.utf8), displayPath: displayPath)
+    }
+
+    /// Reads a JSONL file's bytes; a directory or an unreadable file is an error naming `what`.
+    static func read(_ file: URL, displayPath: String, what: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw SuiteError(file: displayPath, message: "is a directory, not a JSONL file")
+        }
+        do {
+            return try Data(contentsOf: file)
+        } catch {
+            throw SuiteError(file: displayPath, message: "cannot read \(what) (\(Suite.reason(error)))")
+        }
+    }
+
     var kind: String {
         switch self {
         case .string: "text"

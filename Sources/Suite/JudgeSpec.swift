@@ -42,6 +42,9 @@ public struct JudgeSpec: Sendable, Hashable {
     public var concurrency: Int?
     /// Prices per judge model name.
     public var prices: [String: Price]
+    /// A PEM file of certificate authorities to trust for the judge's HTTPS (a company proxy's CA), absolute
+    /// (written relative to the suite file); nil: `SSL_CERT_FILE`, else the system's.
+    public var caFile: String?
     /// Further endpoints serving the same judge (`urls:` after the first, which is ``url``).
     public var additionalURLs: [String] = []
     /// Judge through OpenAI's Batch API instead of one call at a time.

@@ -23,9 +23,16 @@ extension Suite {
 
     /// Parses suite YAML whose relative paths resolve against `file`'s folder (the file itself is not read).
     public static func parse(yaml text: String, file: URL) throws -> Suite {
+        try parse(yaml: text, file: file, itemsLoader: { try SuiteItem.load(from: $0, displayPath: $0.path) })
+    }
+
+    /// `parse(yaml:file:)` with the items files read by `itemsLoader` (the fuzzer confines them to one file).
+    static func parse(yaml text: String, file: URL,
+                      itemsLoader: (URL) throws -> (items: [SuiteItem], warnings: [SuiteWarning])) throws -> Suite {
         let file = file.standardizedFileURL
         let display = file.path
         let root: Node
+        try YAMLNesting.check(text, file: display)
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw SuiteError(file: display, message: "the suite file is empty")
@@ -40,7 +47,7 @@ extension Suite {
         }
 
         let fields = try YAMLFields(root, file: display, path: "",
-                                    allowed: ["name", "description", "tasks", "models", "judge"])
+                                    allowed: ["name", "description", "tasks", "models", "judge", "human_labels"])
         let directory = file.deletingLastPathComponent()
         var warnings: [SuiteWarning] = []
 
@@ -58,7 +65,7 @@ extension Suite {
             }
             let itemsPath = try task.requiredString("items")
             let itemsFile = URL(fileURLWithPath: itemsPath, relativeTo: directory).standardizedFileURL
-            let loaded = try SuiteItem.load(from: itemsFile, displayPath: itemsFile.path)
+            let loaded = try itemsLoader(itemsFile)
             warnings += loaded.warnings
             tasks.append(SuiteTask(
                 name: name,
@@ -84,8 +91,10 @@ extension Suite {
         let judge = try fields.mapping("judge", allowed: JudgeSpec.keys)
             .map { try JudgeSpec.parse($0, directory: directory) } ?? JudgeSpec()
 
-        return Suite(
-            name: try fields.requiredString("name"),
+        let name = try fields.requiredString("name")
+        if let problem = Suite.nameProblem(name) { throw fields.error("name", fields.node("name"), problem) }
+        var suite = Suite(
+            name: name,
             description: try fields.string("description"),
             file: file,
             tasks: tasks,
@@ -93,6 +102,37 @@ extension Suite {
             judge: judge,
             warnings: warnings
         )
+
+        // MARK: human labels (after tasks and models: every vote must name theirs)
+        if let labelsPath = try fields.string("human_labels") {
+            let labelsFile = URL(fileURLWithPath: labelsPath, relativeTo: directory).standardizedFileURL
+            let loaded = try HumanLabel.load(from: labelsFile, displayPath: labelsFile.path,
+                                             tasks: Dictionary(tasks.map { ($0.name, Set($0.items.map(\.id))) }, uniquingKeysWith: { a, _ in a }),
+                                             models: Set(models.map(\.name)))
+            suite.humanLabels = loaded.labels
+            suite.humanLabelsFile = labelsFile
+            suite.warnings += loaded.warnings
+        }
+        return suite
+    }
+
+    // MARK: - Names
+
+    /// Why `name` cannot name a suite, or nil. Reports go to `reports/NAME/` unless `--out` says otherwise,
+    /// so a name is one plain path component: no separator, not `.` or `..`, no leading dot, no control
+    /// characters, at most 100 characters.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.contains("/") || name.contains("\\") {
+            return "a suite name is used as a folder name (reports/NAME): it cannot contain / or \\"
+        }
+        if name.hasPrefix(".") {
+            return "a suite name is used as a folder name (reports/NAME): it cannot start with a dot"
+        }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "a suite name cannot contain control characters"
+        }
+        if name.count > 100 { return "a suite name is at most 100 characters (this one has \(name.count))" }
+        return nil
     }
 
     // MARK: - Error text
@@ -157,17 +197,17 @@ extension ModelSpec {
         if let s = try fields.mapping("sampling", allowed: ["temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed"]) {
             sampling.temperature = try s.double("temperature", in: 0...10)
             sampling.topP = try s.double("top_p", in: 0...1)
-            sampling.topK = try s.int("top_k", atLeast: 0)
+            sampling.topK = try s.int("top_k", SettingLimits.topK)
             sampling.minP = try s.double("min_p", in: 0...1)
             sampling.repeatPenalty = try s.double("repeat_penalty", in: 0...10)
-            sampling.seed = try s.int("seed", atLeast: 0)
+            sampling.seed = try s.int("seed", SettingLimits.seed)
         }
         var spec = ModelSpec(
             name: name,
             description: try fields.string("description"),
             source: source,
             systemPrompt: try fields.string("system_prompt"),
-            maxTokens: try fields.int("max_tokens", atLeast: 1),
+            maxTokens: try fields.int("max_tokens", SettingLimits.maxTokens),
             sampling: sampling
         )
         spec.additionalURLs = Array(urls.dropFirst())
@@ -177,7 +217,7 @@ extension ModelSpec {
 
 extension JudgeSpec {
     static let keys = ["url", "urls", "model", "template", "template_file", "verdict", "both_orders", "api_key_env",
-                       "max_tokens", "temperature", "seed", "concurrency", "prices", "path", "batch"]
+                       "max_tokens", "temperature", "seed", "concurrency", "prices", "path", "ca_file", "batch"]
 
     static func parse(_ fields: YAMLFields, directory: URL) throws -> JudgeSpec {
         var spec = JudgeSpec()
@@ -208,15 +248,23 @@ extension JudgeSpec {
         }
         if let bothOrders = try fields.bool("both_orders") { spec.bothOrders = bothOrders }
         if let apiKeyEnv = try fields.string("api_key_env") { spec.apiKeyEnv = apiKeyEnv }
-        if let maxTokens = try fields.int("max_tokens", atLeast: 1) { spec.maxTokens = maxTokens }
+        if let caFile = try fields.string("ca_file") {
+            let path = URL(fileURLWithPath: caFile, relativeTo: directory).standardizedFileURL.path
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw fields.error("ca_file", fields.node("ca_file"), "no readable file at \(path); give a PEM file of CA certificates")
+            }
+            spec.caFile = path
+        }
+        if let maxTokens = try fields.int("max_tokens", SettingLimits.maxTokens) { spec.maxTokens = maxTokens }
         if let temperature = try fields.double("temperature", in: 0...2) { spec.temperature = temperature }
-        spec.seed = try fields.int("seed", atLeast: 0)
-        spec.concurrency = try fields.int("concurrency", atLeast: 1)
+        spec.seed = try fields.int("seed", SettingLimits.seed)
+        spec.concurrency = try fields.int("concurrency", SettingLimits.concurrency)
         if let batch = try fields.bool("batch") { spec.batch = batch }
         if let prices = try fields.mapping("prices", allowed: try fields.priceKeys()) {
             for model in prices.keys {
                 let price = try prices.mapping(model, allowed: ["input", "output", "batch_discount"])!
-                guard let input = try price.double("input"), let output = try price.double("output") else {
+                guard let input = try price.double("input", in: SettingLimits.price),
+                      let output = try price.double("output", in: SettingLimits.price) else {
                     throw SuiteError(file: price.file, line: price.line, field: price.path,
                                      message: "give both input and output, in USD per million tokens")
                 }

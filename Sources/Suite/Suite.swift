@@ -44,6 +44,11 @@ public struct Suite: Sendable, Hashable {
     public var judge: JudgeSpec
     /// Things that are allowed but probably not meant (unknown keys in item lines, …), for the user to read.
     public var warnings: [SuiteWarning]
+    /// `human_labels:` — human pairwise votes on the suite's items and models (checked when the suite
+    /// loads); the report measures the judge's agreement with them. Empty without the key.
+    public var humanLabels: [HumanLabel] = []
+    /// The human-labels file, when the suite names one.
+    public var humanLabelsFile: URL?
 
     public init(
         name: String,

@@ -29,6 +29,15 @@ public struct SuiteError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension SuiteError {
+    /// A value quoted for an error message: at most `limit` characters of it, and its length when cut, so a
+    /// 10 MB value never becomes 10 MB of stderr.
+    public static func quote(_ text: String, limit: Int = 80) -> String {
+        guard text.count > limit else { return "\"\(text)\"" }
+        return "\"\(text.prefix(limit))…\" (\(text.count) characters)"
+    }
+}
+
 /// Something in a suite that loads but is probably not what the author meant.
 public struct SuiteWarning: Sendable, Hashable, CustomStringConvertible {
     public var file: String

@@ -68,10 +68,18 @@ struct YAMLFields {
         return value
     }
 
-    func int(_ key: String, atLeast minimum: Int) throws -> Int? {
+    /// A whole number within `limit` (``SettingLimits``): out of range, or too large for a number at all,
+    /// is an error naming the range.
+    func int(_ key: String, _ limit: SettingLimits.Limit) throws -> Int? {
         guard let node = node(key) else { return nil }
-        guard let value = node.int else { throw error(key, node, "expected a whole number") }
-        guard value >= minimum else { throw error(key, node, "must be at least \(minimum)") }
+        guard let value = node.int else {
+            let digits = node.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
+            if !digits.isEmpty, digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber) {
+                throw error(key, node, "must be between \(limit.range.lowerBound) and \(limit.range.upperBound) (\(limit.meaning))")
+            }
+            throw error(key, node, "expected a whole number")
+        }
+        if let problem = limit.problem(value) { throw error(key, node, problem) }
         return value
     }
 
@@ -81,7 +89,7 @@ struct YAMLFields {
             throw error(key, node, "expected a number")
         }
         guard range.contains(value) else {
-            throw error(key, node, "must be between \(range.lowerBound) and \(range.upperBound)")
+            throw error(key, node, "must be between \(SettingLimits.format(range.lowerBound)) and \(SettingLimits.format(range.upperBound))")
         }
         return value
     }
@@ -115,7 +123,7 @@ struct YAMLFields {
 
     static func describe(_ node: Node) -> String {
         switch node {
-        case .scalar(let scalar): "\"\(scalar.string)\""
+        case .scalar(let scalar): SuiteError.quote(scalar.string)
         case .mapping: "a mapping"
         case .sequence: "a list"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Judge  // Suite.storeDefinition (Suite+Store), to save the suite the generator reads
 import Store
 import Suite
 import TestSupport

@@ -1,10 +1,13 @@
+import ChatCompletions
+import Comparisons
 import Foundation
 import HTTP
-import XCTest
 @testable import Judge
+import OpenAIWire
 import Store
 import Suite
 import TestSupport
+import XCTest
 
 /// The judging run with the real libcurl client against the loopback chat-completions server.
 final class CompareEndToEndTests: XCTestCase {
@@ -19,7 +22,7 @@ final class CompareEndToEndTests: XCTestCase {
 
     /// Answers like ``ScriptedJudge/sensible()``, reading the rendered prompt from the request body.
     static let sensibleResponder: @Sendable (RecordedRequest) -> LoopbackChatServer.Behavior = { recorded in
-        struct Body: Decodable { var model: String; var messages: [ChatCompletionRequest.Message] }
+        struct Body: Decodable { var model: String; var messages: [ChatMessage] }
         guard let body = try? JSONDecoder().decode(Body.self, from: recorded.body) else {
             return .error(400, message: "bad body")
         }
@@ -57,7 +60,7 @@ final class CompareEndToEndTests: XCTestCase {
         // Usage from the server (42 prompt, 7 completion tokens a call) is stored and priced.
         XCTAssertEqual(summary.promptTokens, 16 * 42)
         XCTAssertEqual(summary.cost!, 16 * (42 * 1 + 7 * 2) / 1e6, accuracy: 1e-12)
-        XCTAssertEqual(try fixture.store.comparisons(suite: "demo").count, 9)
+        XCTAssertEqual(try fixture.comparisons().count, 9)
 
         let everything = try fixture.store.judgments(suite: "demo").map { "\($0)" }
         XCTAssertFalse(everything.joined().contains(secret), "the API key never reaches the store")
@@ -84,7 +87,7 @@ final class CompareEndToEndTests: XCTestCase {
         let summary = try await run(fixture, client: client(), concurrency: 1)
         XCTAssertEqual(summary.unparsed, 4)
         XCTAssertEqual(summary.parsed, 12)
-        let health = try fixture.store.judgeHealth(suite: "demo")
+        let health = try fixture.health()
         XCTAssertEqual(health.unparsed, 4)
         XCTAssertEqual(health.parsed, 12)
         XCTAssertGreaterThan(health.unresolvedComparisons, 0, "a pair with an unparsed order is not resolved, not a tie")

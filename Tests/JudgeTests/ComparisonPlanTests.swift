@@ -37,6 +37,24 @@ final class ComparisonPlanTests: XCTestCase {
         XCTAssertTrue(graded.isDisjoint(with: try fixture.plan().entries.map(\.key)))
     }
 
+    /// Issue #14: the judge's temperature and max_tokens are part of the configuration and of every key —
+    /// identical-output ties included — so a changed setting never reuses verdicts made under the old one.
+    func testKeysAndRecordsCarryTheJudgesSamplingSettings() throws {
+        let fixture = try JudgeFixture()
+        let base = try fixture.plan()
+        XCTAssertEqual(base.judge, JudgeConfiguration(judgeModel: "judge-1", templateID: "pairwise", templateVersion: "v1",
+                                                      temperature: 0, maxTokens: 512))
+        XCTAssertTrue(base.entries.allSatisfy { $0.record.configuration == base.judge })
+        for other in [try fixture.plan(temperature: 0.7), try fixture.plan(maxTokens: 256)] {
+            XCTAssertTrue(Set(other.entries.map(\.key)).isDisjoint(with: base.entries.map(\.key)), "\(other.judge)")
+            XCTAssertTrue(other.entries.contains { $0.messages == nil }, "the fixture has identical outputs")
+        }
+        // A logprob verdict is one token whatever max_tokens says: its keys and configuration do not move.
+        let logprobs = try fixture.plan(template: .pairwiseLogprobs, maxTokens: 512)
+        XCTAssertEqual(logprobs.judge.maxTokens, 1)
+        XCTAssertEqual(logprobs.entries.map(\.key), try fixture.plan(template: .pairwiseLogprobs, maxTokens: 64).entries.map(\.key))
+    }
+
     func testSampleChoosesNPairsPerItemDeterministically() throws {
         let fixture = try JudgeFixture(suite: JudgeFixture.suite(bothOrders: false))
         let first = try fixture.plan(pairs: .sample(1))

@@ -1,13 +1,15 @@
+import ChatCompletions
+import Comparisons
 import Foundation
-import XCTest
 @testable import Judge
 import Store
 import Suite
+import XCTest
 
 final class JudgingRunTests: XCTestCase {
     func options(concurrency: Int = 4, price: JudgeSpec.Price? = .init(inputPerMillion: 2, outputPerMillion: 10),
                  maxCost: Double? = nil, maxConsecutiveFailures: Int = 8) -> JudgingRun.Options {
-        .init(judgeModel: "judge-1", concurrency: concurrency, maxTokens: 512, price: price, maxCost: maxCost,
+        .init(judgeModel: "judge-1", concurrency: concurrency, price: price, maxCost: maxCost,
               maxConsecutiveFailures: maxConsecutiveFailures)
     }
 
@@ -36,12 +38,12 @@ final class JudgingRunTests: XCTestCase {
         XCTAssertEqual(second.sent, 0)
 
         // The sensible judge is consistent, so both orders agree and the right answers win.
-        let comparisons = try fixture.store.comparisons(suite: "demo")
+        let comparisons = try fixture.comparisons()
         XCTAssertEqual(comparisons.count, 9)
         XCTAssertTrue(comparisons.allSatisfy { $0.ordersAgreed != false })
         let d1 = comparisons.filter { $0.itemID == "d1" }.map { "\($0.modelA)-\($0.modelB):\($0.outcome.rawValue)" }
         XCTAssertEqual(d1.sorted(), ["alpha-beta:A>B", "alpha-gamma:A>B", "beta-gamma:A=B"])
-        let health = try fixture.store.judgeHealth(suite: "demo")
+        let health = try fixture.health()
         XCTAssertEqual(health.calls, 16)
         XCTAssertEqual(health.identicalOutputTies, 1)
     }
@@ -93,7 +95,7 @@ final class JudgingRunTests: XCTestCase {
         let summary = try await JudgingRun(store: fixture.store, client: judge, options: options(concurrency: 1)).run(try fixture.plan())
         XCTAssertEqual(summary.unparsed, 8)
         XCTAssertEqual(summary.parsed, 8)
-        let health = try fixture.store.judgeHealth(suite: "demo")
+        let health = try fixture.health()
         XCTAssertEqual(health.unparsed, 8)
         let unparsed = try fixture.store.judgments(suite: "demo").filter(\.unparsed)
         XCTAssertEqual(unparsed.count, 8)
@@ -129,7 +131,7 @@ final class JudgingRunTests: XCTestCase {
         guard case .failuresPersist(let count, _)? = summary.stopReason else { return XCTFail() }
         XCTAssertEqual(count, 4)
         XCTAssertEqual(try fixture.store.judgmentCounts().failed, 4)
-        XCTAssertEqual(try fixture.store.judgeHealth(suite: "demo").failed, 4)
+        XCTAssertEqual(try fixture.health().failed, 4)
 
         let healthy = ScriptedJudge.sensible()
         let retry = try await JudgingRun(store: fixture.store, client: healthy, options: options()).run(try fixture.plan())

@@ -1,3 +1,6 @@
+import ChatCompletions
+import Comparisons
+import Candidates
 import Foundation
 import HTTP
 @testable import Judge

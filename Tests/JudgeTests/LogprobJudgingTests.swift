@@ -1,3 +1,5 @@
+import ChatCompletions
+import Comparisons
 import Foundation
 import HTTP
 @testable import Judge
@@ -21,7 +23,7 @@ final class LogprobJudgingTests: XCTestCase {
         let client = ChatCompletionsClient(
             baseURL: server.baseURL, apiKeyEnvironmentVariable: nil, http: HTTPClient(configuration: .init(maxConcurrentTransfers: 4)),
             retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), sleep: { _ in }))
-        let options = JudgingRun.Options(judgeModel: "judge-1", concurrency: concurrency, maxTokens: 512)
+        let options = JudgingRun.Options(judgeModel: "judge-1", concurrency: concurrency)
         return try await JudgingRun(store: fixture.store, client: client, options: options)
             .run(try fixture.plan(template: .pairwiseLogprobs))
     }
@@ -93,7 +95,7 @@ final class LogprobJudgingTests: XCTestCase {
         for p in alphaOverGamma { XCTAssertEqual(p.a, 0.75 / 0.9, accuracy: 1e-9); XCTAssertEqual(p.mass, 0.9, accuracy: 1e-9) }
 
         // The verdicts are sensible in canonical terms, and both orders agree.
-        let comparisons = try fixture.store.comparisons(suite: "demo")
+        let comparisons = try fixture.comparisons(fixture.judge(template: .pairwiseLogprobs))
         XCTAssertEqual(comparisons.count, 9)
         XCTAssertTrue(comparisons.allSatisfy { $0.ordersAgreed != false })
         let d1 = comparisons.filter { $0.itemID == "d1" }.map { "\($0.modelA)-\($0.modelB):\($0.outcome.rawValue)" }
@@ -148,7 +150,7 @@ final class LogprobJudgingTests: XCTestCase {
             XCTAssertEqual(judgment.rawReply, "A")
             XCTAssertTrue(judgment.unparsedReason?.contains("no logprobs") == true, judgment.unparsedReason ?? "nil")
         }
-        XCTAssertEqual(try fixture.store.judgeHealth(suite: "demo").unparsed, 16)
+        XCTAssertEqual(try fixture.health(fixture.judge(template: .pairwiseLogprobs)).unparsed, 16)
     }
 
     func testAVerdictTokenMissingFromTheTopIsUnparsedAndTheRestAreJudged() async throws {
@@ -164,7 +166,7 @@ final class LogprobJudgingTests: XCTestCase {
         XCTAssertEqual(unparsed.rawReply, "The")
         let reason = try XCTUnwrap(unparsed.unparsedReason)
         XCTAssertTrue(reason.contains("no verdict token") && reason.contains("\"The\" 0.800"), reason)
-        XCTAssertEqual(try fixture.store.judgeHealth(suite: "demo").unresolvedComparisons, 1, "that pair stays unresolved, not a tie")
+        XCTAssertEqual(try fixture.health(fixture.judge(template: .pairwiseLogprobs)).unresolvedComparisons, 1, "that pair stays unresolved, not a tie")
     }
 
     func testAPositionBiasedJudgeIsDecidedByItsPreferencesAveragedOverBothOrders() async throws {
@@ -180,7 +182,7 @@ final class LogprobJudgingTests: XCTestCase {
         let summary = try await run(fixture)
         XCTAssertEqual(summary.parsed, 16)
         let judgments = try fixture.store.judgments(suite: "demo")
-        let comparisons = try fixture.store.comparisons(suite: "demo").filter { !$0.identicalOutputs }
+        let comparisons = try fixture.comparisons(fixture.judge(template: .pairwiseLogprobs)).filter { !$0.identicalOutputs }
         XCTAssertFalse(comparisons.isEmpty)
         var decided = 0
         for c in comparisons {

@@ -1,3 +1,4 @@
+import ChatCompletions
 import Foundation
 @testable import Judge
 import Store

@@ -53,7 +53,7 @@ final class AdaptivePairingTests: XCTestCase {
         // Fewer candidates than the batch: all of them, no more.
         XCTAssertEqual(Set(try pairing.nextBatch(comparisons: [], candidates: Array(candidates.prefix(4)), batchSize: 10)),
                        Set(candidates.prefix(4)))
-        XCTAssertEqual(try pairing.nextBatch(comparisons: [], candidates: [], batchSize: 5), [])
+        XCTAssertEqual(try pairing.nextBatch(comparisons: [], candidates: [CandidatePair<String>](), batchSize: 5), [])
     }
 
     func testCloseUncertainPairsComeBeforeSettledOnes() throws {

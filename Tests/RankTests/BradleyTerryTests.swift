@@ -68,8 +68,10 @@ final class BradleyTerryTests: XCTestCase {
     }
 
     func testInvalidOptionsAreRejected() {
-        var o = RatingOptions(); o.prior = 0
+        var o = RatingOptions(); o.prior = -0.01
         XCTAssertThrowsError(try o.validate())
+        o.prior = 0   // the plain maximum likelihood
+        XCTAssertNoThrow(try o.validate())
         o = RatingOptions(); o.ties = .davidson; o.control = .length
         XCTAssertThrowsError(try o.validate())
         o = RatingOptions(); o.strongWinWeight = 0.5

@@ -22,8 +22,10 @@ final class OverfitCheckTests: XCTestCase {
         let report = try check().run(development: development(strengths),
                                      heldOut: Simulation.battles(strengths, count: 1500, task: "held", seed: 3))
         XCTAssertEqual(report.verdict.status, .generalizes, report.verdict.message)
-        XCTAssertEqual(report.verdict.message, "generalizes")
+        XCTAssert(report.verdict.message.hasPrefix("generalizes: tuned leads the development tasks and stays in the held-out top group (clearly ahead of "),
+                  report.verdict.message)
         XCTAssertEqual(report.verdict.exitStatus, 0)
+        XCTAssertNil(report.verdict.moreComparisons)
         XCTAssertEqual(report.heldOutTasks, ["held"])
         XCTAssertEqual(report.developmentTasks, ["dev-a", "dev-b"])
         XCTAssertGreaterThan(report.kendallTau.value, 0.7)
@@ -83,5 +85,67 @@ final class OverfitCheckTests: XCTestCase {
                        try check(rounds: 50).run(development: d, heldOut: h))
         XCTAssertThrowsError(try check().run(development: d, heldOut: []))
         XCTAssertThrowsError(try check().run(development: [], heldOut: h))
+    }
+
+    // MARK: - Inconclusive
+
+    /// The demo's case: a judge whose verdicts are explained by position alone decides nothing.
+    func testAnUnreliableJudgeMakesItInconclusive() throws {
+        var strengths = base
+        strengths["tuned"] = 1.6
+        let judge = JudgeReliability(Array(repeating: OrderedVerdicts(aFirst: .first, bFirst: .first), count: 50),
+                                     calls: JudgeCalls(calls: 100, unparsed: 0, failed: 0), bootstrapRounds: 50)
+        let report = try check().run(development: development(strengths),
+                                     heldOut: Simulation.battles(strengths, count: 1500, task: "held", seed: 3), judge: judge)
+        XCTAssertEqual(report.verdict.status, .inconclusive)
+        XCTAssertEqual(report.verdict.exitStatus, 5)
+        XCTAssertNil(report.verdict.moreComparisons)
+        XCTAssert(report.verdict.message.hasPrefix("inconclusive: the judge is unreliable, so neither ranking is evidence (its verdicts follow"),
+                  report.verdict.message)
+    }
+
+    /// No difference between the models on held-out data: no proof of overfitting is not proof of generalizing.
+    func testNoSignalIsInconclusiveNotGeneralizes() throws {
+        let flat = base.mapValues { _ in 0.0 }
+        let report = try check().run(development: development(base),
+                                     heldOut: Simulation.battles(flat, count: 300, task: "held", seed: 8))
+        XCTAssertEqual(report.verdict.status, .inconclusive, report.verdict.message)
+        XCTAssertEqual(report.verdict.exitStatus, 5)
+        XCTAssert(report.verdict.message.hasPrefix("inconclusive: the intervals are too wide to tell: Kendall's tau"), report.verdict.message)
+    }
+
+    /// A real but thinly measured held-out effect: inconclusive now, and the estimate says how much more decides it.
+    func testTheEstimateOfMoreComparisonsIsBorneOut() throws {
+        let dev = development(base), weak = base.mapValues { $0 * 0.4 }
+        // The smallest of these held-out sets that leaves the answer open for want of data.
+        var found: (count: Int, more: Int)?
+        for count in [50, 70, 100, 140, 200] {
+            let thin = try check().run(development: dev, heldOut: Simulation.battles(weak, count: count, task: "held", seed: 21))
+            guard thin.verdict.status == .inconclusive, let more = thin.verdict.moreComparisons else { continue }
+            XCTAssert(thin.verdict.message.contains("about \(more) more comparisons would likely decide it"), thin.verdict.message)
+            found = (count, more)
+            break
+        }
+        let (count, more) = try XCTUnwrap(found, "no held-out set left the answer open")
+        // Twice the estimate (a rough guide) of held-out comparisons decides it.
+        let fuller = try check().run(development: dev,
+                                     heldOut: Simulation.battles(weak, count: count + 2 * more, task: "held", seed: 22))
+        XCTAssertNotEqual(fuller.verdict.status, .inconclusive, fuller.verdict.message)
+    }
+
+    func testTwoModelsAreTooFewToShowItGeneralizes() throws {
+        let two = ["a": 1.0, "b": -1.0]
+        let report = try check().run(development: Simulation.battles(two, count: 400, task: "dev", seed: 1),
+                                     heldOut: Simulation.battles(two, count: 400, task: "held", seed: 2))
+        XCTAssertEqual(report.verdict.status, .inconclusive)
+        XCTAssert(report.verdict.message.hasPrefix("inconclusive: only 2 models are rated on both the development and the held-out tasks"),
+                  report.verdict.message)
+    }
+
+    func testTooFewComparisonsIsSaid() throws {
+        let report = try check().run(development: development(base),
+                                     heldOut: Simulation.battles(base, count: 12, task: "held", seed: 30))
+        XCTAssertEqual(report.verdict.status, .inconclusive)
+        XCTAssert(report.verdict.message.hasPrefix("inconclusive: too few comparisons: "), report.verdict.message)
     }
 }

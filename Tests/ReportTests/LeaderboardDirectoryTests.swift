@@ -1,4 +1,5 @@
 import Foundation
+import Rank
 import XCTest
 @testable import Report
 
@@ -14,8 +15,8 @@ final class LeaderboardDirectoryTests: XCTestCase {
 
     private func data(_ date: String, _ ratings: [(String, Double)]) -> ReportData {
         let rows = ratings.enumerated().map { i, r in
-            LeaderboardRow(rank: i + 1, model: r.0, rating: r.1, ciLow: r.1 - 20, ciHigh: r.1 + 20,
-                           comparisons: 100, wins: 50, losses: 40, ties: 10)
+            LeaderboardRow(rank: i + 1, entry: RatingRow(model: r.0, rating: r.1, ciLow: r.1 - 20, ciHigh: r.1 + 20,
+                                                         winRateVsAnchor: 0.5, comparisons: 100, wins: 50, losses: 40, ties: 10))
         }
         return ReportData(title: "leaderboard", asOf: date, leaderboard: rows)
     }
@@ -24,11 +25,13 @@ final class LeaderboardDirectoryTests: XCTestCase {
         try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("history").path).sorted()
     }
 
+    /// The current run's files by name (`history/…` included), and where `latest` points.
     private func contents() throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)!
-        for case let url as URL in e where !url.hasDirectoryPath {
-            out[url.path] = try Data(contentsOf: url)
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("latest").path)
+        let run = dir.appendingPathComponent(target)
+        var out: [String: Data] = ["→latest": Data(target.utf8)]
+        for name in try AtomicFileSet.relativeFiles(in: run) {
+            out[name] = try Data(contentsOf: run.appendingPathComponent(name))
         }
         return out
     }
@@ -40,15 +43,16 @@ final class LeaderboardDirectoryTests: XCTestCase {
         try board.write(data("2025-03-01", [("a", 1010), ("b", 990)]))
         XCTAssertEqual(try contents(), first)
         XCTAssertEqual(try snapshotFiles(), ["2025-03-01.json"])
-        XCTAssertEqual(Set(first.keys.map { URL(fileURLWithPath: $0).lastPathComponent }),
-                       ["report.html", "report.md", "ratings.json", "ratings.csv", "2025-03-01.json"])
+        XCTAssertEqual(Set(first.keys),
+                       ["→latest", "report.html", "report.md", "ratings.json", "ratings.csv", "history/2025-03-01.json"])
     }
 
     func testChangeIsMeasuredAgainstThePreviousSnapshot() throws {
         let board = LeaderboardDirectory(directory: dir)
         try board.write(data("2025-03-01", [("a", 1010), ("b", 990)]))
         try board.write(data("2025-03-02", [("b", 1020), ("a", 1005), ("c", 900)]))
-        let rows = try JSONDecoder().decode([LeaderboardRow].self, from: Data(contentsOf: dir.appendingPathComponent("ratings.json")))
+        struct Ratings: Decodable { var ratings: [LeaderboardRow] }
+        let rows = try JSONDecoder().decode(Ratings.self, from: Data(contentsOf: dir.appendingPathComponent("ratings.json"))).ratings
         XCTAssertEqual(rows.map(\.model), ["b", "a", "c"])
         XCTAssertEqual(rows[0].change, 30)
         XCTAssertEqual(rows[1].change, -5)
@@ -87,7 +91,7 @@ final class LeaderboardDirectoryTests: XCTestCase {
             XCTAssertEqual("\(error)", "cannot read the leaderboard snapshot \(bad.path): missing field 'ratings' at the top level; fix or remove that file")
         }
         var expected = before
-        expected[bad.path] = try Data(contentsOf: bad)
+        expected["history/2025-02-28.json"] = try Data(contentsOf: bad)
         XCTAssertEqual(try contents(), expected)
     }
 

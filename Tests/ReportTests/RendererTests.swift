@@ -1,3 +1,4 @@
+import Rank
 import XCTest
 @testable import Report
 
@@ -37,8 +38,9 @@ final class RendererTests: XCTestCase {
     }
 
     func testHTMLShowsTheFiguresOfTheLeaderboard() {
-        let row = LeaderboardRow(rank: 1, model: "m", rating: 1234.4, ciLow: 1200.2, ciHigh: 1260.6,
-                                 winRateVsAnchor: 0.6234, comparisons: 1500, wins: 900, losses: 500, ties: 100, change: -3.26)
+        let row = LeaderboardRow(rank: 1, entry: RatingRow(model: "m", rating: 1234.4, ciLow: 1200.2, ciHigh: 1260.6,
+                                                           winRateVsAnchor: 0.6234, comparisons: 1500, wins: 900, losses: 500,
+                                                           ties: 100), change: -3.26)
         let html = HTMLRenderer().render(ReportData(title: "t", asOf: "2025-01-02", anchor: "a", leaderboard: [row],
                                                     history: [RatingSnapshot(date: "2025-01-01", ratings: []),
                                                               RatingSnapshot(date: "2025-01-02", ratings: [])]))

@@ -71,6 +71,10 @@ final class ReportBuilderTests: XCTestCase {
         return store
     }
 
+    /// The configuration of every judgment `makeStore` saves (no sampling settings: as rows stored before schema v3).
+    private let judge = JudgeConfiguration(judgeModel: "gpt-4", templateID: "pairwise", templateVersion: "2",
+                                           temperature: nil, maxTokens: nil)
+
     private var options: RatingOptions {
         var o = RatingOptions()
         o.bootstrapRounds = 50
@@ -81,7 +85,7 @@ final class ReportBuilderTests: XCTestCase {
     func testBuildsTheLeaderboardTasksHealthAndSamplesFromTheStore() throws {
         let store = try makeStore(judgedOn: Date(timeIntervalSince1970: 1_764_000_000))  // 2025-11-24 16:00 UTC
         let data = try ReportBuilder(store: store, options: options, sampleLimit: 4)
-            .build(suites: ["demo"], title: "demo", asOf: "2025-11-24")
+            .build(suites: ["demo"], judge: judge, title: "demo", asOf: "2025-11-24")
         XCTAssertEqual(data.leaderboard.map(\.model), ["strong", "middle", "weak"])
         XCTAssertEqual(data.leaderboard.map(\.rank), [1, 2, 3])
         XCTAssertEqual(data.leaderboard[0].wins + data.leaderboard[0].losses + data.leaderboard[0].ties,
@@ -90,7 +94,9 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(data.tasks.map(\.task), ["qa", "held"], "development tasks first")
         XCTAssertEqual(data.tasks.map(\.heldOut), [false, true])
         XCTAssertEqual(data.winRates?.models, ["strong", "middle", "weak"])
-        XCTAssertEqual(data.judgeDescription, "gpt-4, template pairwise v2")
+        XCTAssertEqual(data.judgeDescription,
+                       "gpt-4, template pairwise v2 (text verdicts), sampling settings not recorded (judged before schema v3)")
+        XCTAssertEqual(data.judge, judge)
         let check = try XCTUnwrap(data.overfit, "the suite has a held-out task")
         XCTAssertEqual(check.heldOutTasks, ["held"])
         XCTAssertEqual(check.shifts.map(\.model), ["strong", "middle", "weak"])
@@ -99,7 +105,7 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(check.kendallTau, 1, accuracy: 1e-12)
         let health = try XCTUnwrap(data.health)
         XCTAssertEqual(health.unparsed, 1)
-        XCTAssertEqual(health.judgments, 35)
+        XCTAssertEqual(health.parsed, 35)
         XCTAssertEqual(health.promptTokens, 3_600)
         XCTAssertEqual(data.samples.count, 4)
         XCTAssertTrue(data.samples.allSatisfy { $0.reasoning.contains("shown first") })
@@ -116,7 +122,7 @@ final class ReportBuilderTests: XCTestCase {
         let store = try makeStore(judgedOn: Date(timeIntervalSince1970: 1_764_000_000))
         let out = dir.appendingPathComponent("board")
         func run() throws -> [String: Data] {
-            let data = try ReportBuilder(store: store, options: options).build(suites: ["demo"], title: "demo", asOf: "2025-11-24")
+            let data = try ReportBuilder(store: store, options: options).build(suites: ["demo"], judge: judge, title: "demo", asOf: "2025-11-24")
             try LeaderboardDirectory(directory: out).write(data)
             var files: [String: Data] = [:]
             for name in ["report.html", "report.md", "ratings.json", "ratings.csv", "history/2025-11-24.json"] {
@@ -131,8 +137,8 @@ final class ReportBuilderTests: XCTestCase {
     func testAnEmptySuiteIsAClearError() throws {
         let store = try JudgeStore(path: path)
         _ = try store.saveSuite(SuiteDefinition(name: "empty", tasks: [], models: []))
-        XCTAssertThrowsError(try ReportBuilder(store: store, options: options).build(suites: ["empty"], title: "e", asOf: "2025-01-01")) {
-            XCTAssertEqual("\($0)", "no ratings to report: no resolved comparisons in suite empty; run `judge compare` first")
+        XCTAssertThrowsError(try ReportBuilder(store: store, options: options).build(suites: ["empty"], judge: judge, title: "e", asOf: "2025-01-01")) {
+            XCTAssertEqual("\($0)", "no ratings to report: no resolved comparisons by \(self.judge.description) in suite empty; run `judge compare` first")
         }
     }
 }

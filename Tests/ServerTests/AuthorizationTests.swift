@@ -1,4 +1,5 @@
 import XCTest
+import OpenAIWire
 @testable import Server
 
 /// `judge serve --api-key`: Bearer keys on every route but `/health`, OpenAI's 401 otherwise.

@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
+import OpenAIWire
 @testable import Server
+import XCTest
 
 /// Validation of `POST /v1/chat/completions` bodies: every field, OpenAI's error shapes.
 final class ChatRequestTests: XCTestCase {
@@ -34,8 +35,8 @@ final class ChatRequestTests: XCTestCase {
         """)
         XCTAssertEqual(chat.model, "m")
         XCTAssertEqual(chat.completion.messages, [
-            ChatTurn(role: .system, content: "Be brief."), ChatTurn(role: .user, content: "Hi there"),
-            ChatTurn(role: .assistant, content: "Yes?"),
+            ChatMessage(role: .system, content: "Be brief."), ChatMessage(role: .user, content: "Hi there"),
+            ChatMessage(role: .assistant, content: "Yes?"),
         ])
         XCTAssertTrue(chat.stream)
         XCTAssertTrue(chat.includeUsage)

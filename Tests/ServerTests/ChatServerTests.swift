@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
+import OpenAIWire
 @testable import Server
+import XCTest
 
 /// The HTTP layer over a scripted engine: routing, reply and chunk shapes, errors, queueing, cancellation,
 /// shutdown. (The real model is driven in `RealModelServerTests`.)

@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
+import OpenAIWire
 @testable import Server
+import XCTest
 
 /// The server over the real model (SmolLM2-135M): replies, streaming, logprobs, seeds, batching and the
 /// official `openai` Python client. Generations stay short (≤ 16 tokens).

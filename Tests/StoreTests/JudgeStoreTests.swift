@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import Store
+import StoreTestSupport
 
 final class JudgeStoreTests: XCTestCase {
     // MARK: - Schema and migrations
@@ -10,7 +11,7 @@ final class JudgeStoreTests: XCTestCase {
         forEachBackend { store, backend in
             XCTAssertEqual(try store.schemaVersion, JudgeStore.knownMigrations.last)
             XCTAssertEqual(try store.appliedMigrations, JudgeStore.knownMigrations)
-            XCTAssertEqual(Array(JudgeStore.knownMigrations.prefix(3)), ["v1-suites-candidates-judgments", "v2-logprob-verdicts", "v3-judge-batches"])
+            XCTAssertEqual(Array(JudgeStore.knownMigrations.prefix(3)), ["v1-suites-candidates-judgments", "v2-logprob-verdicts", "v3-judge-sampling-settings"])
             let sql = switch backend {
             case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"
             case .postgres: "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'judge_migrations' ORDER BY tablename"
@@ -32,6 +33,51 @@ final class JudgeStoreTests: XCTestCase {
         let reopened = try JudgeStore(path: path)
         XCTAssertEqual(try reopened.appliedMigrations, JudgeStore.knownMigrations, "each migration applied once")
         XCTAssertEqual(try reopened.suiteNames(), ["demo"])
+    }
+
+    static let migrations = JudgeStore.knownMigrations
+
+    /// A v2 store (judged before the judge's temperature and max_tokens were recorded) keeps its judgments
+    /// as their own configuration with the settings not recorded; a reader cannot open it until a writer
+    /// has brought its schema up to date, and then reads it without changing a byte.
+    func testAnOlderStoreKeepsItsJudgmentsApartAndReadersNeverWrite() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-v2-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let pool = try DatabasePool(path: path)
+            try JudgeStore.migrator.migrate(pool, upTo: "v2-logprob-verdicts")
+            let old = try JudgeStore(unmigrated: pool)
+            let ids = try old.saveSuite(StoreFixture.definition)
+            _ = try old.importCandidates([.init(model: "alpha", itemID: ids.items["dev"]!["d1"]!, output: "a"),
+                                          .init(model: "beta", itemID: ids.items["dev"]!["d1"]!, output: "b")])
+            let c = try old.currentCandidates(suite: "demo", models: ["alpha", "beta"]).sorted { $0.model < $1.model }
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO judgment (key, item_id, model_a_id, model_b_id, candidate_a_id, candidate_b_id, position,
+                        orders_planned, template_id, template_version, judge_model, method, verdict, unparsed, created_at)
+                    VALUES ('old', ?, ?, ?, ?, ?, 'ab', 1, 'pairwise', 'v1', 'gpt-4', 'judge', 'A>B', 0, '2025-01-01 00:00:00')
+                    """, arguments: [c[0].itemID, c[0].modelID, c[1].modelID, c[0].candidateID, c[1].candidateID])
+            }
+        }
+        XCTAssertThrowsError(try JudgeStore(readingAt: path)) { XCTAssertEqual($0 as? StoreError, .outdatedSchema(path: path)) }
+        _ = try JudgeStore(path: path)   // a writer migrates
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let reader = try JudgeStore(readingAt: path)
+        let found = try reader.judgeConfigurations(suite: "demo")
+        XCTAssertEqual(found.map(\.configuration), [JudgeConfiguration(judgeModel: "gpt-4", templateID: "pairwise", templateVersion: "v1",
+                                                                        temperature: nil, maxTokens: nil)])
+        var rows = 0
+        _ = try reader.judgmentRows(suite: "demo", judge: found[0].configuration) { _ in rows += 1 }
+        XCTAssertEqual(rows, 1)
+        var recorded = found[0].configuration
+        recorded.temperature = 0
+        recorded.maxTokens = 1024
+        _ = try reader.judgmentRows(suite: "demo", judge: recorded) { _ in XCTFail("a recorded configuration is another judge") }
+        XCTAssertThrowsError(try reader.saveSuite(StoreFixture.definition), "a reader cannot write")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), bytes)
+        XCTAssertThrowsError(try JudgeStore(readingAt: path + ".missing")) {
+            guard case StoreError.cannotOpen? = $0 as? StoreError else { return XCTFail("\($0)") }
+        }
     }
 
     func testOpeningANonDatabaseFileSaysSo() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Store
+import StoreTestSupport
 
 /// Jobs and leases, on both backends: claimed once, renewed, taken over after expiry, finished.
 final class LeaseTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import Store
+import StoreTestSupport
 import TestSupport
 
 /// `judge store copy`: SQLite → PostgreSQL → SQLite loses nothing, and copying again adds nothing.

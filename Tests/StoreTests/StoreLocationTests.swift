@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import Store
+import StoreTestSupport
 import TestSupport
 
 /// `--db` locations, and the stores judge must refuse: unreachable or wrongly authenticated PostgreSQL,

@@ -43,6 +43,6 @@ extension SuiteLoadingTests {
         assertError(base + "judge:\n  urls: [http://a/v1]\n  path: j.gguf\n",
                     line: 7, field: "judge.path", contains: "not both")
         assertError(base + "judge:\n  prices:\n    gpt-4: { input: 1, output: 2, batch_discount: 2 }\n",
-                    line: 7, field: "judge.prices.gpt-4.batch_discount", contains: "between 0.0 and 1.0")
+                    line: 7, field: "judge.prices.gpt-4.batch_discount", contains: "found \"2\"")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OpenAIWire
 
 extension LoopbackChatServer {
     /// What the server does with one request.
@@ -21,12 +22,12 @@ extension LoopbackChatServer {
         /// 429 with `Retry-After: value` (seconds or an HTTP-date) and OpenAI's rate-limit error JSON.
         public static func rateLimited(retryAfter value: String?) -> Behavior {
             .raw(status: 429, headers: value.map { ["Retry-After": $0] } ?? [:],
-                 body: errorJSON("Rate limit reached for requests", type: "requests"))
+                 body: errorJSON("Rate limit reached for requests", type: "requests", status: 429))
         }
 
         /// `status` with OpenAI's error JSON `{"error": {"message": …}}`.
         public static func error(_ status: Int, message: String) -> Behavior {
-            .raw(status: status, body: errorJSON(message, type: "invalid_request_error"))
+            .raw(status: status, body: errorJSON(message, type: "invalid_request_error", status: status))
         }
 
         /// 200 whose body is cut off in the middle of the JSON (a complete HTTP response, an incomplete document).
@@ -48,27 +49,7 @@ extension LoopbackChatServer {
         /// `nil` echoes the request's model.
         public var model: String?
 
-        public struct Token: Sendable, Hashable {
-            public var token: String
-            public var logprob: Double
-            public var topLogprobs: [Alternative]
-
-            public init(token: String, logprob: Double, topLogprobs: [Alternative] = []) {
-                self.token = token
-                self.logprob = logprob
-                self.topLogprobs = topLogprobs
-            }
-
-            public struct Alternative: Sendable, Hashable {
-                public var token: String
-                public var logprob: Double
-
-                public init(token: String, logprob: Double) {
-                    self.token = token
-                    self.logprob = logprob
-                }
-            }
-        }
+        public typealias Token = ChatTokenLogprob
 
         public init(content: String?, finishReason: String? = "stop", promptTokens: Int = 42, completionTokens: Int = 7,
                     logprobs: [Token]? = nil, model: String? = nil) {
@@ -83,37 +64,18 @@ extension LoopbackChatServer {
         /// The body as text (the model as given, or `"loopback"`), for `.raw` replies built once.
         public var jsonText: String { String(decoding: json(requestedModel: nil), as: UTF8.self) }
 
-        /// The body, as OpenAI's API shapes it.
+        /// The body, as OpenAI's API shapes it (``ChatCompletionResponse``).
         func json(requestedModel: String?) -> Data {
-            let logprobsValue: Any = logprobs.map { tokens in
-                ["content": tokens.map { token in
-                    [
-                        "token": token.token, "logprob": token.logprob, "bytes": Array(token.token.utf8).map(Int.init),
-                        "top_logprobs": token.topLogprobs.map { ["token": $0.token, "logprob": $0.logprob, "bytes": NSNull()] },
-                    ] as [String: Any]
-                }]
-            } ?? NSNull()
-            let object: [String: Any] = [
-                "id": "chatcmpl-loopback",
-                "object": "chat.completion",
-                "created": 1_700_000_000,
-                "model": model ?? requestedModel ?? "loopback",
-                "choices": [[
-                    "index": 0,
-                    "message": ["role": "assistant", "content": content.map { $0 as Any } ?? NSNull()],
-                    "finish_reason": finishReason.map { $0 as Any } ?? NSNull(),
-                    "logprobs": logprobsValue,
-                ] as [String: Any]],
-                "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens,
-                          "total_tokens": promptTokens + completionTokens],
-            ]
-            return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            let response = ChatCompletionResponse(
+                id: "chatcmpl-loopback", created: 1_700_000_000, model: model ?? requestedModel ?? "loopback",
+                choices: [.init(message: .init(content: content), logprobs: logprobs, finishReason: finishReason)],
+                usage: ChatUsage(promptTokens: promptTokens, completionTokens: completionTokens))
+            return Data(response.json.serialized())
         }
     }
 
-    static func errorJSON(_ message: String, type: String) -> String {
-        let object = ["error": ["message": message, "type": type, "param": NSNull(), "code": NSNull()] as [String: Any]]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+    /// OpenAI's error JSON `{"error": {"message", "type", "param", "code"}}` (``APIError``).
+    static func errorJSON(_ message: String, type: String, status: Int) -> String {
+        APIError(statusCode: status, message: message, type: type).body.jsonString
     }
 }

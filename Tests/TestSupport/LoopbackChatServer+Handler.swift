@@ -33,7 +33,7 @@ final class ChatCompletionsHandler: ChannelInboundHandler, @unchecked Sendable {
             guard head.method == .POST, path.hasSuffix("/chat/completions"), let server = server.server else {
                 let message = "Unknown request URL: \(head.method.rawValue) \(path)."
                 respond(context, head: head, status: 404, headers: [:],
-                        body: Data(LoopbackChatServer.errorJSON(message, type: "invalid_request_error").utf8)) {}
+                        body: Data(LoopbackChatServer.errorJSON(message, type: "invalid_request_error", status: 404).utf8)) {}
                 return
             }
             let request = RecordedRequest(

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """llama.cpp's side of the engine benchmark: llama-bench's pp and tg tests through llama-cpp-python's C API.
 
-    /work/refvenv/bin/python scripts/bench/engine_llamacpp.py --model M.gguf [-p 256] [-n 128]
+    PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
+    $PY scripts/bench/engine_llamacpp.py --model M.gguf [-p 256] [-n 128]
         [--batch N] [--threads 2] [-r 1] [--no-repack]
 
 Prints one JSON object like `judge bench-model --json`:

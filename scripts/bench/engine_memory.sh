@@ -12,7 +12,7 @@
 set -euo pipefail
 MODEL=${1:-models/SmolLM2-135M-Instruct.Q4_1.gguf}
 JUDGE=${2:-.build/release/judge}
-PY=/work/refvenv/bin/python
+PY=$(bash "$(dirname "$0")/../reference/setup.sh")
 LONG=$(head -c 7000 Tests/LocalInferenceTests/Fixtures/reference/perplexity.txt)
 
 rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}'; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Our engine and llama.cpp side by side on the same model and thread count: medians and ratios.
 
-    /work/refvenv/bin/python scripts/bench/engine_speed.py                # SmolLM2: pp256, tg128, tg128 × 16
-    /work/refvenv/bin/python scripts/bench/engine_speed.py --suite 7b     # the random 7B-shaped Q4_0 and Q4_K
+    PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
+    $PY scripts/bench/engine_speed.py                # SmolLM2: pp256, tg128, tg128 × 16
+    $PY scripts/bench/engine_speed.py --suite 7b     # the random 7B-shaped Q4_0 and Q4_K
         [--runs 5] [--threads 2] [--judge .build/release/judge]
 
 Each run starts a fresh process of each engine (`judge bench-model --json -r 1` and

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes a Mistral-7B-shaped GGUF with random weights, for the 7B-scale engine benchmark.
 
-    /work/refvenv/bin/python scripts/bench/mistral7b_random.py --type Q4_0 [--out models/random]
-    /work/refvenv/bin/python scripts/bench/mistral7b_random.py --type Q4_K
+    PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
+    $PY scripts/bench/mistral7b_random.py --type Q4_0 [--out models/random]
+    $PY scripts/bench/mistral7b_random.py --type Q4_K
 
 Shape of Mistral 7B v0.1: 32 layers, 4096 embedding, 14336 feed-forward, 32 heads, 8 KV heads (head 128),
 32000 vocabulary, RoPE base 10000, RMSNorm eps 1e-5. Every matrix (token embedding, output head, q/k/v/o,

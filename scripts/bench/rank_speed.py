@@ -2,7 +2,8 @@
 """Speed of `judge rank` against a Python reference, on the same data in one run.
 
     swift build -c release --product judge
-    /work/refvenv/bin/python scripts/bench/rank_speed.py [--judge .build/release/judge] [--runs 3]
+    PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
+    $PY scripts/bench/rank_speed.py [--judge .build/release/judge] [--runs 3]
 
 Data: 30 models (log-strengths ~ N(0, 1)), 9,000 battles between random pairs, 10% ties
 (a third of them "tie (bothbad)"), seeded. Both sides fit Bradley-Terry with ties as half wins

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Builds a synthetic judge store for the report benchmark and the sample report.
 
-The store is written with SQL matching Store's schema (migration v1-suites-candidates-judgments,
-recorded in grdb_migrations so that JudgeStore opens it as its own and applies any later,
-add-only migration on top). Models have known Bradley-Terry strengths; each (item, model pair) is
+The store is written with SQL matching Store's schema up to migration v3-judge-sampling-settings
+(recorded in grdb_migrations, so that JudgeStore opens it as its own — readers such as `judge
+leaderboard` open a store read-only and need its schema current). Every judgment is made by one judge
+configuration: gpt-4, template pairwise version 2, temperature 0, max_tokens 1024. Models have known Bradley-Terry strengths; each (item, model pair) is
 judged in both orders, with a position bias, a length bias, a few unparsed replies and failed
 calls, tokens and cost, so every part of the report has something real to show.
 
@@ -49,9 +50,14 @@ CREATE TABLE judgment (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL U
   verdict TEXT CHECK (verdict IS NULL OR verdict IN ('A>>B', 'A>B', 'A=B', 'B>A', 'B>>A')),
   unparsed BOOLEAN NOT NULL DEFAULT 0, latency DOUBLE, prompt_tokens INTEGER, completion_tokens INTEGER,
   cost DOUBLE, error TEXT, created_at DATETIME NOT NULL,
+  unparsed_reason TEXT, verdict_probabilities TEXT,
+  preference DOUBLE CHECK (preference IS NULL OR (preference >= 0 AND preference <= 1)),
+  judge_temperature DOUBLE, judge_max_tokens INTEGER,
   CHECK ((verdict IS NOT NULL) + (unparsed = 1) + (error IS NOT NULL) = 1));
 CREATE INDEX judgment_on_item_pair ON judgment(item_id, model_a_id, model_b_id);
 INSERT INTO grdb_migrations VALUES ('v1-suites-candidates-judgments');
+INSERT INTO grdb_migrations VALUES ('v2-logprob-verdicts');
+INSERT INTO grdb_migrations VALUES ('v3-judge-sampling-settings');
 """
 
 MODELS = [
@@ -177,12 +183,13 @@ def main():
                 pt, ct = (350 + la // 3 + lb // 3, 40 + rng.randrange(80)) if error is None else (None, None)
                 cost = None if error else round(pt * 10e-6 + ct * 30e-6, 8)
                 rows.append((jid, key, item_id, a + 1, b + 1, ca, cb, position, 2, "pairwise", "2", "gpt-4", "judge",
-                             raw, verdict, unparsed, 1.2 if error is None else None, pt, ct, cost, error, stamp))
+                             raw, verdict, unparsed, 1.2 if error is None else None, pt, ct, cost, error, stamp,
+                             None, None, None, 0.0, 1024))
                 if len(rows) >= 50_000:
-                    db.executemany("INSERT INTO judgment VALUES (" + ",".join("?" * 22) + ")", rows)
+                    db.executemany("INSERT INTO judgment VALUES (" + ",".join("?" * 27) + ")", rows)
                     rows.clear()
     if rows:
-        db.executemany("INSERT INTO judgment VALUES (" + ",".join("?" * 22) + ")", rows)
+        db.executemany("INSERT INTO judgment VALUES (" + ",".join("?" * 27) + ")", rows)
     db.commit()
     db.execute("PRAGMA journal_mode=DELETE")
     db.close()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generation throughput of `judge serve --parallel P` under concurrent greedy requests, against
 # llama-cpp-python (one sequence at a time) on the same model and prompts, same run.
-# Needs /work/refvenv (or PYTHON=…) with openai and llama-cpp-python.
+# Python: the reference venv (bash scripts/reference/setup.sh), or PYTHON=… with openai and llama-cpp-python.
 #
 #   bash scripts/bench/serve_throughput.sh [REQUESTS=8] [CONCURRENCY=4] [MAX_TOKENS=32] [PARALLEL=4]
 set -euo pipefail
@@ -10,7 +10,7 @@ REQUESTS="${1:-8}"
 CONCURRENCY="${2:-4}"
 MAX_TOKENS="${3:-32}"
 PARALLEL="${4:-4}"
-PYTHON="${PYTHON:-/work/refvenv/bin/python}"
+PYTHON="${PYTHON:-$(bash scripts/reference/setup.sh)}"
 MODEL="${MODEL:-models/SmolLM2-135M-Instruct.Q4_1.gguf}"
 
 # JUDGE_BIN=path skips the build (e.g. a release build made with -enable-testing for the tests).

@@ -3,7 +3,8 @@
 
 Run from the repository root with the reference venv (never needed by the tests):
 
-    /work/refvenv/bin/python scripts/reference/model_reference.py \
+    PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
+    $PY scripts/reference/model_reference.py \
         --model models/SmolLM2-135M-Instruct.Q4_1.gguf
 
 Writes into Tests/LocalInferenceTests/Fixtures/reference/:

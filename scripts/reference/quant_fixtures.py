@@ -7,7 +7,7 @@ For each supported ggml type T the file holds, written by the `gguf` Python pack
 and for the types gguf-py can quantize (F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0):
   quant.input         F32: 4 x 256 normal floats
   quant.T.expected    gguf.quants.quantize(quant.input, T), stored as raw T blocks
-Run with the reference venv: /work/refvenv/bin/python scripts/reference/quant_fixtures.py
+Run with the reference venv: PY=$(bash scripts/reference/setup.sh); $PY scripts/reference/quant_fixtures.py
 """
 import os
 import numpy as np

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reference Bradley-Terry fits for Tests/RankTests/Fixtures/rank/ (choix + scipy).
 
-Run once (not needed by tests):  /work/refvenv/bin/python scripts/reference/rank_reference.py
+Run once (not needed by tests):  PY=$(bash scripts/reference/setup.sh); $PY scripts/reference/rank_reference.py [mle]
+(`mle` writes only the unpenalized fits, mle*.json*, leaving the others as they are).
 
 Writes, for each dataset, <name>.jsonl (battles, Chatbot Arena format plus our "strong" and
 "length_a"/"length_b" fields) and <name>.expected.json (reference log-strengths theta, Elo
@@ -15,6 +16,8 @@ The objective mirrors Rank's exactly (see Sources/Rank/BradleyTerry.swift):
   length control:     logit P(i beats j) = theta_i - theta_j + beta*x,
                       x = ((|A|-|B|)/(|A|+|B|)) / RMS over all comparisons;
   the prior covers theta and eta/beta alike.
+The mle* datasets use alpha = 0, the plain maximum likelihood (the gauge fixed by centering theta);
+choix checks them with alpha = 0 too.
 choix (opt_pairwise, which minimizes alpha*sum(theta**2) + NLL) checks every dataset it can
 express: ties and graded wins by replicating (winner, loser) pairs — each count doubled so a tie
 becomes one win each way — with alpha doubled to match. Fixtures are written only when choix
@@ -111,8 +114,12 @@ def length_feature(rows):
 
 # MARK: - scipy fits
 
-def newton_polish(f, grad, x, steps=20):
-    """Newton steps with a central-difference Hessian of the analytic gradient."""
+def newton_polish(f, grad, x, steps=20, gauge=0):
+    """Newton steps with a central-difference Hessian of the analytic gradient.
+
+    gauge = n (unpenalized fits): the first n parameters only matter through their differences, so the
+    Hessian is singular along their common shift; the least-squares solve takes the minimum-norm step,
+    and theta is centered at the end."""
     h = 1e-6
     for _ in range(steps):
         g = grad(x)
@@ -123,11 +130,13 @@ def newton_polish(f, grad, x, steps=20):
             e = np.zeros(len(x)); e[k] = h
             H[:, k] = (grad(x + e) - grad(x - e)) / (2 * h)
         H = (H + H.T) / 2
-        x = x - np.linalg.solve(H, g)
+        x = x - (np.linalg.lstsq(H, g, rcond=1e-12)[0] if gauge else np.linalg.solve(H, g))
+    if gauge:
+        x = x.copy(); x[:gauge] -= x[:gauge].mean()
     return x
 
 
-def fit_logistic(n, a, b, wa, wb, x=None):
+def fit_logistic(n, a, b, wa, wb, x=None, alpha=ALPHA):
     """Half-win BT (optionally with a covariate): params theta (n) [+ beta]."""
     p = n + (1 if x is not None else 0)
 
@@ -137,13 +146,13 @@ def fit_logistic(n, a, b, wa, wb, x=None):
 
     def f(v):
         z = parts(v)
-        return np.sum(wa * np.logaddexp(0, -z) + wb * np.logaddexp(0, z)) + ALPHA * np.sum(v ** 2)
+        return np.sum(wa * np.logaddexp(0, -z) + wb * np.logaddexp(0, z)) + alpha * np.sum(v ** 2)
 
     def grad(v):
         z = parts(v)
         s = 1 / (1 + np.exp(-z))
         gz = (wa + wb) * s - wa
-        g = 2 * ALPHA * v
+        g = 2 * alpha * v
         np.add.at(g, a, gz)
         np.add.at(g, b, -gz)
         if x is not None:
@@ -151,13 +160,13 @@ def fit_logistic(n, a, b, wa, wb, x=None):
         return g
 
     res = optimize.minimize(f, np.zeros(p), jac=grad, method="BFGS", options={"gtol": 1e-11, "maxiter": 10000})
-    v = newton_polish(f, grad, res.x)
+    v = newton_polish(f, grad, res.x, gauge=n if alpha == 0 else 0)
     assert np.max(np.abs(grad(v))) < 1e-9, np.max(np.abs(grad(v)))
-    ll = -(f(v) - ALPHA * np.sum(v ** 2))
+    ll = -(f(v) - alpha * np.sum(v ** 2))
     return v, ll
 
 
-def fit_davidson(n, a, b, wa, wb, t):
+def fit_davidson(n, a, b, wa, wb, t, alpha=ALPHA):
     """Davidson's tie model, written from the probabilities; params theta (n) + eta."""
 
     def logp(v):
@@ -168,7 +177,7 @@ def fit_davidson(n, a, b, wa, wb, t):
 
     def f(v):
         la, lb, lt = logp(v)
-        return -np.sum(wa * la + wb * lb + t * lt) + ALPHA * np.sum(v ** 2)
+        return -np.sum(wa * la + wb * lb + t * lt) + alpha * np.sum(v ** 2)
 
     def grad(v):
         pa, pb = np.exp(v[a]), np.exp(v[b])
@@ -178,7 +187,7 @@ def fit_davidson(n, a, b, wa, wb, t):
         # d(-ll)/d theta_a = -(wa + t/2) + tot * (pa + tie/2)/d ; symmetric for b; eta: -t + tot*tie/d
         ga = -(wa + t / 2) + tot * (pa + tie / 2) / d
         gb = -(wb + t / 2) + tot * (pb + tie / 2) / d
-        g = 2 * ALPHA * v
+        g = 2 * alpha * v
         np.add.at(g, a, ga)
         np.add.at(g, b, gb)
         g[n] += np.sum(-t + tot * tie / d)
@@ -187,15 +196,15 @@ def fit_davidson(n, a, b, wa, wb, t):
     share = t.sum() / (wa.sum() + wb.sum() + t.sum())
     v0 = np.zeros(n + 1); v0[n] = math.log(2 * share / (1 - share))
     res = optimize.minimize(f, v0, jac=grad, method="BFGS", options={"gtol": 1e-11, "maxiter": 10000})
-    v = newton_polish(f, grad, res.x)
+    v = newton_polish(f, grad, res.x, gauge=n if alpha == 0 else 0)
     assert np.max(np.abs(grad(v))) < 1e-9, np.max(np.abs(grad(v)))
-    ll = -(f(v) - ALPHA * np.sum(v ** 2))
+    ll = -(f(v) - alpha * np.sum(v ** 2))
     return v, ll
 
 
 # MARK: - choix cross-check
 
-def choix_fit(rows, models):
+def choix_fit(rows, models, alpha=ALPHA):
     """choix.opt_pairwise on replicated pairs; each count doubled (ties -> one win each way)."""
     idx = {m: k for k, m in enumerate(models)}
     pairs = []
@@ -208,27 +217,33 @@ def choix_fit(rows, models):
             pairs += [(j, i)] * w
         else:
             pairs += [(i, j), (j, i)]
-    return choix.opt_pairwise(len(models), pairs, alpha=2 * ALPHA, method="Newton-CG", tol=1e-13)
+    if alpha == 0:
+        # Unpenalized, choix's Newton-CG stops with a gradient of ~1e-5; its iterative Luce spectral
+        # ranking (Maystre & Grossglauser 2015) converges to the MLE itself.
+        params = choix.ilsr_pairwise(len(models), pairs, alpha=0.0, tol=1e-13, max_iter=10000)
+    else:
+        params = choix.opt_pairwise(len(models), pairs, alpha=2 * alpha, method="Newton-CG", tol=1e-13)
+    return params - params.mean()
 
 
 # MARK: - output
 
-def write(name, rows, ties, control=None, note=""):
+def write(name, rows, ties, control=None, note="", alpha=ALPHA):
     models, a, b, wa, wb, t = arrays(rows, ties)
     n = len(models)
-    out = {"dataset": name, "note": note, "ties": ties, "control": control, "prior": ALPHA,
+    out = {"dataset": name, "note": note, "ties": ties, "control": control, "prior": alpha,
            "strong_win_weight": STRONG, "models": models}
     if ties == "davidson":
-        v, ll = fit_davidson(n, a, b, wa, wb, t)
+        v, ll = fit_davidson(n, a, b, wa, wb, t, alpha=alpha)
         out["tie_parameter"] = math.exp(v[n])
     elif control == "length":
         x, rms = length_feature(rows)
-        v, ll = fit_logistic(n, a, b, wa, wb, x)
+        v, ll = fit_logistic(n, a, b, wa, wb, x, alpha=alpha)
         out["length_coefficient"] = v[n]
         out["length_scale"] = rms
     else:
-        v, ll = fit_logistic(n, a, b, wa, wb)
-        ref = choix_fit(rows, models)
+        v, ll = fit_logistic(n, a, b, wa, wb, alpha=alpha)
+        ref = choix_fit(rows, models, alpha=alpha)
         gap = np.max(np.abs(ref - v[:n]))
         assert gap < 1e-7, f"{name}: choix and scipy disagree by {gap}"
         out["choix_max_abs_gap"] = gap
@@ -261,7 +276,21 @@ def correlations(rng):
     print(f"correlation: {len(cases)} cases")
 
 
+def unpenalized():
+    """The plain maximum-likelihood fits (alpha = 0), from their own seed so the others stay as they are."""
+    rng = np.random.default_rng(20261206)
+    write("mle", simulate("ml", rng, 30, 9000, tie_rate=0.1), "half", alpha=0.0,
+          note="9,000 battles, 30 models, no prior: the unpenalized maximum likelihood; choix cross-checked")
+    write("mle_davidson", simulate("md", rng, 8, 1500, tie_rate=0.25), "davidson", alpha=0.0,
+          note="Davidson tie model, no prior, scipy")
+    write("mle_length", simulate("mn", rng, 6, 1200, tie_rate=0.15, lengths=True, length_effect=1.2), "half",
+          control="length", alpha=0.0, note="length covariate, no prior, scipy")
+
+
 def main():
+    import sys
+    if sys.argv[1:] == ["mle"]:
+        return unpenalized()
     rng = np.random.default_rng(20261125)
     write("ties_half", simulate("th", rng, 8, 600, tie_rate=0.25), "half",
           note="ties (some 'tie (bothbad)') count half a win each; choix cross-checked")
@@ -276,6 +305,7 @@ def main():
     write("tasks", simulate("tk", rng, 5, 300, tie_rate=0.2, with_tasks=True), "half",
           note="battles with a task field; overall fit (per-task fits are tested against fits of the filtered data)")
     correlations(rng)
+    unpenalized()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ default, gpt-2, llama-bpe, qwen2) and as a SentencePiece (`llama`) vocabulary de
 (see spm_vocabulary), and records llama.cpp's ids for the whole corpus under each.
 
 Run once (tests only read the fixtures):
-    /work/refvenv/bin/python scripts/reference/tokenizer_reference.py \
+    PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
+    $PY scripts/reference/tokenizer_reference.py \
         --model models/SmolLM2-135M-Instruct.Q4_1.gguf \
         --corpus Tests/LocalInferenceTests/Fixtures/tokenizer/corpus.json \
         --out Tests/LocalInferenceTests/Fixtures/tokenizer/smollm2_reference.json \

@@ -1,4 +1,6 @@
+import ChatCompletions
 import Foundation
+import OpenAIWire
 import HTTP
 
 /// OpenAI's Batch API, the four calls judge needs: upload a JSONL of requests (`POST /files`, purpose

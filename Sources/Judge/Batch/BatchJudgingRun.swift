@@ -1,4 +1,6 @@
+import ChatCompletions
 import Foundation
+import OpenAIWire
 import Store
 import Suite
 
@@ -115,7 +117,7 @@ public struct BatchJudgingRun: Sendable {
             var within: [ComparisonPlan.Entry] = []
             for entry in toSend {
                 let estimate = price.cost(promptTokens: entry.estimatedPromptTokens,
-                                          completionTokens: options.assumedCompletionTokens(plan.format))
+                                          completionTokens: options.assumedCompletionTokens(plan.format, judge: plan.judge))
                 guard committed + estimate <= maxCost else {
                     summary.judging.stopReason = .budget(limit: maxCost, spent: 0)
                     break
@@ -129,7 +131,7 @@ public struct BatchJudgingRun: Sendable {
         var batches = open
         for start in stride(from: 0, to: toSend.count, by: batch.maxRequestsPerBatch) {
             let chunk = Array(toSend[start..<min(start + batch.maxRequestsPerBatch, toSend.count)])
-            batches.append(try await submit(chunk, format: plan.format))
+            batches.append(try await submit(chunk, format: plan.format, judge: plan.judge))
             summary.submitted += 1
         }
 
@@ -142,12 +144,12 @@ public struct BatchJudgingRun: Sendable {
     }
 
     /// Uploads the calls as JSONL, creates the batch and stores it before anything else can go wrong.
-    private func submit(_ entries: [ComparisonPlan.Entry], format: VerdictFormat) async throws -> JudgeBatchRecord {
+    private func submit(_ entries: [ComparisonPlan.Entry], format: VerdictFormat, judge: JudgeConfiguration) async throws -> JudgeBatchRecord {
         var jsonl = Data()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for entry in entries {
-            let line = BatchRequestLine(customID: entry.key, body: options.request(entry.messages!, format: format))
+            let line = BatchRequestLine(customID: entry.key, body: options.request(entry.messages!, format: format, judge: judge))
             jsonl.append(try encoder.encode(line))
             jsonl.append(0x0A)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OpenAIWire
 import Store
 import Suite
 
@@ -9,9 +10,10 @@ import Suite
 /// in canonical order (model names sorted), so the same pair always gets the same keys.
 ///
 /// ```swift
-/// let plan = try ComparisonPlan(suite: suite, ids: ids, candidates: outputs, template: .pairwise,
-///                               judgeModel: "gpt-4o", bothOrders: true, pairs: .all)
-/// print(plan.judgments.count, plan.missingOutputs)
+/// let outputs = try store.currentCandidates(suite: suite.name, models: suite.models.map(\.name))
+/// let plan = try ComparisonPlan(suite: suite, ids: ids, candidates: outputs,
+///                               settings: .init(template: .pairwise, judgeModel: "gpt-4o", temperature: 0, maxTokens: 1024))
+/// print(plan.entries.count, plan.missingOutputs)
 /// ```
 public struct ComparisonPlan: Sendable {
     /// One judgment to make (or to find in the store).
@@ -20,7 +22,7 @@ public struct ComparisonPlan: Sendable {
         /// The row to store, without the reply fields; ids, order, template and judge filled in.
         public var record: JudgmentRecord
         /// The request's messages; `nil` for identical outputs (a tie, no call).
-        public var messages: [ChatCompletionRequest.Message]?
+        public var messages: [ChatMessage]?
         /// Prompt tokens by the rough rule of 4 characters a token (plus message overhead).
         public var estimatedPromptTokens: Int
     }
@@ -28,6 +30,9 @@ public struct ComparisonPlan: Sendable {
     public var entries: [Entry]
     /// How the judge writes verdicts under this plan's template.
     public var format: VerdictFormat
+    /// The judge configuration every entry is keyed and recorded under; ``JudgingRun`` sends its
+    /// temperature and max_tokens, so what is stored is what was sent.
+    public var judge: JudgeConfiguration
     /// Outputs a suite model lacks, as (task, model) → count of items without one.
     public var missingOutputs: [MissingOutputs]
     /// Items with fewer than two models' outputs: nothing to compare there.
@@ -45,14 +50,27 @@ public struct ComparisonPlan: Sendable {
     public struct Settings: Sendable, Hashable {
         public var template: JudgeTemplate
         public var judgeModel: String
+        /// The judge's sampling temperature and reply limit (`judge.temperature`, `judge.max_tokens`).
+        public var temperature: Double
+        public var maxTokens: Int
         public var bothOrders: Bool
         public var pairs: PairSelection
 
-        public init(template: JudgeTemplate, judgeModel: String, bothOrders: Bool = true, pairs: PairSelection = .all) {
+        public init(template: JudgeTemplate, judgeModel: String, temperature: Double = 0, maxTokens: Int = 1024,
+                    bothOrders: Bool = true, pairs: PairSelection = .all) {
             self.template = template
             self.judgeModel = judgeModel
+            self.temperature = temperature
+            self.maxTokens = maxTokens
             self.bothOrders = bothOrders
             self.pairs = pairs
+        }
+
+        /// The configuration these settings judge under: `max_tokens` as sent, which is 1 for a
+        /// logprob verdict (one token), so a changed `judge.max_tokens` keeps logprob verdicts.
+        public var configuration: JudgeConfiguration {
+            JudgeConfiguration(judgeModel: judgeModel, templateID: template.id, templateVersion: template.version,
+                               temperature: temperature, maxTokens: template.format.readsLogprobs ? 1 : maxTokens)
         }
     }
 
@@ -62,6 +80,7 @@ public struct ComparisonPlan: Sendable {
     public init(suite: Suite, ids: SuiteIDs, candidates: [CurrentCandidate], settings: Settings) throws {
         entries = []
         format = settings.template.format
+        judge = settings.configuration
         missingOutputs = []
         itemsWithoutPairs = 0
         let template = settings.template
@@ -99,15 +118,21 @@ public struct ComparisonPlan: Sendable {
     static func entries(item: SuiteItem, itemID: Int64, itemKey: String, a: CurrentCandidate, b: CurrentCandidate,
                         settings: Settings) -> [Entry] {
         let template = settings.template
+        let judge = settings.configuration
         func prototype(_ position: JudgmentRecord.Position, key: String, planned: Int, method: JudgmentRecord.Method) -> JudgmentRecord {
-            JudgmentRecord(key: key, itemID: itemID, modelAID: a.modelID, modelBID: b.modelID,
-                           candidateAID: a.candidateID, candidateBID: b.candidateID, position: position,
-                           ordersPlanned: planned, templateID: template.id, templateVersion: template.version,
-                           judgeModel: settings.judgeModel, method: method)
+            var record = JudgmentRecord(key: key, itemID: itemID, modelAID: a.modelID, modelBID: b.modelID,
+                                        candidateAID: a.candidateID, candidateBID: b.candidateID, position: position,
+                                        ordersPlanned: planned, templateID: template.id, templateVersion: template.version,
+                                        judgeModel: settings.judgeModel, method: method)
+            record.configuration = judge
+            return record
         }
+        // Every key starts with the whole configuration: another temperature or max_tokens is another judge,
+        // whose verdicts (identical-output ties included) are stored and counted apart.
+        let configurationParts = [settings.judgeModel, template.id, template.version,
+                                  "temperature:\(judge.temperature!)", "max_tokens:\(judge.maxTokens!)"]
         if a.output == b.output {
-            let key = ContentKey.make([settings.judgeModel, template.id, template.version, "identical",
-                                       item.prompt, item.system ?? "", a.output])
+            let key = ContentKey.make(configurationParts + ["identical", item.prompt, item.system ?? "", a.output])
             var record = prototype(.ab, key: key, planned: 1, method: .identical)
             record.verdict = .tie
             return [Entry(key: key, record: record, messages: nil, estimatedPromptTokens: 0)]
@@ -125,8 +150,8 @@ public struct ComparisonPlan: Sendable {
             let messages = template.render(.init(question: item.prompt, system: item.system,
                                                  answerA: first.output, answerB: second.output,
                                                  reference: item.reference))
-            var parts = [settings.judgeModel, template.id, template.version]
-            // Text keys stay as they were; a logprob verdict is keyed apart from any text verdict.
+            var parts = configurationParts
+            // A logprob verdict is keyed apart from any text verdict.
             if template.format.readsLogprobs { parts.append("verdict:logprobs") }
             for message in messages { parts += [message.role.rawValue, message.content] }
             parts += [first.output, second.output, position.rawValue]
@@ -143,7 +168,7 @@ public enum TokenEstimate {
     /// Assumed completion tokens of one judge reply (a short comparison and the verdict), for cost estimates.
     public static let assumedCompletionTokens = 300
 
-    public static func promptTokens(_ messages: [ChatCompletionRequest.Message]) -> Int {
+    public static func promptTokens(_ messages: [ChatMessage]) -> Int {
         3 + messages.reduce(0) { $0 + 4 + ($1.content.unicodeScalars.count + 3) / 4 }
     }
 }

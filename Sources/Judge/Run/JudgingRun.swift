@@ -1,4 +1,6 @@
+import ChatCompletions
 import Foundation
+import OpenAIWire
 import Store
 import Suite
 
@@ -22,8 +24,6 @@ public struct JudgingRun: Sendable {
     public struct Options: Sendable, Hashable {
         public var judgeModel: String
         public var concurrency: Int
-        public var maxTokens: Int
-        public var temperature: Double
         public var seed: Int?
         /// The judge model's price; `nil` leaves costs unknown.
         public var price: JudgeSpec.Price?
@@ -35,13 +35,10 @@ public struct JudgingRun: Sendable {
         /// 20 is OpenAI's and vLLM's limit). Text templates ignore it.
         public var topLogprobs: Int
 
-        public init(judgeModel: String, concurrency: Int = 8, maxTokens: Int = 1024, temperature: Double = 0,
-                    seed: Int? = nil, price: JudgeSpec.Price? = nil, maxCost: Double? = nil, maxConsecutiveFailures: Int = 8,
+        public init(judgeModel: String, concurrency: Int = 8, seed: Int? = nil, price: JudgeSpec.Price? = nil, maxCost: Double? = nil, maxConsecutiveFailures: Int = 8,
                     topLogprobs: Int = 20) {
             self.judgeModel = judgeModel
             self.concurrency = max(1, concurrency)
-            self.maxTokens = maxTokens
-            self.temperature = temperature
             self.seed = seed
             self.price = price
             self.maxCost = maxCost
@@ -49,9 +46,12 @@ public struct JudgingRun: Sendable {
             self.topLogprobs = min(20, max(1, topLogprobs))
         }
 
-        /// The request for one comparison: a written verdict within `maxTokens`, or — when `format` reads
+        /// The request for one comparison under `judge` (the plan's configuration, whose temperature and
+        /// max_tokens are in every key): a written verdict within max_tokens, or — when `format` reads
         /// logprobs — one token with its `topLogprobs` most likely alternatives.
-        public func request(_ messages: [ChatCompletionRequest.Message], format: VerdictFormat) -> ChatCompletionRequest {
+        public func request(_ messages: [ChatMessage], format: VerdictFormat,
+                            judge: JudgeConfiguration) -> ChatCompletionRequest {
+            let temperature = judge.temperature ?? 0, maxTokens = judge.maxTokens ?? 1024
             if format.readsLogprobs {
                 return ChatCompletionRequest(model: judgeModel, messages: messages, temperature: temperature, maxTokens: 1,
                                              seed: seed, logprobs: true, topLogprobs: topLogprobs)
@@ -61,13 +61,13 @@ public struct JudgingRun: Sendable {
         }
 
         /// Completion tokens assumed per call for estimates: one for a logprob verdict, else a short comparison.
-        func assumedCompletionTokens(_ format: VerdictFormat) -> Int {
-            format.readsLogprobs ? 1 : min(maxTokens, TokenEstimate.assumedCompletionTokens)
+        func assumedCompletionTokens(_ format: VerdictFormat, judge: JudgeConfiguration) -> Int {
+            format.readsLogprobs ? 1 : min(judge.maxTokens ?? 1024, TokenEstimate.assumedCompletionTokens)
         }
 
         /// The most completion tokens one call can bill.
-        func maxCompletionTokens(_ format: VerdictFormat) -> Int {
-            format.readsLogprobs ? 1 : maxTokens
+        func maxCompletionTokens(_ format: VerdictFormat, judge: JudgeConfiguration) -> Int {
+            format.readsLogprobs ? 1 : judge.maxTokens ?? 1024
         }
     }
 
@@ -115,8 +115,8 @@ public struct JudgingRun: Sendable {
         let pending = plan.entries.filter { !settled.contains($0.key) }
         let calls = pending.filter { $0.messages != nil }
         let prompt = calls.reduce(0) { $0 + $1.estimatedPromptTokens }
-        let completion = calls.count * options.assumedCompletionTokens(plan.format)
-        let completionMax = calls.count * options.maxCompletionTokens(plan.format)
+        let completion = calls.count * options.assumedCompletionTokens(plan.format, judge: plan.judge)
+        let completionMax = calls.count * options.maxCompletionTokens(plan.format, judge: plan.judge)
         return Estimate(
             planned: plan.entries.count, reused: plan.entries.count - pending.count,
             identical: pending.count - calls.count, calls: calls.count,
@@ -194,7 +194,7 @@ public struct JudgingRun: Sendable {
                 let entry = calls[next]
                 if let maxCost = options.maxCost, let price = options.price {
                     let estimate = price.cost(promptTokens: entry.estimatedPromptTokens,
-                                              completionTokens: options.assumedCompletionTokens(plan.format))
+                                              completionTokens: options.assumedCompletionTokens(plan.format, judge: plan.judge))
                     let committed = budgetSpent + inFlightEstimate.values.reduce(0, +)
                     if committed + estimate > maxCost {
                         summary.stopReason = .budget(limit: maxCost, spent: budgetSpent)
@@ -203,7 +203,7 @@ public struct JudgingRun: Sendable {
                     inFlightEstimate[entry.key] = estimate
                 }
                 next += 1
-                let request = options.request(entry.messages!, format: plan.format)
+                let request = options.request(entry.messages!, format: plan.format, judge: plan.judge)
                 let client = self.client
                 group.addTask {
                     do { return (entry, .success(try await client.complete(request))) } catch { return (entry, .failure(error)) }

@@ -1,4 +1,6 @@
+import ChatCompletions
 import Foundation
+import OpenAIWire
 import Store
 import Suite
 

@@ -1,4 +1,6 @@
+import ChatCompletions
 import Foundation
+import OpenAIWire
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import OpenAIWire
 import Store
 
 /// A judge prompt: how one pairwise comparison is put to the judge, and how its verdict is written.
@@ -62,7 +63,7 @@ public struct JudgeTemplate: Sendable, Hashable {
     }
 
     /// The chat messages for one comparison: a system message (when the template has one) and the user message.
-    public func render(_ inputs: Inputs) -> [ChatCompletionRequest.Message] {
+    public func render(_ inputs: Inputs) -> [ChatMessage] {
         let values = [
             "question": inputs.question,
             "system": inputs.system ?? "",
@@ -70,7 +71,7 @@ public struct JudgeTemplate: Sendable, Hashable {
             "answer_b": inputs.answerB,
             "reference": inputs.reference ?? "",
         ]
-        var messages: [ChatCompletionRequest.Message] = []
+        var messages: [ChatMessage] = []
         if !system.isEmpty { messages.append(.system(Self.substitute(system, values))) }
         messages.append(.user(Self.substitute(user, values)))
         return messages

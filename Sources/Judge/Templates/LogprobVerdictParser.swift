@@ -1,3 +1,4 @@
+import ChatCompletions
 import Foundation
 import Store
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Judge
+import Candidates
 import Store
 import Suite
 
@@ -49,8 +49,7 @@ struct ImportCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ImportFailure(message: "\(file): cannot read the outputs file (does it exist?)")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let parsed = OutputsFile.parse(text, file: file)
+        let parsed = OutputsFile.parse(data, file: file)
         let resolved = OutputsFile.resolve(parsed.lines, ids: ids, file: file)
         let problems = (parsed.problems + resolved.problems).sorted { $0.line < $1.line }
         guard problems.isEmpty else {

@@ -6,16 +6,22 @@ import Rank
 ///
 /// Rates the development tasks and the held-out tasks separately and applies `Rank.OverfitCheck`
 /// (its doc comment states the rule). Exit status 0 when the ranking generalizes, 3 when
-/// overfitting is suspected, so a nightly job can alert on it.
+/// overfitting is suspected, 5 when the answer is inconclusive, so a nightly job can alert on it.
 struct OverfitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overfit",
-        abstract: "Compare the ranking on development tasks with the ranking on held-out tasks (exit 3: overfit suspected).",
+        abstract: "Compare the ranking on development tasks with the ranking on held-out tasks (exit 3: overfit suspected, 5: inconclusive).",
         discussion: """
-        Overfitting is suspected when the development leader's 95% interval on a held-out task (or on all \
-        held-out tasks pooled) lies entirely below that task's leader's interval, or when the upper end of \
-        Kendall's tau's 95% interval lies below --min-tau. Held-out tasks come from the suite (held_out: true) \
-        or from --held-out.
+        Three answers, each with its exit status (--no-overfit-status keeps 0):
+          0 generalizes — only on positive evidence: at least 3 models rated on both sides, the lower end of \
+        Kendall's tau's 95% interval above 0, and the development leader clearly ahead of some held-out model \
+        and clearly behind none.
+          3 overfit suspected — the development leader's 95% interval on a held-out task (or on all held-out \
+        tasks pooled) lies entirely below that task's leader's, or tau's interval lies entirely below --min-tau.
+          5 inconclusive — the judge is unreliable (read from a store, its reliability is measured), fewer than \
+        3 models are rated on both sides, too few comparisons, or intervals too wide; the answer says why and \
+        about how many more comparisons would likely decide it.
+        Held-out tasks come from the suite (held_out: true) or from --held-out.
         """
     )
 
@@ -28,20 +34,14 @@ struct OverfitCommand: AsyncParsableCommand {
     var battles: String?
     @Option(name: .long, help: "A held-out task (repeatable); adds to the suite's held_out tasks.")
     var heldOut: [String] = []
-    @Option(name: .long, help: "Bootstrap rounds for the intervals.")
-    var bootstrap = 1000
-    @Option(name: .long, help: "Seed of the bootstrap.")
-    var seed: UInt64 = 1
     @Option(name: .long, help: "Suspect overfitting when tau's 95% interval lies below this.")
     var minTau: Double = 0
-    @Option(name: .long, help: "Control for a covariate: length.")
-    var control: RatingOptions.Control?
-    @Option(name: .long, help: "Tie model: half or davidson.")
-    var ties: RatingOptions.TieModel = .half
-    @Option(name: .long, help: "How many wins a decisive verdict (A>>B) counts for.")
-    var strongWeight: Double = 3
+    @OptionGroup var rating: RatingArguments
     @Option(name: .long, help: "Output format: text, json or markdown.")
     var format: Format = .text
+    @Flag(name: .customLong("no-overfit-status"), help: "Exit 0 whatever the answer (default: 3 overfit suspected, 5 inconclusive).")
+    var noOverfitStatus = false
+    @OptionGroup var judgeChoice: JudgeChoiceOptions
 
     func validate() throws {
         if battles != nil, store.db != nil { throw ValidationError("pass either --db or --battles, not both") }
@@ -49,23 +49,19 @@ struct OverfitCommand: AsyncParsableCommand {
             throw ValidationError("name the held-out tasks of the battles file: pass SUITE.yaml (tasks with held_out: true) or --held-out TASK")
         }
         if let suite, !FileManager.default.fileExists(atPath: suite) { throw ValidationError("no suite file at \(suite)") }
-        if bootstrap < 1 { throw ValidationError("--bootstrap must be ≥ 1: the verdict rests on the intervals") }
         if !(-1...1).contains(minTau) { throw ValidationError("--min-tau must lie in [-1, 1]") }
-        do { try options.validate() } catch { throw ValidationError("\(error)") }
-    }
-
-    var options: RatingOptions {
-        var o = RatingOptions()
-        o.ties = ties
-        o.control = control
-        o.strongWinWeight = strongWeight
-        o.bootstrapRounds = bootstrap
-        o.seed = seed
-        return o
+        if battles != nil, judgeChoice.judge != nil {
+            throw ValidationError("--judge reads the store; a battles file has no judge configurations")
+        }
+        try judgeChoice.check()
+        try rating.check(minimumBootstrap: 1)
     }
 
     func run() async throws {
-        let loaded = try ComparisonSource(battles: battles, store: store, suite: suite, needsLengths: control == .length).load()
+        let loaded = try ComparisonSource(battles: battles, store: store, suite: suite, judge: judgeChoice.selection,
+                                          needsLengths: rating.control == .length,
+                                          reliability: (rating.options.bootstrapRounds, rating.options.seed)).load()
+        if let judge = loaded.judge { Diagnostics.note("judge overfit: rating \(judge.description)") }
         let all = loaded.comparisons
         let heldOutTasks = Set(heldOut).union(loaded.heldOutTasks)
         guard !heldOutTasks.isEmpty else {
@@ -81,14 +77,16 @@ struct OverfitCommand: AsyncParsableCommand {
         }
         let development = all.filter { !heldOutTasks.contains($0.task ?? "") || $0.task == nil }
         let held = all.filter { $0.task.map(heldOutTasks.contains) ?? false }
-        let report = try OverfitCheck(options: options, minimumTau: minTau).run(development: development, heldOut: held)
-        FileHandle.standardOutput.write(Data(render(report).utf8))
-        if !report.verdict.generalizes { throw ExitCode(report.verdict.exitStatus) }
+        let reliability = loaded.reliability
+        if let warning = reliability?.warning { Diagnostics.note("warning: judge overfit: \(warning)") }
+        let report = try OverfitCheck(options: rating.options, minimumTau: minTau).run(development: development, heldOut: held, judge: reliability)
+        FileHandle.standardOutput.write(Data(render(report, reliability: reliability).utf8))
+        if report.verdict.exitStatus != 0, !noOverfitStatus { throw ExitCode(report.verdict.exitStatus) }
     }
 
     // MARK: - Output
 
-    func render(_ r: OverfitReport) -> String {
+    func render(_ r: OverfitReport, reliability: JudgeReliability?) -> String {
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -114,15 +112,9 @@ struct OverfitCommand: AsyncParsableCommand {
                 for row in rows { out += "| " + row.joined(separator: " | ") + " |\n" }
                 out += "\n"
             } else {
-                let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max()! }
-                func line(_ cells: [String]) -> String {
-                    cells.enumerated().map { c, cell in
-                        let pad = String(repeating: " ", count: widths[c] - cell.count)
-                        return c == 0 ? cell + pad : pad + cell
-                    }.joined(separator: "  ")
-                }
-                out += line(header) + "\n" + rows.map(line).joined(separator: "\n") + "\n\n"
+                out += TextTable(header: header, leftAligned: [0]).render(rows) + "\n"
             }
+            if let reliability { out += (md ? "**judge reliability:** " : "judge reliability: ") + reliability.summary + "\n" }
             out += (md ? "**verdict:** " : "verdict: ") + r.verdict.message + "\n"
             for extra in r.verdict.findings.dropFirst() { out += (md ? "- also: " : "  also: ") + extra.message + "\n" }
             return out

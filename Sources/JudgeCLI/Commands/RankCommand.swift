@@ -1,4 +1,5 @@
 import ArgumentParser
+import Comparisons
 import Foundation
 import Rank
 
@@ -28,22 +29,12 @@ struct RankCommand: AsyncParsableCommand {
     var task: String?
     @Flag(name: .long, help: "One leaderboard per task (besides the overall one for table/markdown).")
     var perTask = false
-    @Option(name: .long, help: "Pin a model's rating, e.g. gpt-4=1000 (default: mean rating 1000).")
-    var anchor: String?
-    @Option(name: .long, help: "Bootstrap rounds for the 95% intervals (0: none).")
-    var bootstrap = 1000
-    @Option(name: .long, help: "Seed of the bootstrap.")
-    var seed: UInt64 = 1
-    @Option(name: .long, help: "Control for a covariate: length.")
-    var control: RatingOptions.Control?
-    @Option(name: .long, help: "Tie model: half (a tie is half a win) or davidson.")
-    var ties: RatingOptions.TieModel = .half
-    @Option(name: .long, help: "How many wins a decisive verdict (A>>B) counts for.")
-    var strongWeight: Double = 3
-    @Option(name: .long, help: "Gaussian prior strength α on log-strengths (minimizes −log L + α·Σθ²).")
-    var prior: Double = 0.05
+    @OptionGroup var rating: RatingArguments
     @Option(name: .long, help: "Output format: table, json, csv or markdown.")
     var format: Format = .table
+    @OptionGroup var judgeChoice: JudgeChoiceOptions
+    @Flag(name: .customLong("list-judges"), help: "List the judge configurations in the store, with their counts, and exit.")
+    var listJudges = false
 
     func validate() throws {
         if battles != nil, store.db != nil { throw ValidationError("pass either --db or --battles, not both") }
@@ -51,29 +42,25 @@ struct RankCommand: AsyncParsableCommand {
             throw ValidationError("--suite selects comparisons in the store; with --battles use --task")
         }
         if let suite, !FileManager.default.fileExists(atPath: suite) { throw ValidationError("no suite file at \(suite)") }
-        if task != nil, perTask { throw ValidationError("--task and --per-task exclude each other") }
-        if let anchor, RatingOptions.Anchor(parsing: anchor) == nil {
-            throw ValidationError("--anchor must be MODEL=RATING, e.g. gpt-4=1000 (got '\(anchor)')")
+        if battles != nil, judgeChoice.judge != nil || listJudges {
+            throw ValidationError("--judge and --list-judges read the store; a battles file has no judge configurations")
         }
-        if bootstrap < 0 { throw ValidationError("--bootstrap must be ≥ 0") }
-        do { try options.validate() } catch { throw ValidationError("\(error)") }
-    }
-
-    var options: RatingOptions {
-        var o = RatingOptions()
-        o.ties = ties
-        o.control = control
-        o.strongWinWeight = strongWeight
-        o.prior = prior
-        o.anchor = anchor.flatMap(RatingOptions.Anchor.init(parsing:))
-        o.bootstrapRounds = bootstrap
-        o.seed = seed
-        return o
+        try judgeChoice.check()
+        if task != nil, perTask { throw ValidationError("--task and --per-task exclude each other") }
+        try rating.check()
     }
 
     func run() async throws {
-        let all = try ComparisonSource(battles: battles, store: store, suite: suite, needsLengths: control == .length).load().comparisons
-        let ranker = Ranker(options: options)
+        let source = ComparisonSource(battles: battles, store: store, suite: suite, judge: judgeChoice.selection,
+                                      needsLengths: rating.control == .length)
+        if listJudges {
+            FileHandle.standardOutput.write(Data(try JudgeListing(source: source).render().utf8))
+            return
+        }
+        let loaded = try source.load()
+        if let judge = loaded.judge { Diagnostics.note("judge rank: rating \(judge.description)") }
+        let all = loaded.comparisons
+        let ranker = Ranker(options: rating.options)
         let output: String
         if let task {
             let board = try ranker.leaderboard(all.filter { $0.task == task }, task: task)
@@ -109,6 +96,3 @@ struct RankCommand: AsyncParsableCommand {
         }
     }
 }
-
-extension RatingOptions.Control: ExpressibleByArgument {}
-extension RatingOptions.TieModel: ExpressibleByArgument {}

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import LocalInference
+import OpenAIWire
+import Suite
 
 /// `judge run`: one completion from a local GGUF model, streamed to stdout as it is generated.
 struct RunCommand: AsyncParsableCommand {
@@ -36,13 +38,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Use this chat template instead of the model's.")
     var template: String?
 
-    @Option(name: .customLong("max-tokens"), help: "The most tokens to generate.")
+    @Option(name: .customLong("max-tokens"), parsing: .unconditional, help: "The most tokens to generate.")
     var maxTokens = 256
 
     @Option(name: .long, help: "Sampling temperature; 0 is greedy.")
     var temperature: Float = 0.8
 
-    @Option(name: .customLong("top-k"), help: "Keep the k most likely tokens (0: all).")
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Keep the k most likely tokens (0: all).")
     var topK = 40
 
     @Option(name: .customLong("top-p"), help: "Keep the most likely tokens whose probability adds up to p (1: all).")
@@ -54,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("repeat-penalty"), help: "Penalty on tokens among the last --repeat-last-n (1: off).")
     var repeatPenalty: Float = 1.0
 
-    @Option(name: .customLong("repeat-last-n"), help: "How many recent tokens the repetition penalty looks at.")
+    @Option(name: .customLong("repeat-last-n"), parsing: .unconditional, help: "How many recent tokens the repetition penalty looks at.")
     var repeatLastN = 64
 
     @Option(name: .long, help: "Seed of the sampler's random stream.")
@@ -75,7 +77,10 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         try ModelFileOption.checkReadable(model, option: "--model")
-        guard maxTokens >= 1 else { throw ValidationError("--max-tokens \(maxTokens): expected an integer ≥ 1") }
+        try SettingCheck.check(maxTokens, SettingLimits.maxTokens, option: "--max-tokens")
+        try SettingCheck.check(repeatLastN, SettingLimits.repeatLastN, option: "--repeat-last-n")
+        try SettingCheck.check(topK, SettingLimits.topK, option: "--top-k")
+        try SettingCheck.check(context, SettingLimits.contextLength, option: "--context")
         guard temperature >= 0 else { throw ValidationError("--temperature \(temperature): expected a number ≥ 0 (0 is greedy)") }
         do {
             try sampling.validate()

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import LocalInference
 import Server
+import Suite
 
 /// `judge serve`: a local GGUF model behind the OpenAI chat-completions API, for any OpenAI client — and for
 /// `judge compare`'s embedded local judge.
@@ -35,10 +36,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port (0 picks a free one).")
     var port = 8080
 
-    @Option(name: .long, help: "How many requests generate together.")
+    @Option(name: .long, parsing: .unconditional, help: "How many requests generate together.")
     var parallel = 4
 
-    @Option(name: .long, help: "Tokens per sequence, prompt and completion together (each running request holds a KV cache this long).")
+    @Option(name: .customLong("max-connections"), parsing: .unconditional,
+            help: "The most open connections; more are refused with 503 (also kept under the file-descriptor limit).")
+    var maxConnections = ConnectionLimits().maxConnections
+
+    @Option(name: .long, parsing: .unconditional, help: "Tokens per sequence, prompt and completion together (each running request holds a KV cache this long).")
     var context = 2048
 
     @Option(name: .long, help: "The chat template (\(ChatTemplate.Kind.allCases.map(\.rawValue).joined(separator: ", "))); default: recognized from the model.")
@@ -75,9 +80,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--model \(model): no such file; give the path of a GGUF model (scripts/bootstrap.sh fetches SmolLM2 into models/)")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0…65535 (0 picks a free port)") }
-        guard parallel >= 1 else { throw ValidationError("--parallel \(parallel): expected at least 1") }
+        try SettingCheck.check(parallel, SettingLimits.concurrency, option: "--parallel")
+        try SettingCheck.check(maxConnections, SettingLimits.connections, option: "--max-connections")
         guard context >= 16 else { throw ValidationError("--context \(context): expected at least 16 tokens") }
-        guard grace >= 0, grace.isFinite else { throw ValidationError("--grace \(grace): expected a number of seconds ≥ 0") }
+        try SettingCheck.check(context, SettingLimits.contextLength, option: "--context")
+        try SettingCheck.check(grace, in: SettingLimits.seconds, meaning: "seconds", option: "--grace")
         if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key: expected a non-empty key") }
         if !Self.isLoopback(host), effectiveAPIKey == nil, !noAuth {
             throw ValidationError("--host \(host) is not loopback and no API key is set: give --api-key KEY (or $\(Self.apiKeyVariable)), or --no-auth to serve anyone who can reach it")
@@ -96,7 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: cannot load \(model): \(error)\n".utf8))
             throw ExitCode.failure
         }
-        let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel,
+        let limits = ConnectionLimits(maxConnections: maxConnections)
+        let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel, limits: limits,
                                                                           apiKey: effectiveAPIKey))
         let bound: Int
         do {

@@ -15,20 +15,3 @@ enum ModelFileOption {
         }
     }
 }
-
-/// A runtime failure whose message tells the user what to do.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// One-line messages on stderr: stdout carries only results.
-enum Diagnostics {
-    static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    static func error(_ error: Error) {
-        note("error: \(error)")
-    }
-}

@@ -19,6 +19,17 @@ struct StoreOptions: ParsableArguments {
         return "judge.sqlite"
     }
 
+    /// Opens the store at ``path(suiteFile:environment:)`` for reading only. A SQLite file must exist: a report
+    /// of a missing store is a mistake in the path, not a reason to create an empty one.
+    func openForReading(suiteFile: URL?) throws -> JudgeStore {
+        let path = path(suiteFile: suiteFile)
+        if PostgresLocation.isPostgresURL(path) { return try JudgeStore.open(path) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no store at \(path); pass --db PATH, or run `judge compare` first")
+        }
+        return try JudgeStore(readingAt: path)
+    }
+
     /// Opens (creating and migrating if needed) the store at ``path(suiteFile:environment:)``.
     func open(suiteFile: URL?) throws -> JudgeStore {
         try JudgeStore.open(path(suiteFile: suiteFile))

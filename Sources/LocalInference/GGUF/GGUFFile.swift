@@ -5,10 +5,15 @@ import Glibc
 import Darwin
 #endif
 
-/// A GGUF model file, memory-mapped read-only.
+/// A GGUF model file, read into memory once.
 ///
-/// Opening parses the header, every metadata value and every tensor info, and checks that each tensor's
-/// data lies inside the file; after that `data(for:)` hands out the mapped bytes without copying.
+/// Opening reads the file into private memory, parses the header, every metadata value and every tensor
+/// info, and checks that each tensor's data lies inside the file; after that `data(for:)` hands out those
+/// bytes without copying. The bytes are a copy, not an `mmap` of the file: a model file truncated or
+/// rewritten in place under a running process (`cp` over it, `truncate`) would make every access past the
+/// new end a SIGBUS; a copy is immune, and a change during the read is detected and refused.
+/// Identical files (same device, inode, size and modification time) share one copy per process, and
+/// ``shared(url:)`` shares the parsed file too.
 ///
 /// ```swift
 /// let file = try GGUFFile(url: modelURL)
@@ -35,9 +40,16 @@ public final class GGUFFile: @unchecked Sendable {
     private let storage: GGUFStorage
     private let tensorIndex: [String: Int]
 
-    /// Maps and parses the file at `url`.
+    /// Reads and parses the file at `url` (its bytes shared with other `GGUFFile`s of the same file).
     public convenience init(url: URL) throws {
-        try self.init(storage: GGUFStorage(mapping: url), url: url)
+        try self.init(storage: GGUFStorage.shared(reading: url), url: url)
+    }
+
+    /// The parsed file at `url`, shared with every caller asking for the same unchanged file while one
+    /// still holds it: 3,000 suite entries naming one GGUF parse its metadata (and copy it) once.
+    public static func shared(url: URL) throws -> GGUFFile {
+        let storage = try GGUFStorage.shared(reading: url)
+        return try GGUFStorage.parsed.value(for: storage.identity) { try GGUFFile(storage: storage, url: url) }
     }
 
     /// Parses a GGUF image held in memory (tests, tools).
@@ -88,34 +100,72 @@ final class GGUFStorage: @unchecked Sendable {
     let count: Int
     private let release: () -> Void
 
-    init(mapping url: URL) throws {
+    /// Identifies an unchanged file: device, inode, size, modification time (nil for in-memory images).
+    let identity: String?
+
+    /// Reads the file into private memory; refuses it if it changes while being read.
+    init(reading url: URL) throws {
         let path = url.path
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
+        let before = try Self.status(fd, path: path)
+        guard (before.st_mode & S_IFMT) == S_IFREG else {
             throw GGUFError.cannotOpen(path: path, reason: "not a regular file")
         }
-        let size = Int(info.st_size)
+        let size = Int(before.st_size)
+        identity = Self.identity(before)
         if size == 0 {
             base = nil
             count = 0
             release = {}
             return
         }
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
-            throw GGUFError.cannotOpen(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
+        guard let memory = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              memory != MAP_FAILED else {
+            throw GGUFError.cannotOpen(path: path, reason: "cannot allocate \(size) bytes: \(String(cString: strerror(errno)))")
         }
-        base = UnsafeRawPointer(mapped)
+        var offset = 0
+        while offset < size {
+            let n = pread(fd, memory + offset, min(size - offset, 1 << 30), off_t(offset))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = n == 0 ? "it shrank while being read" : String(cString: strerror(errno))
+                munmap(memory, size)
+                throw GGUFError.cannotOpen(path: path, reason: reason)
+            }
+            offset += n
+        }
+        let after = try Self.status(fd, path: path)
+        guard Self.identity(after) == identity else {
+            munmap(memory, size)
+            throw GGUFError.cannotOpen(path: path, reason: "it changed while being read; try again once it is written")
+        }
+        mprotect(memory, size, PROT_READ)
+        base = UnsafeRawPointer(memory)
         count = size
-        release = { munmap(mapped, size) }
+        release = { munmap(memory, size) }
+    }
+
+    private static func status(_ fd: Int32, path: String) throws -> stat {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        return info
+    }
+
+    private static func identity(_ info: stat) -> String {
+        #if canImport(Darwin)
+        let modified = (Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec))
+        #else
+        let modified = (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+        #endif
+        return "\(info.st_dev):\(info.st_ino):\(info.st_size):\(modified.0).\(modified.1)"
     }
 
     init(copying bytes: [UInt8]) {
+        identity = nil
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
         bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count) }
         base = UnsafeRawPointer(buffer)
@@ -124,4 +174,39 @@ final class GGUFStorage: @unchecked Sendable {
     }
 
     deinit { release() }
+}
+
+// MARK: - Sharing
+
+extension GGUFStorage {
+    /// Copies of files in use, by identity: a second open of an unchanged file shares the first's bytes.
+    static let copies = WeakCache<GGUFStorage>()
+    /// Parsed files in use, by their storage's identity (``GGUFFile/shared(url:)``).
+    static let parsed = WeakCache<GGUFFile>()
+
+    /// The bytes of the file at `url`: the copy already in memory when the file is unchanged, else a new one.
+    static func shared(reading url: URL) throws -> GGUFStorage {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return try GGUFStorage(reading: url) }  // its error names the cause
+        return try copies.value(for: identity(info)) { try GGUFStorage(reading: url) }
+    }
+}
+
+/// Values kept while someone holds them, by key (thread-safe; nil keys are never shared).
+final class WeakCache<Value: AnyObject>: @unchecked Sendable {
+    private struct Entry { weak var value: Value? }
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+
+    func value(for key: String?, make: () throws -> Value) throws -> Value {
+        guard let key else { return try make() }
+        if let hit = lock.withLock({ entries[key]?.value }) { return hit }
+        let made = try make()
+        return lock.withLock {
+            if let raced = entries[key]?.value { return raced }
+            entries = entries.filter { $0.value.value != nil }
+            entries[key] = Entry(value: made)
+            return made
+        }
+    }
 }

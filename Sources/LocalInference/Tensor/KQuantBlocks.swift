@@ -1,6 +1,6 @@
 // The k-quant super-blocks: 256 weights in sub-blocks of 16 or 32, whose scales are themselves quantized
-// against one fp16 super-scale. Layouts follow ggml-common.h byte for byte; `QuantBlockLayoutTests` checks
-// each size.
+// against one fp16 super-scale. Layouts follow ggml-common.h byte for byte;
+// `QuantFixtureTests.testBlockLayoutsMatchGGML` checks each size.
 
 /// Q2_K (84 bytes): 16 sub-blocks of 16; `w = d * sc * q - dmin * m`, q in 0...3.
 public struct BlockQ2_K {

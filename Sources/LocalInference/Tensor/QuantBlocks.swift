@@ -1,5 +1,5 @@
 // The legacy ggml quantization blocks: 32 weights each, one fp16 scale (and a minimum for the `_1` types).
-// Layouts follow ggml-common.h byte for byte; `QuantBlockLayoutTests` checks each size.
+// Layouts follow ggml-common.h byte for byte; `QuantFixtureTests.testBlockLayoutsMatchGGML` checks each size.
 // Scales are stored as raw fp16 bit patterns (`UInt16`) because the file's bytes are read in place.
 
 /// Q4_0 (18 bytes): `w[j] = d * (q[j] - 8)`, q in 0...15.

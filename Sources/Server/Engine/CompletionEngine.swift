@@ -1,3 +1,5 @@
+import OpenAIWire
+
 // MARK: - CompletionEngine
 
 /// The model side of the server: what the scheduler drives, one token per sequence per step.
@@ -35,27 +37,12 @@ public protocol GenerationSequence: AnyObject {}
 
 // MARK: - Requests
 
-/// One turn of a chat, as the server accepted it.
-public struct ChatTurn: Sendable, Equatable {
-    public enum Role: String, Sendable, CaseIterable {
-        case system, user, assistant
-    }
-
-    public var role: Role
-    public var content: String
-
-    public init(role: Role, content: String) {
-        self.role = role
-        self.content = content
-    }
-}
-
 /// What to generate, validated: the messages and how to sample.
 public struct CompletionRequest: Sendable, Equatable {
-    public var messages: [ChatTurn]
+    public var messages: [ChatMessage]
     public var settings: GenerationSettings
 
-    public init(messages: [ChatTurn], settings: GenerationSettings) {
+    public init(messages: [ChatMessage], settings: GenerationSettings) {
         self.messages = messages
         self.settings = settings
     }

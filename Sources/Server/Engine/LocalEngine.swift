@@ -26,7 +26,8 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     /// Sequences of `generators` not running a request. The scheduler thread's only.
     private var idle: [Int] = []
 
-    /// Loads the model (weights stay mapped) and its tokenizer, and picks the chat template.
+    /// Loads the model (its file read into memory once, so changing the file cannot crash the server) and
+    /// its tokenizer, and picks the chat template.
     /// - Parameters:
     ///   - contextLength: positions per sequence, prompt and completion together.
     ///   - chatTemplate: a template name overriding the one recognized from the model.
@@ -52,14 +53,7 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     // MARK: - CompletionEngine
 
     public func prepare(_ request: CompletionRequest) throws -> PreparedCompletion {
-        let messages = request.messages.map { turn -> ChatMessage in
-            switch turn.role {
-            case .system: return .system(turn.content)
-            case .user: return .user(turn.content)
-            case .assistant: return .assistant(turn.content)
-            }
-        }
-        let prompt = tokenizer.encode(template.render(messages, addGenerationPrompt: true))
+        let prompt = tokenizer.encode(template.render(request.messages, addGenerationPrompt: true))
         return PreparedCompletion(promptTokens: prompt, settings: request.settings)
     }
 

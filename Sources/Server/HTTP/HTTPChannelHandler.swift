@@ -9,6 +9,10 @@ import NIOHTTP1
 ///
 /// NIO's pipelining handler, in front of this one, holds back a connection's next request until the
 /// current response has ended, so there is at most one request in flight per connection.
+///
+/// It tells ``ConnectionTimeoutHandler`` where each request stands, closes the connection after a
+/// malformed request (NIO has answered it `400` with `Connection: close`), and answers a request whose
+/// client half-closed its side after sending it, closing once the answer is out.
 final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -20,6 +24,10 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var body: [UInt8] = []
     private var bodyTooLarge = false
     private var task: Task<Void, Never>?
+    /// A request has been read and is being answered.
+    private var answering = false
+    /// The client has shut down its sending side: close once the current answer (if any) is out.
+    private var inputClosed = false
 
     init(router: Router, connections: ConnectionRegistry, bodyLimit: Int) {
         self.router = router
@@ -33,6 +41,7 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             head = requestHead
             body = []
             bodyTooLarge = false
+            context.triggerUserOutboundEvent(ConnectionEvent.requestHead, promise: nil)
             // Clients that ask before sending a body (curl does for large POSTs) get the go-ahead at once.
             if requestHead.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
                 let goAhead = HTTPResponseHead(version: requestHead.version, status: .continue)
@@ -52,6 +61,10 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             let request = HTTPRequest(head: head, body: body)
             body = []
             let (router, connections, tooLarge, limit) = (router, connections, bodyTooLarge, bodyLimit)
+            context.triggerUserOutboundEvent(ConnectionEvent.requestEnd, promise: nil)
+            answering = true
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
             task = Task {
                 await connections.answer {
                     if tooLarge {
@@ -60,8 +73,32 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
                         await router.respond(to: request, with: responder)
                     }
                 }
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    handler.answering = false
+                    if handler.inputClosed { context.close(promise: nil) }
+                }
             }
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            // Nothing more will come: close now, or after the answer being written.
+            inputClosed = true
+            if !answering { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A malformed request: NIO's error handler has written `400` with `Connection: close`; keep the promise.
+        if error is HTTPParserError {
+            context.close(promise: nil)
+            return
+        }
+        context.fireErrorCaught(error)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

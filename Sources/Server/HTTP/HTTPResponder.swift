@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import OpenAIWire
 
 // MARK: - HTTPResponder
 
@@ -71,7 +72,11 @@ struct HTTPResponder: Sendable {
 
     private func end() async {
         _ = try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
-        if closesAfterResponse { _ = try? await channel.close() }
+        if closesAfterResponse {
+            _ = try? await channel.close()
+        } else {
+            _ = try? await channel.triggerUserOutboundEvent(ConnectionEvent.responseEnd)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import OpenAIWire
 
 // MARK: - BearerAuthorization
 
@@ -44,6 +45,6 @@ struct BearerAuthorization: Sendable {
 extension APIError {
     /// 401 in OpenAI's shape (`invalid_request_error`, code `invalid_api_key` for a wrong key).
     static func unauthorized(_ message: String, code: String? = nil) -> APIError {
-        APIError(status: .unauthorized, message: message, type: "invalid_request_error", param: nil, code: code)
+        APIError(statusCode: 401, message: message, type: "invalid_request_error", param: nil, code: code)
     }
 }

@@ -1,3 +1,5 @@
+import OpenAIWire
+
 // MARK: - ModelsHandler
 
 /// `GET /v1/models` and `GET /v1/models/{id}`: the one model this server runs.

@@ -68,14 +68,17 @@ enum PostgresSchema {
                     ADD COLUMN preference DOUBLE PRECISION CHECK (preference IS NULL OR (preference >= 0 AND preference <= 1))
                 """,
             ]),
-            ("v3-judge-batches", [
+            ("v3-judge-sampling-settings", [
+                "ALTER TABLE judgment ADD COLUMN judge_temperature DOUBLE PRECISION, ADD COLUMN judge_max_tokens BIGINT",
+            ]),
+            ("v4-judge-batches", [
                 """
                 CREATE TABLE judge_batch (id \(id), batch_id TEXT NOT NULL UNIQUE, input_file_id TEXT NOT NULL,
                     endpoint TEXT NOT NULL, judge_model TEXT NOT NULL, status TEXT NOT NULL, keys TEXT NOT NULL,
                     output_file_id TEXT, error_file_id TEXT, errors TEXT, created_at TEXT NOT NULL, collected_at TEXT)
                 """,
             ]),
-            ("v4-work-leases", [
+            ("v5-work-leases", [
                 """
                 CREATE TABLE job (id \(id), scope TEXT NOT NULL, key TEXT NOT NULL UNIQUE, owner TEXT, lease_until BIGINT,
                     attempts BIGINT NOT NULL DEFAULT 0, finished BIGINT NOT NULL DEFAULT 0)

@@ -3,8 +3,8 @@ import GRDB
 
 /// A row of `judgment`: one judge call (or one call avoided) for one pair on one item in one order.
 ///
-/// `key` is content-addressed — the hash of judge model, template version, rendered prompt, both
-/// outputs and the order — and unique: a repeated or resumed run looks the key up and never sends
+/// `key` is content-addressed — the hash of the judge configuration (judge model, template id and
+/// version, temperature, max_tokens), rendered prompt, both outputs and the order — and unique: a repeated or resumed run looks the key up and never sends
 /// a stored judgment again. A row with an `error` (the call failed) is the one exception: a later
 /// run retries it and replaces the row.
 ///
@@ -25,6 +25,10 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     public var templateID: String
     public var templateVersion: String
     public var judgeModel: String
+    /// The judge's sampling temperature and `max_tokens` as sent (1 for a logprob verdict); `nil` on rows
+    /// stored before schema v3 recorded them (see ``JudgeConfiguration``).
+    public var judgeTemperature: Double?
+    public var judgeMaxTokens: Int?
     public var method: Method
     /// The judge's reply text, kept even when no verdict could be read from it.
     public var rawReply: String?
@@ -79,6 +83,8 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         case templateID = "template_id"
         case templateVersion = "template_version"
         case judgeModel = "judge_model"
+        case judgeTemperature = "judge_temperature"
+        case judgeMaxTokens = "judge_max_tokens"
         case rawReply = "raw_reply"
         case unparsedReason = "unparsed_reason"
         case verdictProbabilities = "verdict_probabilities"
@@ -99,7 +105,8 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     public init(
         id: Int64? = nil, key: String, itemID: Int64, modelAID: Int64, modelBID: Int64,
         candidateAID: Int64, candidateBID: Int64, position: Position, ordersPlanned: Int,
-        templateID: String, templateVersion: String, judgeModel: String, method: Method = .judge,
+        templateID: String, templateVersion: String, judgeModel: String, judgeTemperature: Double? = nil,
+        judgeMaxTokens: Int? = nil, method: Method = .judge,
         rawReply: String? = nil, verdict: Verdict? = nil, unparsed: Bool = false, unparsedReason: String? = nil,
         verdictProbabilities: VerdictProbabilities? = nil, latency: Double? = nil,
         promptTokens: Int? = nil, completionTokens: Int? = nil, cost: Double? = nil, error: String? = nil,
@@ -117,6 +124,8 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         self.templateID = templateID
         self.templateVersion = templateVersion
         self.judgeModel = judgeModel
+        self.judgeTemperature = judgeTemperature
+        self.judgeMaxTokens = judgeMaxTokens
         self.method = method
         self.rawReply = rawReply
         self.verdict = verdict
@@ -130,6 +139,21 @@ public struct JudgmentRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         self.cost = cost
         self.error = error
         self.createdAt = createdAt
+    }
+
+    /// The judge configuration that made this judgment.
+    public var configuration: JudgeConfiguration {
+        get {
+            JudgeConfiguration(judgeModel: judgeModel, templateID: templateID, templateVersion: templateVersion,
+                               temperature: judgeTemperature, maxTokens: judgeMaxTokens)
+        }
+        set {
+            judgeModel = newValue.judgeModel
+            templateID = newValue.templateID
+            templateVersion = newValue.templateVersion
+            judgeTemperature = newValue.temperature
+            judgeMaxTokens = newValue.maxTokens
+        }
     }
 
     /// The verdict in canonical terms (A = model A), whichever order it was given in.

@@ -1,5 +1,7 @@
+import ChatCompletions
 import Foundation
 import HTTP
+import OpenAIWire
 import XCTest
 @testable import Judge
 import Store
@@ -15,7 +17,7 @@ final class BatchJudgingRunTests: XCTestCase {
     /// The sensible judge's verdict for a request body (the same rule as `ScriptedJudge.sensible`).
     private static let answer: @Sendable ([String: Any]) -> String = { body in
         let messages = (body["messages"] as? [[String: Any]] ?? []).map {
-            ChatCompletionRequest.Message(role: .init(rawValue: $0["role"] as? String ?? "user") ?? .user,
+            ChatMessage(role: .init(rawValue: $0["role"] as? String ?? "user") ?? .user,
                                           content: $0["content"] as? String ?? "")
         }
         return "Comparing… " + ScriptedJudge.verdict(for: ChatCompletionRequest(model: "judge-1", messages: messages))
@@ -24,7 +26,7 @@ final class BatchJudgingRunTests: XCTestCase {
     private func run(_ fixture: JudgeFixture, _ server: LoopbackBatchServer, maxCost: Double? = nil) -> BatchJudgingRun {
         let api = BatchAPIClient(baseURL: server.baseURL, apiKeyEnvironmentVariable: nil, http: http,
                                  retry: RetryPolicy(maxAttempts: 2, sleep: { _ in }))
-        let options = JudgingRun.Options(judgeModel: "judge-1", maxTokens: 512, price: price.batchPrice, maxCost: maxCost)
+        let options = JudgingRun.Options(judgeModel: "judge-1", price: price.batchPrice, maxCost: maxCost)
         return BatchJudgingRun(store: fixture.store, api: api, options: options, batch: .init(pollInterval: .milliseconds(5)))
     }
 
@@ -51,10 +53,10 @@ final class BatchJudgingRunTests: XCTestCase {
         let line = try XCTUnwrap(server.uploadedLines.first)
         XCTAssertEqual(line["method"] as? String, "POST")
         XCTAssertEqual(line["url"] as? String, "/v1/chat/completions")
-        XCTAssertEqual((line["body"] as? [String: Any])?["max_tokens"] as? Int, 512)
+        XCTAssertEqual((line["body"] as? [String: Any])?["model"] as? String, "judge-1")
 
         let direct = try JudgeFixture()
-        _ = try await JudgingRun(store: direct.store, client: ScriptedJudge.sensible(), options: .init(judgeModel: "judge-1", maxTokens: 512))
+        _ = try await JudgingRun(store: direct.store, client: ScriptedJudge.sensible(), options: .init(judgeModel: "judge-1"))
             .run(try direct.plan())
         func verdicts(_ store: JudgeStore) throws -> [String: String] {
             Dictionary(uniqueKeysWithValues: try store.judgments(suite: "demo").map { ($0.key, $0.verdict?.rawValue ?? "-") })
@@ -195,10 +197,10 @@ final class BatchJudgingRunTests: XCTestCase {
         defer { server.stop() }
         let fixture = try JudgeFixture()
         let plan = try fixture.plan()
-        let options = JudgingRun.Options(judgeModel: "judge-1", maxTokens: 512, price: price.batchPrice)
+        let options = JudgingRun.Options(judgeModel: "judge-1", price: price.batchPrice)
         // Room for five calls at the batch price (about two and a half at the direct price).
         let estimates = plan.entries.filter { $0.messages != nil }.map {
-            price.batchPrice.cost(promptTokens: $0.estimatedPromptTokens, completionTokens: options.assumedCompletionTokens(plan.format))
+            price.batchPrice.cost(promptTokens: $0.estimatedPromptTokens, completionTokens: options.assumedCompletionTokens(plan.format, judge: plan.judge))
         }
         let limit = estimates.prefix(5).reduce(0, +) + estimates[5] / 2
         let summary = try await run(fixture, server, maxCost: limit).run(plan)

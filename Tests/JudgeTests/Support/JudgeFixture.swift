@@ -1,5 +1,9 @@
+import ChatCompletions
+import Comparisons
+import Candidates
 import Foundation
 @testable import Judge
+import OpenAIWire
 import Store
 import Suite
 
@@ -48,11 +52,29 @@ struct JudgeFixture {
         _ = try self.store.importCandidates(imports)
     }
 
-    func plan(template: JudgeTemplate = .pairwise, pairs: PairSelection = .all, judgeModel: String = "judge-1") throws -> ComparisonPlan {
+    func plan(template: JudgeTemplate = .pairwise, pairs: PairSelection = .all, judgeModel: String = "judge-1",
+              temperature: Double = 0, maxTokens: Int = 512) throws -> ComparisonPlan {
         let candidates = try store.currentCandidates(suite: suite.name, models: suite.models.map(\.name))
         return try ComparisonPlan(suite: suite, ids: ids, candidates: candidates,
-                                  settings: .init(template: template, judgeModel: judgeModel,
-                                                  bothOrders: suite.judge.bothOrders, pairs: pairs))
+                                  settings: .init(template: template, judgeModel: judgeModel, temperature: temperature,
+                                                  maxTokens: maxTokens, bothOrders: suite.judge.bothOrders, pairs: pairs))
+    }
+
+    /// The configuration of ``plan(template:pairs:judgeModel:temperature:maxTokens:)``'s judgments.
+    func judge(template: JudgeTemplate = .pairwise, judgeModel: String = "judge-1", temperature: Double = 0,
+               maxTokens: Int = 512) -> JudgeConfiguration {
+        ComparisonPlan.Settings(template: template, judgeModel: judgeModel, temperature: temperature,
+                                maxTokens: maxTokens).configuration
+    }
+
+    /// The resolved comparisons of one configuration (default: the plan's).
+    func comparisons(_ judge: JudgeConfiguration? = nil) throws -> [ComparisonRecord] {
+        try ComparisonReader(store: store).comparisons(suite: suite.name, judge: judge ?? self.judge())
+    }
+
+    /// The judge health of one configuration (default: the plan's).
+    func health(_ judge: JudgeConfiguration? = nil) throws -> JudgeHealth {
+        try ComparisonReader(store: store).health(suites: [suite.name], judge: judge ?? self.judge())
     }
 }
 

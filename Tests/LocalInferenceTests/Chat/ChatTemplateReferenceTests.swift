@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 @testable import LocalInference
+import OpenAIWire
+import XCTest
 
 /// SmolLM2's own template, executed by jinja2 (Fixtures/tokenizer/smollm2_chat_reference.json, written by
 /// scripts/reference/tokenizer_reference.py --chat-out), against our recognized template: same text, and

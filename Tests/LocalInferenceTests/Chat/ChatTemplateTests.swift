@@ -1,5 +1,6 @@
-import XCTest
 @testable import LocalInference
+import OpenAIWire
+import XCTest
 
 /// Each template family renders known conversations to the exact text of its official template.
 final class ChatTemplateTests: XCTestCase {

@@ -29,9 +29,9 @@ struct PairingSimulation {
     var roundRobinSize: Int { names.count * (names.count - 1) / 2 * items }
 
     /// Every (pair, item), items shuffled per pair with a seeded generator.
-    func allCandidates(seed: UInt64) -> [CandidatePair] {
+    func allCandidates(seed: UInt64) -> [CandidatePair<String>] {
         var rng = SeededGenerator(seed: seed, stream: 2)
-        var out: [CandidatePair] = []
+        var out: [CandidatePair<String>] = []
         for i in 0..<names.count { for j in (i + 1)..<names.count {
             var order = Array(0..<items)
             for k in stride(from: items - 1, to: 0, by: -1) { order.swapAt(k, rng.below(k + 1)) }
@@ -40,7 +40,7 @@ struct PairingSimulation {
         return out
     }
 
-    func judge(_ c: CandidatePair) -> Comparison {
+    func judge(_ c: CandidatePair<String>) -> Comparison {
         let i = names.firstIndex(of: c.modelA)!, j = names.firstIndex(of: c.modelB)!
         let item = Int(c.item.dropFirst("item-".count))!
         let (lo, hi) = (min(i, j), max(i, j))

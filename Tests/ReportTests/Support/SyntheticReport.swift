@@ -1,4 +1,6 @@
+import Comparisons
 import Foundation
+import Rank
 @testable import Report
 
 /// Realistic report data made up from known strengths, deterministic (a fixed-seed generator),
@@ -39,10 +41,10 @@ enum SyntheticReport {
             let wins = max(0, Int(won) - ties / 2)
             let r = elo(strengths[i])
             let half = 18 + Double(rng.next() % 14)
-            rows.append(LeaderboardRow(
-                rank: i + 1, model: names[i], rating: r, ciLow: r - half, ciHigh: r + half * 0.9,
+            rows.append(LeaderboardRow(rank: i + 1, entry: RatingRow(
+                model: names[i], rating: r, ciLow: r - half, ciHigh: r + half * 0.9,
                 winRateVsAnchor: 1 / (1 + exp(strengths[3] - strengths[i])), comparisons: comparisons,
-                wins: wins, losses: comparisons - wins - ties, ties: ties))
+                wins: wins, losses: comparisons - wins - ties, ties: ties)))
         }
         let taskNames = ["extraction", "classification", "summarization", "structured-extraction"]
         var tasks: [TaskTable] = []
@@ -75,9 +77,21 @@ enum SyntheticReport {
                 "overfit suspected: \(top.model) drops from #1 to #\(top.heldOutRank) on held-out task \(tasks[3].task), outside its 95% interval",
             heldOutTasks: [tasks[3].task], kendallTau: 0.643, kendallTauCI: ReportInterval(low: 0.357, high: 0.857),
             spearmanRho: 0.786, spearmanRhoCI: ReportInterval(low: 0.5, high: 0.952), shifts: shifts)
-        let health = JudgeHealthSummary(
-            judgments: 2_184, firstPositionWinRate: 0.561, orderDisagreementRate: 0.187, longerAnswerWinRate: 0.642,
-            unparsed: 23, failed: 4, promptTokens: 1_912_330, completionTokens: 402_118, costUSD: 31.42)
+        // Judge health as Comparisons counts it: 56.1% first-position wins, 18.7% order disagreements, 64.2%
+        // longer-answer wins.
+        var health = JudgeHealth()
+        health.parsed = 2_184
+        health.firstPositionWins = 561
+        health.secondPositionWins = 439
+        health.bothOrderComparisons = 1_000
+        health.orderDisagreements = 187
+        health.decisiveWithLengthDifference = 1_000
+        health.longerAnswerWins = 642
+        health.unparsed = 23
+        health.failed = 4
+        health.promptTokens = 1_912_330
+        health.completionTokens = 402_118
+        health.cost = 31.42
         var samples: [SampleComparison] = []
         let prompts = [
             "Extract the invoice number, date and total from: \"Invoice #A-1042, issued 3 March 2024, total due EUR 1,250.00\"",
@@ -108,7 +122,7 @@ enum SyntheticReport {
             title: "demo" + (hostileNames ? untrusted : ""), asOf: "2025-11-25",
             judgeDescription: "gpt-4 · pairwise v2" + (hostileNames ? untrusted : ""), anchor: names[3],
             leaderboard: rows, tasks: tasks,
-            winRates: WinRateTable(models: names, rates: rates, counts: counts),
+            winRates: WinRateMatrix(models: names, rates: rates, counts: counts),
             overfit: overfit, health: health, samples: samples, history: history,
             notes: hostileNames ? ["note" + untrusted] : [])
     }

@@ -1,7 +1,8 @@
-import Foundation
-@testable import Server
 #if canImport(Glibc)
+import Foundation
 import Glibc
+import OpenAIWire
+@testable import Server
 #endif
 
 // MARK: - LoopbackClient
@@ -131,6 +132,29 @@ struct LoopbackClient {
         }
 
         func close() { Glibc.close(fd) }
+
+        /// Shuts down the sending side (`shutdown(SHUT_WR)`, as `nc -N` does); the server may still answer.
+        func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+        /// Reads until the server closes the connection or `timeout` passes without a byte.
+        /// - Returns: everything read, and whether the server closed (EOF or reset) rather than went quiet.
+        func readUntilClosed(timeout: Duration) -> (bytes: [UInt8], closed: Bool) {
+            var wait = timeval(tv_sec: Int(timeout.components.seconds),
+                               tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+            var all: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count > 0 {
+                    all += buffer[..<count]
+                } else if count == 0 || errno == ECONNRESET {
+                    return (all, true)
+                } else if errno != EINTR {
+                    return (all, false)  // EAGAIN: the timeout passed
+                }
+            }
+        }
     }
 
     struct ClientError: Error, CustomStringConvertible {

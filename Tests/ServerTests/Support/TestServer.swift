@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
+import OpenAIWire
 @testable import Server
+import XCTest
 
 // MARK: - TestServer
 

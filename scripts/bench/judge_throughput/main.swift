@@ -7,9 +7,11 @@
 //       one JSON line: {"client","requests","ok","errors","seconds","per_second","mean_latency_ms"}
 //
 // scripts/bench/judge_throughput.sh runs both, and the openai Python client against the same server.
+import ChatCompletions
 import Foundation
 import HTTP
 import Judge
+import OpenAIWire
 import TestSupport
 
 // MARK: - Arguments

@@ -1,1 +1,0 @@
-// LocalInference: runs GGUF models (llama architecture) on the CPU and produces candidate outputs.
