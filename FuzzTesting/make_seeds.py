@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Writes the fuzzers' seed corpora into FuzzTesting/corpus/TARGET/ (committed; run again to regenerate).
 
+Files named regression-* are findings kept as regression inputs: every fuzz run (the CI smoke too) replays them.
+
 Seeds are small, valid or nearly valid inputs of each format, so the fuzzer starts deep in each parser.
 Only the standard library: the GGUF seeds are written by hand after the GGUF v3 layout
 (https://github.com/ggml-org/ggml/blob/master/docs/gguf.md).
 """
 import json
 import os
-import shutil
 import struct
 import sys
 
@@ -176,6 +177,10 @@ judge:
 
 if __name__ == "__main__":
     if "--clean" in sys.argv:
-        shutil.rmtree(CORPUS, ignore_errors=True)
+        # Everything but the findings kept as regressions (regression-*), which no script can write again.
+        for folder, _, names in os.walk(CORPUS):
+            for name in names:
+                if not name.startswith("regression-"):
+                    os.remove(os.path.join(folder, name))
     gguf_seeds()
     text_seeds()

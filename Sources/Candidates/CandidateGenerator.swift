@@ -140,6 +140,9 @@ public struct CandidateGenerator: Sendable {
                     throw CandidateGenerationError.unloadableModel(model: spec.name, path: path.path, reason: "\(error)")
                 }
                 let chosen = LocalModelSession.template(file: file, override: chatTemplate)
+                if let guessed = chosen.guessed {
+                    FileHandle.standardError.write(Data("warning: \(spec.name) (\(path.path)): \(guessed)\n".utf8))
+                }
                 template = ChatTemplateBox(file: file, template: chosen)
                 settings = GenerationSettings.local(spec, template: chosen.kind.rawValue)
                 do { try settings.sampling.validate() } catch {

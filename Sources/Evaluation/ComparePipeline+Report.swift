@@ -18,7 +18,7 @@ extension ComparePipeline {
     ///   could not run —, 3 overfit suspected, 5 inconclusive) and whether the judge is unreliable.
     func writeReport(_ judged: Judged) throws -> (heldOutStatus: Int32, judgeUnreliable: Bool) {
         let suite = judged.suite
-        guard let asOf = try StoreDates.newestJudgment(store: judged.store, suites: [suite.name]) else {
+        guard let asOf = try StoreDates.newestJudgment(store: judged.store, suites: [suite.name], judge: judged.judge) else {
             throw ReportError.emptyStore(storePath(suite))
         }
         var builder = ReportBuilder(store: judged.store, options: request.rating, sampleLimit: request.sampleLimit)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LocalInference
+import TestSupport
 import XCTest
 @testable import JudgeCLI
 
@@ -87,6 +88,49 @@ final class LocalModelCommandsTests: XCTestCase {
         let printed = try await output(TokenizeCommand.self, ["--model", path, text])
         let tokenizer = try Tokenizer(file: GGUFFile(url: URL(fileURLWithPath: path)))
         XCTAssertEqual(printed, tokenizer.encode(text).map(String.init).joined(separator: " ") + "\n")
+    }
+
+    /// llama.cpp tokenizes a leading U+FEFF like any other character; `--file` must not drop it.
+    func testTokenizeFileKeepsALeadingByteOrderMark() async throws {
+        let path = try modelPath()
+        let text = "\u{FEFF}Hello world"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("judge-cli-bom-\(UUID().uuidString).txt")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let printed = try await output(TokenizeCommand.self, ["--model", path, "--file", file.path])
+        let tokenizer = try Tokenizer(file: GGUFFile(url: URL(fileURLWithPath: path)))
+        XCTAssertNotEqual(tokenizer.encode(text), tokenizer.encode("Hello world"))
+        XCTAssertEqual(printed, tokenizer.encode(text).map(String.init).joined(separator: " ") + "\n")
+    }
+
+    /// `run`, `tokenize`, `perplexity` and `bench-model` on the other two families (models from
+    /// `scripts/bootstrap.sh --test`): each prints what the library computes.
+    func testEveryCommandRunsOnQwen2AndGemma3() async throws {
+        for path in [try RealModelFile.qwen25Coder().path, try RealModelFile.gemma3().path] {
+            let file = try GGUFFile(url: URL(fileURLWithPath: path))
+            let tokenizer = try Tokenizer(file: file)
+            let printed = try await output(TokenizeCommand.self, ["--model", path, "Hello world, 123"])
+            XCTAssertEqual(printed, tokenizer.encode("Hello world, 123").map(String.init).joined(separator: " ") + "\n")
+
+            let run = try await output(RunCommand.self, ["--model", path, "--prompt", "Name a colour.", "--temperature", "0",
+                                                          "--max-tokens", "6", "--context", "128"])
+            let prompt = ChatTemplate.detect(file: file).render([.user("Name a colour.")], addGenerationPrompt: true)
+            let generator = try Generator(model: LlamaModel(file: file), tokenizer: tokenizer, contextLength: 128)
+            let completion = try generator.complete(prompt: tokenizer.encode(prompt), parameters: GenerationParameters(maxTokens: 6))
+            XCTAssertEqual(run, completion.text + "\n", path)
+
+            let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 4)
+            let textFile = FileManager.default.temporaryDirectory.appendingPathComponent("judge-cli-ppl-\(UUID().uuidString).txt")
+            try Data(text.utf8).write(to: textFile)
+            defer { try? FileManager.default.removeItem(at: textFile) }
+            let ppl = try await output(PerplexityCommand.self, ["--model", path, "--file", textFile.path, "--context", "16", "--json"])
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ppl.utf8)) as? [String: Any], ppl)
+            let want = try Perplexity(model: LlamaModel(file: file), tokenizer: tokenizer, context: 16).measure(text: text)
+            XCTAssertEqual(try XCTUnwrap(json["perplexity"] as? Double), want.perplexity, accuracy: 1e-9 * want.perplexity)
+
+            let bench = try await output(BenchModelCommand.self, ["--model", path, "-p", "8", "-n", "2", "-r", "1", "--json"])
+            XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(bench.utf8)) as? [String: Any], bench)
+        }
     }
 
     func testGreedyRunPrintsTheGeneratorsCompletion() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import TestSupport
 @testable import Server
 import XCTest
 
@@ -147,11 +148,20 @@ final class RealModelServerTests: XCTestCase {
     // MARK: - The official client
 
     func testOfficialOpenAIPythonClient() async throws {
+        try await checkOfficialClient(RealModel.engine())
+    }
+
+    /// The same client checks against Qwen2.5-Coder-1.5B-Instruct (qwen2; `scripts/bootstrap.sh --test`).
+    func testOfficialOpenAIPythonClientWithQwen2() async throws {
+        try await checkOfficialClient(LocalEngine(modelURL: RealModelFile.qwen25Coder(), contextLength: 512))
+    }
+
+    private func checkOfficialClient(_ engine: LocalEngine) async throws {
         let python = RealModel.repositoryRoot.appendingPathComponent(".build-venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: python) else {
             return XCTFail("\(python) is missing: run `bash scripts/bootstrap.sh --test` (it creates the venv with openai)")
         }
-        let test = try await TestServer.start(RealModel.engine(), parallel: 2)
+        let test = try await TestServer.start(engine, parallel: 2)
         defer { Task { await test.stop() } }
         let script = RealModel.repositoryRoot.appendingPathComponent("scripts/test-clients/openai_chat_server_check.py").path
         let port = test.client.port

@@ -17,8 +17,21 @@ public enum RealModelFile {
         return URL(fileURLWithPath: path)
     }
 
+    /// Qwen2.5-Coder-1.5B-Instruct Q4_K_M (qwen2), fetched by `scripts/bootstrap.sh --test`.
+    public static func qwen25Coder() throws -> URL { try testModel("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf") }
+
+    /// Gemma 3 270M (base) Q4_K_M (gemma3), fetched by `scripts/bootstrap.sh --test`.
+    public static func gemma3() throws -> URL { try testModel("gemma-3-270m-q4_k_m.gguf") }
+
+    private static func testModel(_ name: String) throws -> URL {
+        let url = repositoryRoot.appendingPathComponent("models/\(name)")
+        guard FileManager.default.fileExists(atPath: url.path) else { throw Missing(path: url.path, fix: "scripts/bootstrap.sh --test") }
+        return url
+    }
+
     struct Missing: Error, CustomStringConvertible {
         var path: String
-        var description: String { "model not found at \(path): run scripts/bootstrap.sh (or set JUDGE_TEST_MODEL)" }
+        var fix = "scripts/bootstrap.sh (or set JUDGE_TEST_MODEL)"
+        var description: String { "model not found at \(path): run \(fix)" }
     }
 }

@@ -49,7 +49,9 @@ class Bench:
         mp = ll.llama_model_default_params()
         if args.no_repack:
             mp.use_extra_bufts = False
+        started = time.perf_counter()
         self.model = ll.llama_model_load_from_file(args.model.encode(), mp)
+        self.load_s = time.perf_counter() - started
         if not self.model:
             sys.exit(f"error: llama.cpp could not load {args.model}")
         self.vocab = ll.llama_model_get_vocab(self.model)
@@ -122,7 +124,8 @@ def main():
     args = parse()
     bench = Bench(args)
     rng = random.Random()
-    result = {"pp_tokens_per_s": None, "tg_tokens_per_s": None, "batch": args.batch, "threads": args.threads}
+    result = {"pp_tokens_per_s": None, "tg_tokens_per_s": None, "batch": args.batch, "threads": args.threads,
+              "load_s": bench.load_s}
     if args.p > 0:
         ctx = bench.context(args.p, args.p, 1)
         tokens = [rng.randrange(bench.n_vocab) for _ in range(args.p)]

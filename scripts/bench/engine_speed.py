@@ -3,8 +3,8 @@
 
     PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
     $PY scripts/bench/engine_speed.py                # SmolLM2: pp256, tg128, tg128 × 16
-    $PY scripts/bench/engine_speed.py --suite 7b     # the random 7B-shaped Q4_0 and Q4_K
-        [--runs 5] [--threads 2] [--judge .build/release/judge]
+    $PY scripts/bench/engine_speed.py --suite 7b     # the random 7B-shaped Q4_0 and Q4_K: tg32, tg16 × 16, pp512
+        [--runs 5] [--threads 2] [--judge .build/release/judge] [--tests tg,batch,pp]
 
 Each run starts a fresh process of each engine (`judge bench-model --json -r 1` and
 scripts/bench/engine_llamacpp.py -r 1, each warming up once before its measured run), alternating ours and
@@ -13,6 +13,8 @@ The batched row compares our aggregate over 16 sequences with llama.cpp's single
 (the issue's target) and, in its own column, with llama.cpp's own 16-sequence batch.
 
 Prints the raw runs on stderr and a Markdown table on stdout, headed with the date and the command.
+The 7B suite compares one sequence with llama.cpp's (with and without its load-time repacking), 16
+sequences with llama.cpp's own 16-sequence batch, and pp512. The header names the CPU (/proc/cpuinfo).
 The 7B files come from scripts/bench/mistral7b_random.py (models/random/, git-ignored).
 """
 import argparse
@@ -39,6 +41,9 @@ def parse():
     ap.add_argument("-n", type=int, default=128)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--n-7b", type=int, default=32, help="generated tokens per run at 7B scale")
+    ap.add_argument("--n-7b-batch", type=int, default=16, help="generated tokens per sequence of the 7B batch")
+    ap.add_argument("--p-7b", type=int, default=512, help="prompt tokens of the 7B pp test")
+    ap.add_argument("--tests", default="tg,batch,pp", help="7B tests to run (comma-separated: tg, batch, pp)")
     return ap.parse_args()
 
 
@@ -72,6 +77,19 @@ def measure(args, label, model, p, n, batch, key, with_theirs=True, without_repa
     return medians + ((statistics.median(c),) if without_repack else ())
 
 
+def cpu():
+    """/proc/cpuinfo's model name and its SIMD flags of note."""
+    try:
+        text = open("/proc/cpuinfo").read()
+    except OSError:
+        return "unknown"
+    fields = {k.strip(): v for k, v in (line.split(":", 1) for line in text.splitlines() if ":" in line)}
+    flags = set(fields.get("flags", "").split())
+    wanted = ["avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx_vnni"]
+    return (fields.get("model name", "unknown").strip() + " (" + " ".join(f for f in wanted if f in flags)
+            + "; not: " + " ".join(f for f in wanted if f not in flags) + ")")
+
+
 def main():
     args = parse()
     rows = []
@@ -85,19 +103,30 @@ def main():
         rows.append((f"{name} tg{args.n}, {args.batch} sequences (aggregate) vs llama.cpp 1 sequence", tgb, tg_ref,
                      tgb_ref))
     else:
+        tests = args.tests.split(",")
         for kind in ["Q4_0", "Q4_K"]:
             model = os.path.join(args.random_dir, f"mistral-7b-shape-random.{kind}.gguf")
             if not os.path.exists(model):
                 sys.exit(f"error: {model} is missing: run scripts/bench/mistral7b_random.py --type {kind}")
-            tg, tg_ref, tg_mapped = measure(args, f"7B {kind} tg{args.n_7b}", model, 0, args.n_7b, 1, "tg_tokens_per_s",
-                                            without_repack=True)
-            rows.append((f"Mistral-7B-shaped random {kind} tg{args.n_7b}", tg, tg_ref, None))
-            rows.append((f"Mistral-7B-shaped random {kind} tg{args.n_7b} vs llama.cpp without repacking (weights "
-                         "mapped, file layout, as ours)", tg, tg_mapped, None))
+            name = f"Mistral-7B-shaped random {kind}"
+            if "tg" in tests:
+                tg, tg_ref, tg_mapped = measure(args, f"7B {kind} tg{args.n_7b}", model, 0, args.n_7b, 1,
+                                                "tg_tokens_per_s", without_repack=True)
+                rows.append((f"{name} tg{args.n_7b}, 1 sequence", tg, tg_ref, None))
+                rows.append((f"{name} tg{args.n_7b}, 1 sequence, vs llama.cpp without repacking", tg, tg_mapped, None))
+            if "batch" in tests:
+                tgb, tgb_ref = measure(args, f"7B {kind} tg{args.n_7b_batch} x{args.batch}", model, 0, args.n_7b_batch,
+                                       args.batch, "tg_tokens_per_s")
+                rows.append((f"{name} tg{args.n_7b_batch}, {args.batch} sequences (aggregate) vs llama.cpp's own "
+                             f"{args.batch}-sequence batch", tgb, tgb_ref, None))
+            if "pp" in tests:
+                pp, pp_ref = measure(args, f"7B {kind} pp{args.p_7b}", model, args.p_7b, 0, 1, "pp_tokens_per_s")
+                rows.append((f"{name} pp{args.p_7b}", pp, pp_ref, None))
 
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"{date}, {args.threads} threads, median of {args.runs} alternating runs: "
-          f"`{' '.join(['scripts/bench/engine_speed.py'] + sys.argv[1:])}`\n")
+    print(f"{date}, {args.threads} threads, median of {args.runs} alternating runs, load average at the end "
+          f"{os.getloadavg()[0]:.1f}: `{' '.join(['scripts/bench/engine_speed.py'] + sys.argv[1:])}`\n")
+    print(f"CPU: {cpu()}\n")
     print("| test | ours (tokens/s) | llama.cpp (tokens/s) | ratio | llama.cpp batched (tokens/s) |")
     print("|---|---:|---:|---:|---:|")
     for label, a, b, c in rows:

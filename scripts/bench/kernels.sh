@@ -9,5 +9,8 @@ if [[ "${JUDGE_PORTABLE:-0}" != 1 && "$(uname -m)" == x86_64 ]]; then flags+=(-t
 out="${TMPDIR:-/tmp}/judge-kernel-bench"
 # Every Tensor source but the sgemm path (it needs OpenBLAS and the model).
 sources=$(ls Sources/LocalInference/Tensor/*.swift | grep -v 'WeightMatrix+GEMM')
-swiftc "${flags[@]}" -parse-as-library -module-name KernelBench $sources scripts/bench/kernels/main.swift -o "$out"
+# CPrefetch is header-only: a module map in the scratch directory makes it importable.
+mkdir -p "$out.modules"
+printf 'module CPrefetch {\n    header "%s"\n    export *\n}\n' "$PWD/Sources/CPrefetch/include/CPrefetch.h" > "$out.modules/module.modulemap"
+swiftc "${flags[@]}" -I "$out.modules" -parse-as-library -module-name KernelBench $sources scripts/bench/kernels/main.swift -o "$out"
 "$out" "$@"

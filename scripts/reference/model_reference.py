@@ -4,10 +4,16 @@
 Run from the repository root with the reference venv (never needed by the tests):
 
     PY=$(bash scripts/reference/setup.sh)   # the reference venv's python
-    $PY scripts/reference/model_reference.py \
-        --model models/SmolLM2-135M-Instruct.Q4_1.gguf
+    $PY scripts/reference/model_reference.py --model models/SmolLM2-135M-Instruct.Q4_1.gguf
+    $PY scripts/reference/model_reference.py --model models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf \
+        --out-dir Tests/LocalInferenceTests/Fixtures/reference/qwen2.5-coder-1.5b \
+        --text Tests/LocalInferenceTests/Fixtures/reference/perplexity-long.txt \
+        --system "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+    $PY scripts/reference/model_reference.py --model models/gemma-3-270m-q4_k_m.gguf \
+        --out-dir Tests/LocalInferenceTests/Fixtures/reference/gemma-3-270m \
+        --text Tests/LocalInferenceTests/Fixtures/reference/perplexity-long.txt --prompts continuation --max-tokens 8
 
-Writes into Tests/LocalInferenceTests/Fixtures/reference/:
+Writes into --out-dir (default Tests/LocalInferenceTests/Fixtures/reference/):
 
 perplexity.json  llama-perplexity's method on perplexity.txt: the text tokenized as the model's metadata says
                  (BOS only when add_bos_token), non-overlapping windows of --context tokens, each from a fresh
@@ -17,7 +23,8 @@ perplexity.json  llama-perplexity's method on perplexity.txt: the text tokenized
                  the top-1/top-2 logit margin at every position.
 greedy.json      greedy completions (argmax, no penalty, up to --max-tokens tokens, stopping at an
                  end-of-generation token) of chat prompts rendered with the model's ChatML template and its
-                 default system message, kept only when the top-1/top-2 logit margin stays above --margin at every
+                 default system message (--system), or with --prompts continuation of plain text after BOS
+                 (a base model), kept only when the top-1/top-2 logit margin stays above --margin at every
                  step, the final end-of-generation step included: near-ties legitimately flip between correct
                  implementations.
 """
@@ -60,8 +67,10 @@ class Model:
 
 
 def top2(logits):
-    order = np.argsort(-logits, kind="stable")
-    return int(order[0]), float(logits[order[0]] - logits[order[1]])
+    """The argmax (the lowest index among equals) and its margin over the runner-up, without a full sort."""
+    best = int(np.argmax(logits))
+    second = max(float(logits[:best].max(initial=-np.inf)), float(logits[best + 1:].max(initial=-np.inf)))
+    return best, float(logits[best]) - second
 
 
 def nll(logits, token):
@@ -115,9 +124,44 @@ def perplexity_reference(model, text, n_ctx):
 
 # MARK: - Greedy completions
 
-def chatml(user):
-    return (f"<|im_start|>system\n{SYSTEM}<|im_end|>\n"
+def chatml(user, system=SYSTEM):
+    return (f"<|im_start|>system\n{system}<|im_end|>\n"
             f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n")
+
+
+def continuations():
+    """Openings of plain text whose continuation a base model should be sure of."""
+    countries = ["France", "Japan", "Italy", "Germany", "Spain", "Canada", "Egypt", "Russia", "China", "Greece",
+                 "Norway", "Sweden", "Poland", "Portugal", "Ireland", "Austria", "Hungary", "Finland", "Turkey", "Peru"]
+    out = [f"The capital of {c} is" for c in countries]
+    out += [
+        "1, 2, 3, 4, 5, 6,", "Monday, Tuesday, Wednesday,", "January, February, March,", "A, B, C, D, E,",
+        "The quick brown fox jumps over the", "To be or not to be, that is the", "Once upon a time, there was a",
+        "The sun rises in the east and sets in the", "Water boils at 100 degrees", "def fibonacci(n):\n",
+        "import numpy as", "#include <stdio.h>\n\nint main(", "for (int i = 0; i <", "SELECT * FROM users WHERE",
+        "The first president of the United States was", "The chemical symbol for gold is",
+        "Two plus two equals", "The largest planet in our solar system is", "Shakespeare wrote Romeo and",
+        "The Eiffel Tower is located in", "An apple a day keeps the", "Twinkle, twinkle, little",
+        "Mary had a little", "The speed of light is approximately", "In 1492, Columbus sailed the ocean",
+        "Red, orange, yellow, green,", "one, two, three, four, five,", "10, 20, 30, 40,", "Knock knock. Who's",
+        "The Great Wall of", "Albert Einstein developed the theory of", "The human heart has four",
+        "Photosynthesis is the process by which plants", "<html>\n<head>\n<title>", "Hello, my name is",
+    ]
+    # Sequences a small base model continues with confidence.
+    out += [", ".join(str(n) for n in range(start, start + 5 * step, step)) + "," for start, step in
+            [(1, 1), (11, 1), (21, 1), (2, 2), (5, 5), (10, 10), (100, 100), (3, 3), (7, 1), (50, 1), (1, 2), (0, 1)]]
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out += [", ".join(letters[start:start + 5]) + "," for start in (0, 5, 10, 15)]
+    out += [", ".join(letters[start:start + 5].lower()) + "," for start in (0, 5, 10)]
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    out += [", ".join(days[start:start + 3]) + "," for start in (1, 2, 3)]
+    out += [", ".join(months[start:start + 3]) + "," for start in (2, 4, 6, 8)]
+    out += ["one, two, three, four, five, six, seven,", "first, second, third, fourth,",
+            "Sunday, Monday, Tuesday, Wednesday, Thursday,", "North, East, South,", "do, re, mi, fa,",
+            "Alpha, Bravo, Charlie, Delta,", "Mercury, Venus, Earth, Mars,", "I, II, III, IV, V,"]
+    return list(dict.fromkeys(out))
 
 
 def greedy(model, prompt_tokens, max_tokens, min_margin):
@@ -251,29 +295,37 @@ def main():
     parser.add_argument("--count", type=int, default=None, help="how many prompts to try from --start")
     parser.add_argument("--merge", action="store_true",
                         help="add the qualifying prompts to those already in greedy.json (same settings)")
+    parser.add_argument("--out-dir", default=str(FIXTURES), help="where perplexity.json and greedy.json go")
+    parser.add_argument("--text", default=str(FIXTURES / "perplexity.txt"), help="the perplexity text")
+    parser.add_argument("--prompts", choices=["chat", "continuation"], default="chat",
+                        help="chat: ChatML prompts with --system; continuation: plain text after BOS (base models)")
+    parser.add_argument("--system", default=SYSTEM, help="the default system message of the model's template")
     args = parser.parse_args()
+    out_dir = pathlib.Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
 
     model = Model(args.model, n_ctx=max(args.context, 512))
     source = {"model": pathlib.Path(args.model).name, "reference": f"llama-cpp-python {llama_cpp.__version__}",
               "script": "scripts/reference/model_reference.py"}
 
     if not args.greedy_only:
-        text = (FIXTURES / "perplexity.txt").read_text(encoding="utf-8")
+        text = pathlib.Path(args.text).read_text(encoding="utf-8")
         ppl = perplexity_reference(model, text, args.context)
-        (FIXTURES / "perplexity.json").write_text(json.dumps({**source, **ppl}) + "\n")
+        (out_dir / "perplexity.json").write_text(json.dumps({**source, "text": pathlib.Path(args.text).name, **ppl}) + "\n")
         print(f"perplexity {ppl['perplexity']:.6f} over {ppl['tokens']} tokens ({ppl['chunks']} chunks, "
               f"{ppl['scored_tokens']} scored)", file=sys.stderr)
     model.llm.reset()
 
     kept, tried = [], 0
-    candidates = prompts()[args.start:]
+    candidates = (prompts() if args.prompts == "chat" else continuations())[args.start:]
     if args.count is not None:
         candidates = candidates[: args.count]
     for user in candidates:
         tried += 1
         if tried % 25 == 0:
             print(f"tried {tried} of {len(candidates)}, kept {len(kept)}", file=sys.stderr)
-        prompt_tokens = model.llm.tokenize(chatml(user).encode("utf-8"), add_bos=True, special=True)
+        text = chatml(user, args.system) if args.prompts == "chat" else user
+        prompt_tokens = model.llm.tokenize(text.encode("utf-8"), add_bos=True, special=args.prompts == "chat")
         result = greedy(model, prompt_tokens, args.max_tokens, args.margin)
         if result is None:
             continue
@@ -288,16 +340,16 @@ def main():
         })
         print(f"kept {len(kept)}: {user!r} → {kept[-1]['completion']!r}", file=sys.stderr)
     print(f"{len(kept)} of {tried} prompts keep a margin above {args.margin}", file=sys.stderr)
-    if args.merge and (FIXTURES / "greedy.json").exists():
-        previous = json.loads((FIXTURES / "greedy.json").read_text(encoding="utf-8"))
+    if args.merge and (out_dir / "greedy.json").exists():
+        previous = json.loads((out_dir / "greedy.json").read_text(encoding="utf-8"))
         if (previous["max_tokens"], previous["min_margin"]) != (args.max_tokens, args.margin):
             sys.exit("greedy.json was made with other settings: run without --merge")
         known = {item["prompt"] for item in previous["prompts"]}
         kept = previous["prompts"] + [item for item in kept if item["prompt"] not in known]
         tried += previous["tried"]
     chosen = kept[: args.keep]
-    (FIXTURES / "greedy.json").write_text(json.dumps({
-        **source, "system": SYSTEM, "max_tokens": args.max_tokens, "min_margin": args.margin,
+    (out_dir / "greedy.json").write_text(json.dumps({
+        **source, "system": args.system if args.prompts == "chat" else None, "max_tokens": args.max_tokens, "min_margin": args.margin,
         "tried": tried, "qualified": len(kept), "prompts": chosen}, ensure_ascii=False, indent=1) + "\n")
 
 

@@ -23,6 +23,15 @@ Run once (tests only read the fixtures):
         --out Tests/LocalInferenceTests/Fixtures/tokenizer/smollm2_reference.json \
         --chat-out Tests/LocalInferenceTests/Fixtures/tokenizer/smollm2_chat_reference.json \
         --variants-out Tests/LocalInferenceTests/Fixtures/tokenizer/variants_reference.json
+
+The other families (models from scripts/bootstrap.sh --test), with the reference venv PY=$(bash scripts/reference/setup.sh):
+    $PY scripts/reference/tokenizer_reference.py --model models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf \
+        --corpus Tests/LocalInferenceTests/Fixtures/tokenizer/corpus.json \
+        --out Tests/LocalInferenceTests/Fixtures/tokenizer/qwen2.5-coder_reference.json \
+        --chat-out Tests/LocalInferenceTests/Fixtures/tokenizer/qwen2.5-coder_chat_reference.json
+    $PY scripts/reference/tokenizer_reference.py --model models/gemma-3-270m-q4_k_m.gguf \
+        --corpus Tests/LocalInferenceTests/Fixtures/tokenizer/corpus.json \
+        --out Tests/LocalInferenceTests/Fixtures/tokenizer/gemma-3_reference.json
 """
 import argparse
 import json

@@ -17,7 +17,9 @@ struct BenchModelCommand: AsyncParsableCommand {
             --threads sets the engine's worker count (as JUDGE_THREADS does).
 
             Output: two lines "pp<p>: … tokens/s" and "tg<n>: … tokens/s"; with --json, \
-            {"pp_tokens_per_s": …, "tg_tokens_per_s": …, "batch": …, "threads": …}. Progress goes to stderr.
+            {"pp_tokens_per_s": …, "tg_tokens_per_s": …, "batch": …, "threads": …, "load_s": …, \
+            "cpu": …, "kernels": …}. The CPU, the kernels chosen for it and the load time (repacking \
+            included) also go to stderr, with the progress.
             """
     )
 
@@ -55,8 +57,6 @@ struct BenchModelCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // The worker count is read once, at the engine's first parallel step: set it before loading anything.
-        if let threads { setenv("JUDGE_THREADS", String(threads), 1) }
         do {
             try measure()
         } catch {
@@ -65,10 +65,16 @@ struct BenchModelCommand: AsyncParsableCommand {
         }
     }
 
+    /// The engine settings: the environment's, with `--threads` over `JUDGE_THREADS`.
+    private var engine: EngineConfiguration { .fromEnvironment(threads: threads) }
+
     // MARK: - Measuring
 
     private func measure() throws {
-        let llama = try LlamaModel(file: try GGUFFile(url: URL(fileURLWithPath: model)))
+        let engine = self.engine, loading = DispatchTime.now()
+        let llama = try LlamaModel(file: try GGUFFile(url: URL(fileURLWithPath: model)), engine: engine)
+        let loadSeconds = seconds(since: loading)
+        Diagnostics.note(CPUFeatures.engineReport(engine) + String(format: "; load %.2f s", loadSeconds))
         let vocabulary = llama.configuration.vocabularySize
         var random = SystemRandomNumberGenerator()
         let prompt = (0..<promptTokens).map { _ in Int32.random(in: 0..<Int32(vocabulary), using: &random) }
@@ -99,7 +105,7 @@ struct BenchModelCommand: AsyncParsableCommand {
                 return Double(generatedTokens * self.batch) / seconds(since: started)
             }
         }
-        report(pp: pp, tg: tg)
+        report(pp: pp, tg: tg, loadSeconds: loadSeconds)
     }
 
     /// One warm-up run, then the median of `repetitions` runs of `test` (each returning tokens/s).
@@ -127,12 +133,17 @@ struct BenchModelCommand: AsyncParsableCommand {
 
     // MARK: - Output
 
-    private func report(pp: Double?, tg: Double?) {
-        let threadCount = threads ?? ProcessInfo.processInfo.environment["JUDGE_THREADS"].flatMap(Int.init)
-            ?? ProcessInfo.processInfo.activeProcessorCount
+    private func report(pp: Double?, tg: Double?, loadSeconds: Double) {
+        let threadCount = engine.threads
         if json {
             func number(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "null" }
-            print("{\"pp_tokens_per_s\": \(number(pp)), \"tg_tokens_per_s\": \(number(tg)), \"batch\": \(batch), \"threads\": \(threadCount)}")
+            func string(_ s: String) -> String {
+                let data = try? JSONSerialization.data(withJSONObject: s, options: [.fragmentsAllowed])
+                return data.flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+            }
+            print("{\"pp_tokens_per_s\": \(number(pp)), \"tg_tokens_per_s\": \(number(tg)), \"batch\": \(batch), "
+                  + "\"threads\": \(threadCount), \"load_s\": \(number(loadSeconds)), "
+                  + "\"cpu\": \(string(CPUFeatures.cpuinfo?.model ?? "unknown")), \"kernels\": \(string(engine.kernels))}")
         } else {
             if let pp { print(String(format: "pp%d: %.2f tokens/s", promptTokens, pp)) }
             if let tg {

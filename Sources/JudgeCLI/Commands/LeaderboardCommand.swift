@@ -64,7 +64,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             throw ValidationError("no suite '\(missing)' in \(path) (it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
         }
         guard !suites.isEmpty else { throw ReportError.emptyStore(path) }
-        guard let asOf = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites) else {
+        guard let newest = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites) else {
             throw ReportError.emptyStore(path)
         }
         let name = title ?? (suites.count == 1 ? suites[0] : "leaderboard")
@@ -84,6 +84,8 @@ struct LeaderboardCommand: AsyncParsableCommand {
         var builder = ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: reporting.samples)
         builder.onPhase = reporting.phaseTimer
         for (judge, directory) in boards {
+            // Each board is dated by its configuration's newest judgment (or --date).
+            let asOf = try date ?? StoreDates.newestJudgment(store: judgeStore, suites: suites, judge: judge) ?? newest
             let data: ReportData
             do {
                 data = try builder.build(suites: suites, judge: judge, title: name, asOf: asOf)
@@ -102,7 +104,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
             }
         }
         let directory = root
-        FileHandle.standardError.write(Data("leaderboard: \(asOf), \(written.count) files in \(directory.path)\n".utf8))
+        FileHandle.standardError.write(Data("leaderboard: \(newest), \(written.count) files in \(directory.path)\n".utf8))
         if unreliable { throw ExitCode(StrictOption.unreliableJudgeStatus) }
     }
 }

@@ -51,7 +51,7 @@ struct PerplexityCommand: AsyncParsableCommand {
             throw CommandFailure("--file \(file) is not UTF-8 text")
         }
         let gguf = try GGUFFile(url: URL(fileURLWithPath: model))
-        let llama = try LlamaModel(file: gguf)
+        let llama = try LlamaModel(file: gguf, engine: .fromEnvironment())
         let tokenizer = try Tokenizer(file: gguf)
         let perplexity = try Perplexity(model: llama, tokenizer: tokenizer, context: context)
         let started = Date()

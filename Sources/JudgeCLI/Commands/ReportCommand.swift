@@ -49,11 +49,13 @@ struct ReportCommand: AsyncParsableCommand {
             throw ValidationError("\(suiteFile.path): a report compares the suite's models, and it lists \(definition.models.count); add at least two under models:")
         }
         let judgeStore = try store.openForReading(suiteFile: suiteFile)
-        guard let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [definition.name]) else {
+        guard let newest = try StoreDates.newestJudgment(store: judgeStore, suites: [definition.name]) else {
             throw ReportError.emptyStore(store.path(suiteFile: suiteFile))
         }
         let judge = try ComparisonReader(store: judgeStore).configuration(
             suites: [definition.name], selection: judgeChoice.selection, current: try definition.judge.configuration())
+        // "As of" the rated configuration's newest judgment (another judge's later run changes nothing here).
+        let asOf = try StoreDates.newestJudgment(store: judgeStore, suites: [definition.name], judge: judge) ?? newest
         var builder = ReportBuilder(store: judgeStore, options: rating.options, sampleLimit: reporting.samples)
         builder.onPhase = reporting.phaseTimer
         var data = try builder.build(suites: [definition.name], judge: judge, title: definition.name, asOf: asOf)

@@ -68,6 +68,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Context length in tokens (default: the model's, at most 4096).")
     var context: Int?
 
+    @Flag(name: .long, help: "Also print the CPU, the kernels chosen for it and the engine's threads (stderr).")
+    var verbose = false
+
     // MARK: - Checks
 
     var sampling: SamplingParameters {
@@ -112,13 +115,16 @@ struct RunCommand: AsyncParsableCommand {
     private func generate() throws {
         let started = Date()
         let file = try GGUFFile(url: URL(fileURLWithPath: model))
-        let llama = try LlamaModel(file: file)
+        let engine = EngineConfiguration.fromEnvironment()
+        if verbose { Diagnostics.note("judge run: " + CPUFeatures.engineReport(engine)) }
+        let llama = try LlamaModel(file: file, engine: engine)
         let tokenizer = try Tokenizer(file: file)
         let promptText: String
         if raw {
             promptText = prompt
         } else {
             var chatTemplate = ChatTemplate.detect(file: file)
+            if template == nil, let guessed = chatTemplate.guessed { Diagnostics.note("warning: \(model): \(guessed)") }
             if let template, let named = ChatTemplate(name: template, defaultSystem: chatTemplate.defaultSystem,
                                                      bosText: chatTemplate.bosText, eosText: chatTemplate.eosText) {
                 chatTemplate = named

@@ -98,11 +98,12 @@ struct ServeCommand: AsyncParsableCommand {
         let engine: LocalEngine
         do {
             engine = try LocalEngine(modelURL: URL(fileURLWithPath: model), contextLength: context,
-                                     chatTemplate: chatTemplate, modelID: modelID)
+                                     chatTemplate: chatTemplate, modelID: modelID, engine: .fromEnvironment())
         } catch {
             FileHandle.standardError.write(Data("error: cannot load \(model): \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if let guessed = engine.template.guessed { Diagnostics.note("warning: \(model): \(guessed)") }
         let limits = ConnectionLimits(maxConnections: maxConnections)
         let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel, limits: limits,
                                                                           apiKey: effectiveAPIKey))

@@ -47,12 +47,20 @@ struct TokenizeCommand: AsyncParsableCommand {
         }
         let input: String
         if let file {
+            // Decoded byte for byte: `String(contentsOf:encoding:)` drops a leading U+FEFF, which llama.cpp
+            // tokenizes like any other character.
+            let data: Data
             do {
-                input = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
+                data = try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                FileHandle.standardError.write(Data("error: cannot read \(file) as UTF-8 text: \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(Data("error: cannot read \(file): \(error.localizedDescription)\n".utf8))
                 throw ExitCode.failure
             }
+            guard let decoded = String(validating: data, as: UTF8.self) else {
+                FileHandle.standardError.write(Data("error: cannot read \(file) as UTF-8 text: it is not valid UTF-8\n".utf8))
+                throw ExitCode.failure
+            }
+            input = decoded
         } else {
             input = text ?? ""
         }

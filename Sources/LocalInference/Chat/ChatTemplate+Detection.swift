@@ -2,8 +2,9 @@
 
 extension ChatTemplate {
     /// The template of a GGUF model, recognized from `tokenizer.chat_template` (with its default system
-    /// message, if the template inserts one) and the model's BOS/EOS texts. A model without a template, or
-    /// with one we do not recognize, gets ChatML, as llama.cpp does.
+    /// message, if the template inserts one) and the model's BOS/EOS texts. A model without a template gets
+    /// its family's (Gemma's for `gemma*` architectures), else ChatML, as llama.cpp does; so does one with a
+    /// template we do not recognize, and then `guessed` says so.
     public static func detect(file: GGUFFile) -> ChatTemplate {
         let metadata = file.metadata
         let tokens = metadata["tokenizer.ggml.tokens"]?.stringArray ?? []
@@ -11,19 +12,26 @@ extension ChatTemplate {
             guard let id = metadata[key]?.intValue, id >= 0, id < tokens.count else { return nil }
             return tokens[id]
         }
-        return detect(templateText: metadata["tokenizer.chat_template"]?.stringValue,
-                      bosText: text("tokenizer.ggml.bos_token_id") ?? "<s>",
-                      eosText: text("tokenizer.ggml.eos_token_id") ?? "</s>")
+        let bosText = text("tokenizer.ggml.bos_token_id") ?? "<s>"
+        let eosText = text("tokenizer.ggml.eos_token_id") ?? "</s>"
+        let templateText = metadata["tokenizer.chat_template"]?.stringValue
+        if templateText?.isEmpty ?? true, file.architecture?.hasPrefix("gemma") == true {
+            // Gemma base models ship no template; their instruction-tuned siblings use Gemma's turns.
+            return ChatTemplate(kind: .gemma, bosText: bosText, eosText: eosText)
+        }
+        return detect(templateText: templateText, bosText: bosText, eosText: eosText)
     }
 
     /// The template a Jinja chat template text stands for (the checks follow llama.cpp's
     /// `llm_chat_detect_template` for the families we render).
     public static func detect(templateText: String?, bosText: String = "<s>", eosText: String = "</s>") -> ChatTemplate {
         guard let template = templateText, !template.isEmpty else {
-            return ChatTemplate(kind: .chatml, bosText: bosText, eosText: eosText)
+            return ChatTemplate(kind: .chatml, bosText: bosText, eosText: eosText,
+                                guessed: "the model has no tokenizer.chat_template; prompts use ChatML (choose another with --template)")
         }
         if let named = ChatTemplate(name: template, bosText: bosText, eosText: eosText) { return named }
         let kind: Kind
+        var guessed: String?
         if template.contains("<|im_start|>") {
             kind = .chatml
         } else if template.hasPrefix("mistral") || template.contains("[INST]") {
@@ -32,11 +40,16 @@ extension ChatTemplate {
             kind = .llama3
         } else if template.contains("<|user|>") && template.contains("<|assistant|>") && !template.contains("<|end|>") {
             kind = .zephyr
+        } else if template.contains("<start_of_turn>") {
+            kind = .gemma
         } else {
             kind = .chatml
+            let known = Kind.allCases.filter { $0 != .raw }.map(\.rawValue).joined(separator: ", ")
+            guessed = "the model's tokenizer.chat_template is none we recognize (\(known)); prompts use ChatML, "
+                + "which may not be what the model was trained on (choose one with --template)"
         }
         return ChatTemplate(kind: kind, defaultSystem: defaultSystem(in: template, kind: kind),
-                            bosText: bosText, eosText: eosText)
+                            bosText: bosText, eosText: eosText, guessed: guessed)
     }
 
     /// The literal system message a template writes when the conversation has none, e.g. SmolLM2's
@@ -50,8 +63,12 @@ extension ChatTemplate {
         case .llama3: (opening, closing) = ("<|start_header_id|>system<|end_header_id|>", "<|eot_id|>")
         default: return nil
         }
-        // The system message must be written only when the first message is not a system message.
-        guard template.contains("!= 'system'") || template.contains("!= \"system\"") else { return nil }
+        // The system message must be written only when the first message is not a system message: a test
+        // `!= 'system'` (SmolLM2), or `== 'system'` with an else branch (Qwen2.5).
+        let negated = template.contains("!= 'system'") || template.contains("!= \"system\"")
+        let branched = (template.contains("== 'system'") || template.contains("== \"system\""))
+            && template.contains("else")
+        guard negated || branched else { return nil }
         var searchStart = template.startIndex
         while let open = template.range(of: opening, range: searchStart..<template.endIndex) {
             searchStart = open.upperBound

@@ -19,6 +19,7 @@ extension ChatTemplate {
         case .llama2: return renderLlama2(messages)
         case .zephyr: return renderZephyr(messages, addGenerationPrompt: addGenerationPrompt)
         case .llama3: return renderLlama3(messages, addGenerationPrompt: addGenerationPrompt)
+        case .gemma: return renderGemma(messages, addGenerationPrompt: addGenerationPrompt)
         case .raw: return messages.map(\.content).joined(separator: "\n\n")
         }
     }
@@ -86,6 +87,29 @@ extension ChatTemplate {
             out += "<|\(message.role.rawValue)|>\n\(message.content)\(eosText)\n"
         }
         if addGenerationPrompt { out += "<|assistant|>\n" }
+        return out
+    }
+
+    /// Gemma (llama.cpp's `LLM_CHAT_TEMPLATE_GEMMA`, after Google's template): contents trimmed, the
+    /// assistant called `model`, a system message put before the next user message with a blank line.
+    private func renderGemma(_ messages: [ChatMessage], addGenerationPrompt: Bool) -> String {
+        var out = ""
+        var pendingSystem = ""
+        func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        for message in messages {
+            if message.role == .system {
+                pendingSystem += trimmed(message.content)
+                continue
+            }
+            let role = message.role == .assistant ? "model" : message.role.rawValue
+            out += "<start_of_turn>\(role)\n"
+            if !pendingSystem.isEmpty && message.role != .assistant {
+                out += pendingSystem + "\n\n"
+                pendingSystem = ""
+            }
+            out += trimmed(message.content) + "<end_of_turn>\n"
+        }
+        if addGenerationPrompt { out += "<start_of_turn>model\n" }
         return out
     }
 

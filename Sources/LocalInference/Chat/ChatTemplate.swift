@@ -22,6 +22,9 @@ public struct ChatTemplate: Equatable, Sendable {
         case zephyr
         /// `<|start_header_id|>role<|end_header_id|>\n\ncontent<|eot_id|>` (Llama 3).
         case llama3
+        /// `<start_of_turn>role\ncontent<end_of_turn>\n`, the assistant's role named `model`; a system message
+        /// opens the next user turn (Gemma 1–3).
+        case gemma
         /// No markup: the messages' contents joined by blank lines.
         case raw
     }
@@ -33,12 +36,17 @@ public struct ChatTemplate: Equatable, Sendable {
     public var bosText: String
     /// The EOS text that closes an assistant answer (Mistral, Llama 2, Zephyr).
     public var eosText: String
+    /// Why this template is a guess, when it is one: the model's `tokenizer.chat_template` is missing or not
+    /// one we recognize, so the model may see markup it was not trained on. Callers print it as a warning.
+    public var guessed: String?
 
-    public init(kind: Kind, defaultSystem: String? = nil, bosText: String = "<s>", eosText: String = "</s>") {
+    public init(kind: Kind, defaultSystem: String? = nil, bosText: String = "<s>", eosText: String = "</s>",
+                guessed: String? = nil) {
         self.kind = kind
         self.defaultSystem = defaultSystem
         self.bosText = bosText
         self.eosText = eosText
+        self.guessed = guessed
     }
 
     /// A template chosen by name (`--template`): a kind's name, or `llama-2`, `llama-3`, `mistral-instruct`;

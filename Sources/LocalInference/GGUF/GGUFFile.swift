@@ -82,10 +82,42 @@ public final class GGUFFile: @unchecked Sendable {
     ///
     /// - Precondition: `tensor` comes from this file.
     public func data(for tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
+        precondition(storage.withLock { $0.released.contains(tensor.name) } == false,
+                     "tensor \(tensor.name) was repacked at load and its file bytes released: use the repacked matrix")
+        return bytes(of: tensor)
+    }
+
+    /// `tensor`'s bytes, released or not.
+    private func bytes(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
         let start = dataOffset + tensor.offset
         precondition(start >= dataOffset && start + tensor.byteCount <= storage.count,
                      "tensor \(tensor.name) is not from this file")
         return UnsafeRawBufferPointer(start: storage.base.map { $0 + start }, count: tensor.byteCount)
+    }
+
+    /// `tensor` as a matrix in another layout (`WeightMatrix.repacked(on:)`), made once per copy of the file's
+    /// bytes: every model loaded from this file (or an identical one sharing its bytes) shares it. When the
+    /// bytes are the process's own copy of the file, the pages wholly inside `tensor` are released once the
+    /// matrix is made (RSS stays one copy of the weights), and `data(for:)` refuses the tensor from then on.
+    /// `make` returns the tensor's matrix from its bytes, or nil to keep them (no other layout).
+    func repacked(_ tensor: GGUFTensorInfo, make: (UnsafeRawBufferPointer) -> WeightMatrix?) -> WeightMatrix? {
+        storage.withLock { state in
+            if let matrix = state.repacked[tensor.name] { return matrix }
+            guard !state.released.contains(tensor.name), let matrix = make(bytes(of: tensor)) else { return nil }
+            state.repacked[tensor.name] = matrix
+            if storage.ownsPages, let start = bytes(of: tensor).baseAddress {
+                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                let first = (Int(bitPattern: start) + page - 1) / page * page
+                let end = (Int(bitPattern: start) + tensor.byteCount) / page * page
+                if end > first, let pages = UnsafeMutableRawPointer(bitPattern: first) {
+                    // Freed, and unreadable from now on: a stray read faults instead of seeing zeros.
+                    madvise(pages, end - first, MADV_DONTNEED)
+                    mprotect(pages, end - first, PROT_NONE)
+                }
+                state.released.insert(tensor.name)
+            }
+            return matrix
+        }
     }
 
     /// The architecture named by `general.architecture`, if present.
@@ -98,7 +130,21 @@ public final class GGUFFile: @unchecked Sendable {
 final class GGUFStorage: @unchecked Sendable {
     let base: UnsafeRawPointer?
     let count: Int
+    /// Whether `base` is an anonymous mapping of this storage's own (`init(reading:)`), whose pages may
+    /// be released (`GGUFFile.repacked`); a heap copy's are not.
+    let ownsPages: Bool
     private let release: () -> Void
+
+    /// Matrices repacked from these bytes, by tensor name, and the tensors whose pages are released.
+    struct Repacked {
+        var repacked: [String: WeightMatrix] = [:]
+        var released: Set<String> = []
+    }
+    private let lock = NSLock()
+    private var state = Repacked()
+
+    /// Runs `body` on the repacked matrices under the storage's lock.
+    func withLock<T>(_ body: (inout Repacked) -> T) -> T { lock.withLock { body(&state) } }
 
     /// Identifies an unchanged file: device, inode, size, modification time (nil for in-memory images).
     let identity: String?
@@ -115,6 +161,7 @@ final class GGUFStorage: @unchecked Sendable {
         }
         let size = Int(before.st_size)
         identity = Self.identity(before)
+        ownsPages = true
         if size == 0 {
             base = nil
             count = 0
@@ -166,6 +213,7 @@ final class GGUFStorage: @unchecked Sendable {
 
     init(copying bytes: [UInt8]) {
         identity = nil
+        ownsPages = false
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
         bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count) }
         base = UnsafeRawPointer(buffer)

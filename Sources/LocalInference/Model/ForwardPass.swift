@@ -18,8 +18,9 @@ final class ForwardPass {
     /// Rows the scratch holds now.
     private(set) var capacity: Int
     private(set) var scratch: BatchScratch
-    /// (ropeDim / 2) θ_i = base^(-2i/ropeDim) / factor_i, shared by every row.
-    let inverseFrequencies: [Float]
+    /// (ropeDim / 2) θ_i = base^(-2i/ropeDim) / factor_i, shared by every row: [0] for the global layers,
+    /// [1] for the sliding-window layers when they have their own base (Gemma 3).
+    let inverseFrequencies: [[Float]]
     /// Dequantized weight tiles for the sgemm path, one buffer per worker; made on first use.
     private var gemmWorkspace: GEMMWorkspace?
     /// The 8-bit activations of the last integer-kernel projection: `Q8Activations` storage, its size,
@@ -27,8 +28,11 @@ final class ForwardPass {
     private var quantizedBuffer: UnsafeMutableRawPointer?
     private var quantizedCapacity = 0
     private var quantizedInput: (UnsafePointer<Float>, Int, Int)?
-    /// Rows from which projections use sgemm (tests lower or raise it to reach either path).
-    var gemmThreshold = ForwardPass.gemmMinimumBatch
+    /// Rows from which projections use sgemm (`EngineConfiguration.gemmMinimumBatch`; tests lower or raise it
+    /// to reach either path).
+    var gemmThreshold: Int
+    /// The model's worker threads.
+    let parallel: Parallel
 
     // MARK: Rows of the current batch (set by `setRow`, read by `run`)
 
@@ -39,31 +43,31 @@ final class ForwardPass {
     /// (capacity) the KV cache of each row's sequence.
     private(set) var caches: [KVCache?]
 
-    /// Batches at least this large go through sgemm on dequantized tiles, smaller ones through the integer
-    /// kernels (`JUDGE_GEMM_MIN_BATCH` overrides it, for measuring the crossover).
-    ///
-    /// Measured 2026-11-26 on SmolLM2 Q4_1, 2 threads (`judge bench-model -p N -n 0` with the variable at 1
-    /// and at 100000): the integer kernels give 456 / 464 / 446 prompt tokens/s at 16 / 32 / 64 rows against
-    /// sgemm's 286 / 369 / 431; sgemm wins from about 96 rows (449 vs 440) and at 256 (428 vs 362). So the
-    /// crossover is 64, and batched decoding of up to 63 sequences stays on the integer kernels.
-    static let gemmMinimumBatch: Int = {
-        if let s = ProcessInfo.processInfo.environment["JUDGE_GEMM_MIN_BATCH"], let n = Int(s), n > 0 { return n }
-        return 64
-    }()
-
     init(model: LlamaModel, capacity: Int) {
         self.model = model
         config = model.configuration
+        parallel = model.parallel
+        gemmThreshold = model.engine.gemmMinimumBatch
         self.capacity = max(1, capacity)
         scratch = BatchScratch(config: config, rows: self.capacity)
         tokens = Array(repeating: 0, count: self.capacity)
         positions = Array(repeating: 0, count: self.capacity)
         caches = Array(repeating: nil, count: self.capacity)
         let c = config
-        inverseFrequencies = (0..<(c.ropeDimensionCount / 2)).map { i in
-            let theta = pow(Double(c.ropeFreqBase), -2.0 * Double(i) / Double(c.ropeDimensionCount))
-            return Float(theta / Double(model.ropeFrequencyFactors?[i] ?? 1))
+        func frequencies(base: Float, factors: [Float]?) -> [Float] {
+            (0..<(c.ropeDimensionCount / 2)).map { i in
+                let theta = pow(Double(base), -2.0 * Double(i) / Double(c.ropeDimensionCount))
+                return Float(theta / Double(factors?[i] ?? 1))
+            }
         }
+        inverseFrequencies = [frequencies(base: c.ropeFreqBase, factors: model.ropeFrequencyFactors)]
+            + (c.slidingRopeFreqBase.map { [frequencies(base: $0, factors: nil)] } ?? [])
+    }
+
+    /// Which of `inverseFrequencies` (and of the scratch's cos/sin tables) layer `l` uses.
+    @inline(__always)
+    func ropeKind(layer l: Int) -> Int {
+        inverseFrequencies.count > 1 && config.slidingWindow(layer: l) != nil ? 1 : 0
     }
 
     /// Makes room for `rows` rows (a rare reallocation; never during a step).
@@ -91,20 +95,31 @@ final class ForwardPass {
     func run(count: Int, firstKept: Int, logits: UnsafeMutablePointer<Float>?) {
         precondition(count <= capacity && firstKept <= count)
         let s = scratch, embd = config.embeddingLength
+        // Gemma scales the embeddings by √embd (in fp32, as llama.cpp's ggml_scale).
+        let embeddingScale: Float? = model.architecture.scalesEmbedding ? Float(embd).squareRoot() : nil
         for r in 0..<count {
-            model.tokenEmbedding.dequantizeRow(tokens[r], into: s.x + r * embd)
+            let row = s.x + r * embd
+            model.tokenEmbedding.dequantizeRow(tokens[r], into: row)
+            if let embeddingScale { for i in 0..<embd { row[i] *= embeddingScale } }
         }
         prepareRope(count: count)
         for (index, layer) in model.layers.enumerated() {
             attention(layer, index: index, count: count)
             feedForward(layer, count: count)
         }
+        #if DEBUG
+        for r in 0..<count { caches[r]!._checkInvariants(through: positions[r] + 1) }
+        #endif
         guard let logits, firstKept < count else { return }
         let kept = count - firstKept
         for r in firstKept..<count {
             rmsNorm(s.x + r * embd, weight: model.outputNorm, into: s.normed + (r - firstKept) * embd)
         }
         project(model.output, rows: kept, s.normed, into: logits)
+        if let cap = config.finalLogitSoftcap {
+            let n = kept * config.vocabularySize
+            for i in 0..<n { logits[i] = cap * tanhf(logits[i] / cap) }
+        }
     }
 
     /// `y = x Wᵀ` for `rows` activation rows: sgemm on dequantized tiles for large batches, else the
@@ -114,15 +129,15 @@ final class ForwardPass {
     /// quantization for the integer kernels is reused rather than redone.
     func project(_ w: WeightMatrix, rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  sameInput: Bool = false) {
-        if rows < gemmThreshold && Int8Dot.handles(w.type) {
-            return w.multiply(quantized(x, rows: rows, for: w, sameInput: sameInput), into: y)
+        if usesIntegerKernels(w, rows: rows) {
+            return w.multiply(quantized(x, rows: rows, for: w, sameInput: sameInput), into: y, on: parallel)
         }
         quantizedInput = nil   // a later `sameInput` call must not reuse an older quantization
         if rows >= gemmThreshold {
             if gemmWorkspace == nil { gemmWorkspace = GEMMWorkspace(model: model) }
-            w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!)
+            w.multiplyDequantized(batch: rows, x, into: y, workspace: gemmWorkspace!, on: parallel)
         } else {
-            w.multiply(batch: rows, x, into: y)
+            w.multiply(batch: rows, x, into: y, on: parallel)
         }
     }
 
@@ -141,9 +156,16 @@ final class ForwardPass {
     /// reading the same activation format. (Fixed arity, not variadic: called per layer, it must not allocate.)
     func usesIntegerKernels(rows: Int, _ a: WeightMatrix, _ b: WeightMatrix, _ c: WeightMatrix? = nil) -> Bool {
         func fits(_ w: WeightMatrix) -> Bool {
-            Int8Dot.handles(w.type) && Int8Dot.blocksPerScale(w.type) == Int8Dot.blocksPerScale(a.type)
+            usesIntegerKernels(w, rows: rows) && Int8Dot.blocksPerScale(w.type) == Int8Dot.blocksPerScale(a.type)
         }
-        return rows < gemmThreshold && fits(a) && fits(b) && (c.map(fits) ?? true)
+        return fits(a) && fits(b) && (c.map(fits) ?? true)
+    }
+
+    /// Whether `w` multiplies `rows` rows with the integer kernels rather than sgemm: below `gemmThreshold`
+    /// rows, or at any size when its rows are interleaved (their kernels beat sgemm on dequantized tiles at
+    /// every batch measured: 7B Q4_0 pp128 0.94 against 0.57 tokens/s, BENCHMARKS.md "Engine speed, 7B").
+    func usesIntegerKernels(_ w: WeightMatrix, rows: Int) -> Bool {
+        Int8Dot.handles(w.type) && (rows < gemmThreshold || w.layout == .interleaved)
     }
 
     /// Storage for `rows` quantized activation vectors of `columns` (grown rarely, never shrunk).
@@ -175,8 +197,8 @@ final class BatchScratch {
     let projected: UnsafeMutablePointer<Float>  // (rows, embd) attn_output / ffn_down output
     let gate: UnsafeMutablePointer<Float>       // (rows, ffn)
     let up: UnsafeMutablePointer<Float>         // (rows, ffn)
-    let ropeCos: UnsafeMutablePointer<Float>    // (rows, ropeDim / 2) at each row's position
-    let ropeSin: UnsafeMutablePointer<Float>    // (rows, ropeDim / 2)
+    let ropeCos: UnsafeMutablePointer<Float>    // (ropeKinds, rows, ropeDim / 2) at each row's position
+    let ropeSin: UnsafeMutablePointer<Float>    // (ropeKinds, rows, ropeDim / 2)
     private let all: [UnsafeMutablePointer<Float>]
 
     init(config c: ModelConfiguration, rows: Int) {
@@ -191,8 +213,9 @@ final class BatchScratch {
         projected = buffer(c.embeddingLength)
         gate = buffer(c.feedForwardLength)
         up = buffer(c.feedForwardLength)
-        ropeCos = buffer(c.ropeDimensionCount / 2)
-        ropeSin = buffer(c.ropeDimensionCount / 2)
+        let ropeTables = c.slidingRopeFreqBase == nil ? 1 : 2
+        ropeCos = buffer(ropeTables * c.ropeDimensionCount / 2)
+        ropeSin = buffer(ropeTables * c.ropeDimensionCount / 2)
         all = [x, normed, query, key, value, attended, projected, gate, up, ropeCos, ropeSin]
     }
 

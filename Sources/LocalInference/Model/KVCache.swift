@@ -22,6 +22,30 @@ final class KVCache {
         self.width = width
         keys = .allocate(capacity: layers * capacity * width)
         values = .allocate(capacity: layers * capacity * width)
+        #if DEBUG
+        // Debug builds mark every slot unwritten, for `_checkInvariants`.
+        keys.initialize(repeating: KVCache.unwritten, count: layers * capacity * width)
+        values.initialize(repeating: KVCache.unwritten, count: layers * capacity * width)
+        #endif
+    }
+
+    /// A NaN payload that no fp16 rounding of a float produces: the mark of a slot never stored (debug).
+    static let unwritten = Float16(bitPattern: 0x7E01)
+
+    /// Debug builds: checks the shape, and that every layer holds a key and a value at each position
+    /// before `end` — what attention is about to read. Release builds check nothing.
+    func _checkInvariants(through end: Int) {
+        #if DEBUG
+        precondition(layers > 0 && capacity > 0 && width > 0, "KVCache: empty shape (\(layers), \(capacity), \(width))")
+        precondition(end >= 0 && end <= capacity, "KVCache: position \(end) outside 0...\(capacity)")
+        for layer in 0..<layers {
+            for position in 0..<end {
+                precondition(key(layer: layer, position: position).pointee.bitPattern != KVCache.unwritten.bitPattern
+                             && value(layer: layer, position: position).pointee.bitPattern != KVCache.unwritten.bitPattern,
+                             "KVCache: layer \(layer) position \(position) was never stored")
+            }
+        }
+        #endif
     }
 
     deinit {

@@ -36,11 +36,28 @@ public struct ModelConfiguration: Equatable, Sendable {
     /// Attention window when the metadata sets one (`{arch}.attention.sliding_window`): a token sees itself
     /// and the `slidingWindow - 1` tokens before it.
     public var slidingWindow: Int?
+    /// With a sliding window, which layers slide (the others attend globally): Gemma 3 slides five of
+    /// every six; nil: every layer slides.
+    public var slidingLayers: [Bool]?
+    /// RoPE base of the sliding-window layers when it differs from `ropeFreqBase` (Gemma 3: 10,000).
+    public var slidingRopeFreqBase: Float?
+    /// Multiplies q·k before the softmax: 1/√headDimension, except Gemma 3 27B's 1/√(embd / heads).
+    public var attentionScale: Float
+    /// `cap · tanh(score / cap)` on attention scores (`{arch}.attn_logit_softcapping`), when set.
+    public var attentionSoftcap: Float?
+    /// `cap · tanh(logit / cap)` on the output logits (`{arch}.final_logit_softcapping`), when set.
+    public var finalLogitSoftcap: Float?
 
     /// Query width (heads × head dimension).
     public var queryDimension: Int { headCount * headDimension }
     /// Key/value width (kv heads × head dimension).
     public var kvDimension: Int { headCountKV * headDimension }
+
+    /// The attention window of layer `layer`: nil where it attends to every earlier position.
+    public func slidingWindow(layer: Int) -> Int? {
+        guard let window = slidingWindow, slidingLayers?[layer] ?? true else { return nil }
+        return window
+    }
 }
 
 // MARK: - Reading the metadata
@@ -52,7 +69,7 @@ extension ModelConfiguration {
     /// Reads the configuration of `file`, with `contextLength` overriding the trained context.
     public init(file: GGUFFile, contextLength override: Int? = nil) throws {
         guard let arch = file.architecture else { throw ModelError.missingMetadata("general.architecture") }
-        guard Architecture.named(arch) != nil else {
+        guard let traits = Architecture.named(arch) else {
             throw ModelError.unsupportedArchitecture(arch, supported: ModelConfiguration.supportedArchitectures)
         }
         let meta = MetadataReader(file: file, prefix: arch)
@@ -83,11 +100,35 @@ extension ModelConfiguration {
         ropeFreqBase = try meta.positiveFloat("rope.freq_base", default: 10_000)
         rmsNormEpsilon = try meta.positiveFloat("attention.layer_norm_rms_epsilon", default: 1e-5)
         ropeScaling = try meta.ropeScaling()
-        if let window = try meta.optionalInt("attention.sliding_window"), window > 0 {
+        if traits.readsSlidingWindow, let window = try meta.optionalInt("attention.sliding_window"), window > 0 {
             slidingWindow = window
         } else {
             slidingWindow = nil
         }
+        // `{arch}.attention.sliding_window_pattern`, an integer n (every n-th layer global) or one flag per
+        // layer, overrides the architecture's pattern; `{arch}.rope.freq_base_swa` its sliding RoPE base.
+        if let pattern = file.metadata[meta.key("attention.sliding_window_pattern")] {
+            if let n = pattern.intValue, n > 0 {
+                slidingLayers = (0..<layerCount).map { $0 % n < n - 1 }
+            } else if case let .array(flags) = pattern, flags.count == layerCount, flags.allSatisfy({ $0.boolValue != nil }) {
+                slidingLayers = flags.map { $0.boolValue! }
+            } else {
+                throw ModelError.invalidMetadata(key: meta.key("attention.sliding_window_pattern"),
+                                                 reason: "expected a positive integer or \(layerCount) booleans, found \(pattern)")
+            }
+        } else if let n = traits.slidingPattern {
+            slidingLayers = (0..<layerCount).map { $0 % n < n - 1 }
+        } else {
+            slidingLayers = nil
+        }
+        slidingRopeFreqBase = try traits.slidingRopeBase.map { try meta.positiveFloat("rope.freq_base_swa", default: $0) }
+        // Gemma 3 27B (62 blocks) scales queries by 1/√(embd / heads), not 1/√headDim (llama.cpp's
+        // f_attention_scale, after gemma_pytorch's config).
+        attentionScale = arch == "gemma3" && layerCount == 62
+            ? 1 / Float(embeddingLength / headCount).squareRoot()
+            : 1 / Float(headDimension).squareRoot()
+        attentionSoftcap = try meta.optionalPositiveFloat("attn_logit_softcapping")
+        finalLogitSoftcap = try meta.optionalPositiveFloat("final_logit_softcapping")
         if let experts = try meta.optionalInt("expert_count"), experts > 0 {
             throw ModelError.unsupportedFeature("mixture of experts (\(arch).expert_count = \(experts))")
         }
@@ -132,6 +173,11 @@ struct MetadataReader {
             throw ModelError.invalidMetadata(key: key(name), reason: "expected a positive number, found \(value)")
         }
         return Float(x)
+    }
+
+    func optionalPositiveFloat(_ name: String) throws -> Float? {
+        guard file.metadata[key(name)] != nil else { return nil }
+        return try positiveFloat(name, default: 1)
     }
 
     func ropeScaling() throws -> ModelConfiguration.RopeScaling {

@@ -1,30 +1,29 @@
 import Dispatch
 import Foundation
+import Synchronization
 
-/// Splits work over the machine's cores.
+/// Splits work over the threads of an `EngineConfiguration`.
 ///
 /// A decode step of SmolLM2 is ~210 matrix-vector products of 50–200 µs each, so the cost of starting
 /// parallel work matters: `DispatchQueue.concurrentPerform` costs several µs per call (measured in
 /// BENCHMARKS.md, "Engine kernels"); `WorkerPool` keeps threads spinning briefly between calls, as ggml does.
-enum Parallel {
-    /// Worker count: the active processors, overridable with `JUDGE_THREADS`.
-    static let threadCount: Int = {
-        if let s = ProcessInfo.processInfo.environment["JUDGE_THREADS"], let n = Int(s), n > 0 { return n }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }()
+struct Parallel: Sendable {
+    /// Worker count, the calling thread included.
+    let threadCount: Int
+    /// The persistent workers (threadCount − 1 threads; the calling thread is the last worker); nil for
+    /// one thread, or `concurrentPerform` (`EngineConfiguration.Workers.dispatch`).
+    let pool: WorkerPool?
 
-    /// The persistent workers (threadCount − 1 threads; the calling thread is the last worker).
-    /// `JUDGE_POOL=dispatch` uses `DispatchQueue.concurrentPerform` instead (for comparison).
-    static let pool: WorkerPool? = {
-        if threadCount <= 1 || ProcessInfo.processInfo.environment["JUDGE_POOL"] == "dispatch" { return nil }
-        return WorkerPool(threads: threadCount - 1)
-    }()
+    init(_ configuration: EngineConfiguration) {
+        threadCount = configuration.threads
+        pool = threadCount > 1 && configuration.workers == .pool ? WorkerPool.shared(threads: threadCount - 1) : nil
+    }
 
     /// Calls `body` on disjoint ranges covering `0..<count`, in parallel when the work is large enough.
     /// Every range but the last starts and ends at a multiple of `alignment` (the integer kernels take
     /// a lone vector's rows eight at a time).
     @inline(__always)
-    static func forRanges(count: Int, minimumChunk: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
+    func forRanges(count: Int, minimumChunk: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
         let chunks = min(threadCount * 4, count / max(1, minimumChunk))
         if chunks <= 1 || threadCount == 1 {
             body(0..<count)
@@ -40,6 +39,22 @@ enum Parallel {
             pool.run(chunks: chunks, chunk)
         } else {
             DispatchQueue.concurrentPerform(iterations: chunks, execute: chunk)
+        }
+    }
+}
+
+extension WorkerPool {
+    /// The process's pools, one per thread count: their threads live as long as the process, so models
+    /// loaded with the same configuration share one instead of each starting its own.
+    private static let pools = Mutex<[Int: WorkerPool]>([:])
+
+    /// The shared pool of `threads` worker threads.
+    static func shared(threads: Int) -> WorkerPool {
+        pools.withLock { pools in
+            if let pool = pools[threads] { return pool }
+            let pool = WorkerPool(threads: threads)
+            pools[threads] = pool
+            return pool
         }
     }
 }

@@ -39,6 +39,9 @@ struct Q8Activations {
     let scales: UnsafeMutablePointer<Float>
     /// (columns / 32, sumStride) each block's d · Σ q.
     let sums: UnsafeMutablePointer<Float>
+    /// (stride, columns / 32) each block's Σ q, exact (|Σ q| ≤ 32 · 127): vector by vector, so that two
+    /// neighbouring blocks' are one 4-byte load (the interleaved Q4_K kernel's minimum terms).
+    let totals: UnsafeMutablePointer<Int16>
 
     /// The padded width for `batch` vectors: the interleaved layout takes whole groups of eight.
     static func stride(_ batch: Int, blocksPerScale: Int) -> Int {
@@ -53,7 +56,7 @@ struct Q8Activations {
     /// Bytes of storage for `batch` vectors of `columns` floats (see `init(storage:…)`).
     static func storageBytes(batch: Int, columns: Int) -> Int {
         let blocks = columns / 32
-        return blocks * (stride(batch, blocksPerScale: 1) * (32 + 4) + sumStride(batch) * 4) + 64
+        return blocks * (stride(batch, blocksPerScale: 1) * (32 + 4 + 2) + sumStride(batch) * 4) + 64
     }
 
     /// Views `storage` (at least `storageBytes(batch:columns:)` bytes) as the quantized activations.
@@ -70,6 +73,7 @@ struct Q8Activations {
         scales = aligned.bindMemory(to: Float.self, capacity: cells + sumCells)
         sums = scales + cells
         quants = (aligned + 4 * (cells + sumCells)).bindMemory(to: Int8.self, capacity: 32 * cells)
+        totals = (aligned + 4 * (cells + sumCells) + 32 * cells).bindMemory(to: Int16.self, capacity: cells)
     }
 
     // MARK: - Quantizing
@@ -86,6 +90,7 @@ struct Q8Activations {
             }
             (sums + b * sumStride + batch).update(repeating: 0, count: sumStride - batch)
         }
+        if batch < stride { (totals + batch * blocks).update(repeating: 0, count: (stride - batch) * blocks) }
         // (32) one block's bytes, before they are spread over the steps of the interleaved layout.
         withUnsafeTemporaryAllocation(of: Int8.self, capacity: 32) { buffer in
             let block = buffer.baseAddress!
@@ -99,6 +104,7 @@ struct Q8Activations {
                         if interleaved { spread(block, b, s) }
                         scales[g * stride + s] = d
                         sums[b * sumStride + s] = d * Float(total)
+                        totals[s * blocks + b] = Int16(total)
                     }
                 }
             }

@@ -20,7 +20,7 @@ final class GEMMWorkspace {
         let c = model.configuration
         columns = max(c.embeddingLength, c.feedForwardLength, c.queryDimension)
         tileRows = 64
-        workers = Parallel.threadCount
+        workers = model.parallel.threadCount
         buffers = .allocate(capacity: workers * tileRows * columns)
         GEMMWorkspace.singleThreadedBLAS
     }
@@ -41,20 +41,20 @@ extension WeightMatrix {
     ///
     /// Worker w takes tiles w, w + workers, …: every tile is the same work, so a static split balances.
     func multiplyDequantized(batch: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                             workspace: GEMMWorkspace) {
+                             workspace: GEMMWorkspace, on parallel: Parallel) {
         precondition(columns <= workspace.columns)
         // About four tiles per worker (a balanced split of small matrices), 16…64 rows each (sgemm stays efficient).
         let tileRows = min(workspace.tileRows, max(16, (rows / (workspace.workers * 4) + 7) / 8 * 8))
         let tiles = (rows + tileRows - 1) / tileRows
         let workers = min(workspace.workers, tiles)
         let type = self.type, columns = self.columns, rows = self.rows
-        Parallel.forRanges(count: workers, minimumChunk: 1) { range in
+        parallel.forRanges(count: workers, minimumChunk: 1) { range in
             for w in range {
                 let tile = workspace.tile(w)   // (tileRows, columns)
                 var t = w
                 while t < tiles {
                     let first = t * tileRows, count = min(tileRows, rows - first)
-                    for r in 0..<count { type.dequantizeRow(row(first + r), into: tile + r * columns, count: columns) }
+                    for r in 0..<count { dequantizeRow(first + r, into: tile + r * columns) }
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
                                 Int32(batch), Int32(count), Int32(columns),
                                 1, x, Int32(columns), tile, Int32(columns),

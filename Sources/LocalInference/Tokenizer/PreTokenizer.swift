@@ -12,11 +12,15 @@
 /// | `llama3` | `llama3`, `llama-v3`, `llama-bpe`, `falcon3`, `dbrx`, `smaug-bpe`, … | Llama 3 (`\p{N}{1,3}`) |
 /// | `starcoder` | `smollm`, `starcoder`, `refact`, `command-r`, `codeshell`, … | `\p{N}` (each digit alone), GPT-2 |
 /// | `qwen2` | `qwen2`, `stablelm2`, `deepseek-r1-qwen`, `megrez` | Qwen 2 (Llama 3 with `\p{N}`) |
+/// | `qwen35` | `qwen35` | Qwen 3.5 (Qwen 2 with `\p{M}` counted as letters) |
+/// | `deepseekLLM` | `deepseek-llm` | `[\r\n]`, `\s?[A-Za-zµÀ-ÖØ-öø-ƺ…]+`, `\s?[!-/:-~！-／：-～‘-‟　-。]+`, `\s+$`, `[一-龥ࠀ-一가-퟿]+`, `\p{N}+` |
+/// | `deepseekCoder` | `deepseek-coder` | `[\r\n]`, `\s?\p{L}+`, `\s?\p{P}+`, `[一-龥ࠀ-一가-퟿]+`, `\p{N}` |
+/// | `falcon` | `falcon` | ``[\p{P}$+<=>^~|`]+``, GPT-2, `[0-9]{3}` |
 ///
 /// where GPT-2 is `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+` and
 /// Llama 3 is `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`.
 enum PreTokenizer: String, CaseIterable, Sendable {
-    case `default`, gpt2, llama3, starcoder, qwen2
+    case `default`, gpt2, llama3, starcoder, qwen2, qwen35, falcon, deepseekLLM, deepseekCoder
 
     /// The `tokenizer.ggml.pre` names each kind answers to (llama.cpp's `llama_vocab::impl::load`).
     static let names: [String: PreTokenizer] = {
@@ -30,6 +34,10 @@ enum PreTokenizer: String, CaseIterable, Sendable {
             names[name] = .starcoder
         }
         for name in ["qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2", "stablelm2", "megrez"] { names[name] = .qwen2 }
+        names["qwen35"] = .qwen35
+        names["falcon"] = .falcon
+        names["deepseek-llm"] = .deepseekLLM
+        names["deepseek-coder"] = .deepseekCoder
         return names
     }()
 
@@ -50,9 +58,16 @@ enum PreTokenizer: String, CaseIterable, Sendable {
         switch self {
         case .default: return [.runs(.defaultPunctuation), .gpt2, .runs(.number), .asciiDigitTriples]
         case .gpt2: return [.gpt2]
-        case .llama3: return [.llama3(maxDigits: 3)]
+        case .llama3: return [.llama3(maxDigits: 3, marksAreLetters: false)]
         case .starcoder: return [.each(.number), .gpt2]
-        case .qwen2: return [.llama3(maxDigits: 1)]
+        case .qwen2: return [.llama3(maxDigits: 1, marksAreLetters: false)]
+        case .qwen35: return [.llama3(maxDigits: 1, marksAreLetters: true)]
+        case .falcon: return [.runs(.falconPunctuation), .gpt2, .asciiDigitTriples]
+        case .deepseekLLM:
+            return [.each(.newline), .spaceThenRuns(.deepSeekLetter), .spaceThenRuns(.deepSeekPunctuation), .trailingWhitespace,
+                    .runs(.cjk), .runs(.number)]
+        case .deepseekCoder:
+            return [.each(.newline), .spaceThenRuns(.letter), .spaceThenRuns(.punctuation), .runs(.cjk), .each(.number)]
         }
     }
 

@@ -7,14 +7,20 @@ enum SplitRule: Sendable {
     /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
     case gpt2
     /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,maxDigits}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
-    /// (Llama 3 with 3 digits, Qwen 2 with 1).
-    case llama3(maxDigits: Int)
+    /// (Llama 3 with 3 digits, Qwen 2 with 1); with `marksAreLetters`, `\p{M}` counts with `\p{L}` in every
+    /// alternative (Qwen 3.5: `[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|…`).
+    case llama3(maxDigits: Int, marksAreLetters: Bool)
     /// Each code point of the class is a piece of its own (a regex like `\p{N}`).
     case each(CharacterClass)
     /// Each maximal run of the class is a piece (a regex like `\p{N}+`).
     case runs(CharacterClass)
     /// Three ASCII digits in a row are a piece (`[0-9][0-9][0-9]`), scanning left to right.
     case asciiDigitTriples
+    /// `\s?C+`: a run of the class, with the whitespace before it if there is one (`std::regex`'s `\s`,
+    /// `isRegexWhitespace`).
+    case spaceThenRuns(CharacterClass)
+    /// `\s+$`: the whitespace that ends the piece.
+    case trailingWhitespace
 
     /// The classes the simple rules use, as llama.cpp's `std::regex` fallback sees them: ASCII code points
     /// by the ASCII set in the regex, the others by their Unicode category.
@@ -23,6 +29,20 @@ enum SplitRule: Sendable {
         case number
         /// `[\p{P}\$\+<=>\^~\|]` — ASCII punctuation as llama.cpp lists it (no backtick), plus `$+<=>^~|`.
         case defaultPunctuation
+        /// `[\p{P}\$\+<=>\^~\|\`]` — Falcon's: the default's and the backtick.
+        case falconPunctuation
+        /// `[\r\n]`
+        case newline
+        /// `\p{L}`: ASCII letters, and non-ASCII letters.
+        case letter
+        /// `\p{P}`: ASCII punctuation as llama.cpp lists it (`!-#%-*,-/:-;?-@[-]_{}`), and non-ASCII punctuation.
+        case punctuation
+        /// DeepSeek LLM's explicit letter ranges (`[A-Za-zµÀ-ÖØ-öø-ƺ…]`, `SplitRule.deepSeekLetters`).
+        case deepSeekLetter
+        /// DeepSeek LLM's punctuation: `[!-/:-~！-／：-～‘-‟　-。]`.
+        case deepSeekPunctuation
+        /// `[一-龥ࠀ-一가-퟿]`: U+0800 through the CJK ideographs, and Hangul.
+        case cjk
 
         func contains(_ codepoint: UInt32, _ flags: CodepointFlags) -> Bool {
             switch self {
@@ -32,9 +52,62 @@ enum SplitRule: Sendable {
             case .defaultPunctuation:
                 if codepoint < 128 { return SplitRule.asciiDefaultPunctuation.contains(UInt8(codepoint)) }
                 return !flags.isWhitespace && flags.isPunctuation
+            case .falconPunctuation:
+                if codepoint == 0x60 { return true }
+                return CharacterClass.defaultPunctuation.contains(codepoint, flags)
+            case .newline:
+                return codepoint == 0x0D || codepoint == 0x0A
+            case .letter:
+                if codepoint < 128 { return (0x41...0x5A).contains(codepoint) || (0x61...0x7A).contains(codepoint) }
+                return !flags.isWhitespace && flags.isLetter
+            case .punctuation:
+                if codepoint < 128 { return SplitRule.asciiPunctuation.contains(UInt8(codepoint)) }
+                return !flags.isWhitespace && flags.isPunctuation
+            // Explicit ranges are matched by `std::wregex` on code points after llama.cpp has replaced every
+            // non-ASCII whitespace by `\v`, so such a code point is in none of them.
+            case .deepSeekLetter:
+                return !(codepoint >= 0x80 && flags.isWhitespace) && SplitRule.deepSeekLetters.contains { $0.contains(codepoint) }
+            case .deepSeekPunctuation:
+                return !(codepoint >= 0x80 && flags.isWhitespace) && SplitRule.deepSeekPunctuation.contains { $0.contains(codepoint) }
+            case .cjk:
+                return !(codepoint >= 0x80 && flags.isWhitespace)
+                    && ((0x0800...0x9FA5).contains(codepoint) || (0xAC00...0xD7FF).contains(codepoint))
             }
         }
     }
+
+    /// `std::regex`'s `\s` on llama.cpp's text: ASCII `\t\n\v\f\r` and space, and every non-ASCII
+    /// whitespace (which llama.cpp replaces by `\v` before matching).
+    static func isRegexWhitespace(_ codepoint: UInt32, _ flags: CodepointFlags) -> Bool {
+        codepoint < 128 ? (0x09...0x0D).contains(codepoint) || codepoint == 0x20 : flags.isWhitespace
+    }
+
+    /// `\p{P}` below 128 as llama.cpp lists it: `!-#%-*,-/:-;?-@[-]_{}`.
+    static let asciiPunctuation: Set<UInt8> = Set(Array("!\"#%&'()*,-./:;?@[\\]_{}".utf8))
+
+    /// DeepSeek LLM's `[!-/:-~！-／：-～‘-‟　-。]`.
+    static let deepSeekPunctuation: [ClosedRange<UInt32>] = [
+        0x21...0x2F, 0x3A...0x7E, 0xFF01...0xFF0F, 0xFF1A...0xFF5E, 0x2018...0x201F, 0x3000...0x3002,
+    ]
+
+    /// DeepSeek LLM's letter class, range by range as llama.cpp writes it (LLAMA_VOCAB_PRE_TYPE_DEEPSEEK_LLM).
+    static let deepSeekLetters: [ClosedRange<UInt32>] = [
+        0x41...0x5A, 0x61...0x7A, 0xB5...0xB5, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x1BA, 0x1BC...0x1BF,
+        0x1C4...0x293, 0x295...0x2AF, 0x370...0x373, 0x376...0x376, 0x377...0x377, 0x37B...0x37D, 0x37F...0x37F,
+        0x386...0x386, 0x388...0x38A, 0x38C...0x38C, 0x38E...0x3A1, 0x3A3...0x3F5, 0x3F7...0x481, 0x48A...0x52F,
+        0x531...0x556, 0x10A0...0x10C5, 0x13A0...0x13F5, 0x13F8...0x13FD, 0x1C90...0x1CBA, 0x1CBD...0x1CBF,
+        0x1D00...0x1D2B, 0x1D6B...0x1D77, 0x1D79...0x1D9A, 0x1E00...0x1F15, 0x1F18...0x1F1D, 0x1F20...0x1F45,
+        0x1F48...0x1F4D, 0x1F50...0x1F57, 0x1F59...0x1F59, 0x1F5B...0x1F5B, 0x1F5D...0x1F5D, 0x1F5F...0x1F7D,
+        0x1F80...0x1FB4, 0x1FB6...0x1FBC, 0x1FBE...0x1FBE, 0x1FC2...0x1FC4, 0x1FC6...0x1FCC, 0x1FD0...0x1FD3,
+        0x1FD6...0x1FDB, 0x1FE0...0x1FEC, 0x1FF2...0x1FF4, 0x1FF6...0x1FFC, 0x2102...0x2102, 0x2107...0x2107,
+        0x210A...0x2113, 0x2115...0x2115, 0x2119...0x211D, 0x2124...0x2124, 0x2126...0x2126, 0x2128...0x2128,
+        0x212A...0x212D, 0x212F...0x2134, 0x2139...0x2139, 0x213C...0x213F, 0x2145...0x2149, 0x214E...0x214E,
+        0x2183...0x2183, 0x2184...0x2184, 0x2C00...0x2C7B, 0x2C7E...0x2CE4, 0x2CEB...0x2CEE, 0x2CF2...0x2CF2,
+        0x2CF3...0x2CF3, 0xA640...0xA66D, 0xA680...0xA69B, 0xA722...0xA76F, 0xA771...0xA787, 0xA78B...0xA78E,
+        0xAB70...0xABBF, 0xFB00...0xFB06, 0xFB13...0xFB17, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0x10400...0x1044F,
+        0x104B0...0x104D3, 0x104D8...0x104FB, 0x10C80...0x10CB2, 0x10CC0...0x10CF2, 0x118A0...0x118DF,
+        0x1E900...0x1E943,
+    ]
 
     /// `!-#%-*,-/:-;?-@[-]_{}` and `$+<=>^~|`.
     static let asciiDefaultPunctuation: Set<UInt8> = Set(Array("!\"#%&'()*,-./:;?@[\\]_{}$+<=>^~|".utf8))
@@ -45,9 +118,9 @@ enum SplitRule: Sendable {
         case .gpt2:
             var scanner = Scanner(cps: cps, flags: flags, piece: piece)
             scanner.splitGPT2(into: &out)
-        case let .llama3(maxDigits):
+        case let .llama3(maxDigits, marksAreLetters):
             var scanner = Scanner(cps: cps, flags: flags, piece: piece)
-            scanner.splitLlama3(maxDigits: maxDigits, into: &out)
+            scanner.splitLlama3(maxDigits: maxDigits, marksAreLetters: marksAreLetters, into: &out)
         case let .each(characterClass):
             isolate(piece, into: &out) { pos in characterClass.contains(cps[pos], flags[pos]) ? 1 : 0 }
         case let .runs(characterClass):
@@ -56,6 +129,21 @@ enum SplitRule: Sendable {
                 while end < piece.upperBound && characterClass.contains(cps[end], flags[end]) { end += 1 }
                 return end - pos
             }
+        case let .spaceThenRuns(characterClass):
+            isolate(piece, into: &out) { pos in
+                var end = pos
+                if SplitRule.isRegexWhitespace(cps[pos], flags[pos]) { end += 1 }
+                let runStart = end
+                while end < piece.upperBound && characterClass.contains(cps[end], flags[end]) { end += 1 }
+                if end > runStart { return end - pos }
+                // `\s?` taken but no run after it: the match, if any, starts here without the whitespace.
+                return 0
+            }
+        case .trailingWhitespace:
+            var start = piece.upperBound
+            while start > piece.lowerBound && SplitRule.isRegexWhitespace(cps[start - 1], flags[start - 1]) { start -= 1 }
+            if start > piece.lowerBound { out.append(piece.lowerBound..<start) }
+            if start < piece.upperBound { out.append(start..<piece.upperBound) }
         case .asciiDigitTriples:
             isolate(piece, into: &out) { pos in
                 guard pos + 3 <= piece.upperBound else { return 0 }
@@ -183,7 +271,11 @@ private struct Scanner {
         }
     }
 
-    mutating func splitLlama3(maxDigits: Int, into out: inout [Range<Int>]) {
+    mutating func splitLlama3(maxDigits: Int, marksAreLetters: Bool, into out: inout [Range<Int>]) {
+        /// `\p{L}`, or `[\p{L}\p{M}]` with `marksAreLetters`.
+        func isLetter(_ f: CodepointFlags) -> Bool { f.isLetter || (marksAreLetters && f.contains(.accentMark)) }
+        /// `[^\s\p{L}\p{N}]` (or `[^\s\p{L}\p{M}\p{N}]`) of a real code point.
+        func isOther(_ f: CodepointFlags) -> Bool { f.isOther && !(marksAreLetters && f.contains(.accentMark)) }
         var pos = start
         while pos < end {
             let c = cps[pos]
@@ -196,9 +288,9 @@ private struct Scanner {
             }
 
             // `[^\r\n\p{L}\p{N}]?\p{L}+`
-            if !(c == 0x0D || c == 0x0A || f.isNumber) && (f.isLetter || fl(pos + 1).isLetter) {
+            if !(c == 0x0D || c == 0x0A || f.isNumber) && (isLetter(f) || isLetter(fl(pos + 1))) {
                 pos += 1
-                while fl(pos).isLetter { pos += 1 }
+                while isLetter(fl(pos)) { pos += 1 }
                 emit(upTo: pos, into: &out)
                 continue
             }
@@ -219,9 +311,9 @@ private struct Scanner {
 
             // ` ?[^\s\p{L}\p{N}]+[\r\n]*` (the first test reads the flags of `c` itself, as llama.cpp does)
             var f2 = c == 0x20 ? fl(pos + 1) : f
-            if !(f2.isWhitespace || f2.isLetter || f2.isNumber) && f.rawValue != 0 {
+            if !(f2.isWhitespace || isLetter(f2) || f2.isNumber) && f.rawValue != 0 {
                 if c == 0x20 { pos += 1 }
-                while f2.isOther { pos += 1; f2 = fl(pos) }
+                while isOther(f2) { pos += 1; f2 = fl(pos) }
                 while let c2 = cp(pos), c2 == 0x0D || c2 == 0x0A { pos += 1 }
                 emit(upTo: pos, into: &out)
                 continue

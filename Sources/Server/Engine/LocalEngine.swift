@@ -20,7 +20,8 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     let model: LlamaModel
     /// Immutable after init: used by `prepare` on any thread.
     let tokenizer: Tokenizer
-    let template: ChatTemplate
+    /// The template prompts are rendered with (`guessed` says when it is a fallback).
+    public let template: ChatTemplate
     /// The sequences (KV caches, samplers) of every running request. The scheduler thread's only.
     private let generators: BatchGenerator
     /// Sequences of `generators` not running a request. The scheduler thread's only.
@@ -32,9 +33,11 @@ public final class LocalEngine: CompletionEngine, @unchecked Sendable {
     ///   - contextLength: positions per sequence, prompt and completion together.
     ///   - chatTemplate: a template name overriding the one recognized from the model.
     ///   - modelID: the name `/v1/models` lists; default: the file name without `.gguf`.
-    public init(modelURL: URL, contextLength: Int, chatTemplate: String? = nil, modelID: String? = nil) throws {
+    ///   - engine: the engine's threads and settings.
+    public init(modelURL: URL, contextLength: Int, chatTemplate: String? = nil, modelID: String? = nil,
+                engine: EngineConfiguration = EngineConfiguration()) throws {
         let file = try GGUFFile(url: modelURL)
-        model = try LlamaModel(file: file, contextLength: contextLength)
+        model = try LlamaModel(file: file, contextLength: contextLength, engine: engine)
         tokenizer = try Tokenizer(file: file)
         let detected = ChatTemplate.detect(file: file)
         if let chatTemplate {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import LocalInference
 import OpenAIWire
 import XCTest
@@ -20,14 +21,26 @@ final class ChatTemplateReferenceTests: XCTestCase {
     }
 
     func testSmolLM2TemplateMatchesJinja() throws {
-        let file = try GGUFFile(url: TestModel.smolLM2())
+        try check(model: TestModel.smolLM2(), fixture: "smollm2_chat_reference.json",
+                  defaultSystem: "You are a helpful AI assistant named SmolLM, trained by Hugging Face")
+    }
+
+    /// Qwen's template tests `== 'system'` and writes its default in the else branch.
+    func testQwen25TemplateMatchesJinja() throws {
+        try check(model: RealModelFile.qwen25Coder(), fixture: "qwen2.5-coder_chat_reference.json",
+                  defaultSystem: "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.")
+    }
+
+    private func check(model: URL, fixture: String, defaultSystem: String) throws {
+        let file = try GGUFFile(url: model)
         let reference = try JSONDecoder().decode(
-            Reference.self, from: Data(contentsOf: TestModel.fixture("tokenizer/smollm2_chat_reference.json")))
+            Reference.self, from: Data(contentsOf: TestModel.fixture("tokenizer/\(fixture)")))
         XCTAssertEqual(file.metadata["tokenizer.chat_template"]?.stringValue, reference.chat_template)
 
         let template = ChatTemplate.detect(file: file)
         XCTAssertEqual(template.kind, .chatml)
-        XCTAssertEqual(template.defaultSystem, "You are a helpful AI assistant named SmolLM, trained by Hugging Face")
+        XCTAssertNil(template.guessed)
+        XCTAssertEqual(template.defaultSystem, defaultSystem)
         let tokenizer = try Tokenizer(file: file)
         XCTAssertGreaterThanOrEqual(reference.cases.count, 8)
         for item in reference.cases {

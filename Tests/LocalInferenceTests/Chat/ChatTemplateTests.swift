@@ -119,6 +119,41 @@ final class ChatTemplateTests: XCTestCase {
         XCTAssertNil(ChatTemplate.detect(templateText: Self.mistral).defaultSystem)
     }
 
+    /// Qwen2.5's template tests `== 'system'` and writes its default in the else branch.
+    func testExtractsADefaultWrittenInAnElseBranch() {
+        let qwen25 = """
+            {%- if messages[0]['role'] == 'system' %}
+                {{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}
+            {%- else %}
+                {{- '<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}
+            {%- endif %}
+            """
+        let template = ChatTemplate.detect(templateText: qwen25)
+        XCTAssertEqual(template.kind, .chatml)
+        XCTAssertEqual(template.defaultSystem, "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.")
+        XCTAssertNil(template.guessed)
+    }
+
+    func testGemma() {
+        let gemma = "{{ bos_token }}{% for message in messages %}{{ '<start_of_turn>' + role + '\\n' }}{% endfor %}"
+        let template = ChatTemplate.detect(templateText: gemma)
+        XCTAssertEqual(template.kind, .gemma)
+        XCTAssertEqual(template.render([.system("Be brief."), .user(" Hi "), .assistant("Hello."), .user("Bye")]),
+                       "<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\nHello.<end_of_turn>\n"
+                       + "<start_of_turn>user\nBye<end_of_turn>\n<start_of_turn>model\n")
+    }
+
+    /// An unrecognized or missing template still renders ChatML, as llama.cpp does, but says it is a guess.
+    func testAnUnrecognizedTemplateIsAGuessThatSaysSo() {
+        let unknown = ChatTemplate.detect(templateText: "{{ '### Instruction:' + message['content'] }}")
+        XCTAssertEqual(unknown.kind, .chatml)
+        XCTAssertEqual(unknown.guessed, "the model's tokenizer.chat_template is none we recognize (chatml, mistral, llama2, "
+                       + "zephyr, llama3, gemma); prompts use ChatML, which may not be what the model was trained on "
+                       + "(choose one with --template)")
+        XCTAssertNotNil(ChatTemplate.detect(templateText: nil).guessed)
+        XCTAssertNil(ChatTemplate.detect(templateText: Self.llama3).guessed)
+    }
+
     func testKeepsTheModelsBOSAndEOSTexts() {
         let template = ChatTemplate.detect(templateText: Self.zephyr, bosText: "<s>", eosText: "<|endoftext|>")
         XCTAssertEqual(template.render([.user("U")]), "<|user|>\nU<|endoftext|>\n<|assistant|>\n")

@@ -26,7 +26,8 @@ final class BatchedForwardTests: XCTestCase {
         var reference = try ReferenceLlama(file: gguf)
         reference.quantizesActivations = false   // sgemm multiplies fp32 activations
         let expected = reference.logits(longPrompt)
-        let model = try LlamaModel(file: gguf)
+        // Interleaved weights never go through sgemm: keep every matrix in the file's layout.
+        let model = try LlamaModel(file: gguf, engine: EngineConfiguration(repack: false))
         let pass = ForwardPass(model: model, capacity: longPrompt.count)
         pass.gemmThreshold = 32   // ≤ 40 rows: the whole prompt is one sgemm chunk
         let context = try InferenceContext(model: model, contextLength: 64, pass: pass)
@@ -55,7 +56,7 @@ final class BatchedForwardTests: XCTestCase {
 
     /// Greedy decoding of `prompts` one sequence at a time, each with its own context.
     private func greedyAlone(_ model: LlamaModel, _ prompts: [[Int32]], steps: Int,
-                             gemmThreshold: Int = ForwardPass.gemmMinimumBatch) throws -> [[Int32]] {
+                             gemmThreshold: Int = EngineConfiguration.defaultGEMMMinimumBatch) throws -> [[Int32]] {
         try prompts.map { prompt in
             let pass = ForwardPass(model: model, capacity: 16)
             pass.gemmThreshold = gemmThreshold
@@ -72,7 +73,7 @@ final class BatchedForwardTests: XCTestCase {
     }
 
     private func greedyBatched(_ model: LlamaModel, _ prompts: [[Int32]], steps: Int,
-                               gemmThreshold: Int = ForwardPass.gemmMinimumBatch) throws -> [[Int32]] {
+                               gemmThreshold: Int = EngineConfiguration.defaultGEMMMinimumBatch) throws -> [[Int32]] {
         let batch = try SequenceBatch(model: model, sequences: prompts.count)
         batch.pass.gemmThreshold = gemmThreshold
         for (i, prompt) in prompts.enumerated() { try batch.context(i).evaluate(prompt) }
@@ -120,10 +121,10 @@ final class BatchedForwardTests: XCTestCase {
         spec.layerTypes = [[.q4_0, .q4_1, .q8_0, .q4_K, .q6_K, .q5_K, .f16]]
         spec.layers = 1
         let model = try LlamaModel(file: spec.file())
-        let p = prompts(ForwardPass.gemmMinimumBatch + 2)
+        let p = prompts(EngineConfiguration.defaultGEMMMinimumBatch + 2)
         // Steps of every sequence take sgemm at the default threshold; prompts (3–7 rows) and lone rows are sent
         // there too, since the integer kernels quantize activations and sgemm does not.
-        XCTAssertGreaterThanOrEqual(p.count, ForwardPass.gemmMinimumBatch)
+        XCTAssertGreaterThanOrEqual(p.count, EngineConfiguration.defaultGEMMMinimumBatch)
         XCTAssertEqual(try greedyBatched(model, p, steps: 5, gemmThreshold: 1), try greedyAlone(model, p, steps: 5, gemmThreshold: 1))
     }
 

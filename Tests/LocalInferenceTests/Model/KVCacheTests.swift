@@ -17,4 +17,17 @@ final class KVCacheTests: XCTestCase {
             }
         }
     }
+
+    /// Debug builds mark slots unwritten until stored; `_checkInvariants(through:)` passes once every layer
+    /// holds positions 0..<n (a forward pass checks it after each batch).
+    func testInvariantsHoldOnceEveryLayerIsStored() {
+        let cache = KVCache(layers: 3, capacity: 4, width: 8)
+        let k = [Float](repeating: 1, count: 8), v = [Float](repeating: -2, count: 8)
+        #if DEBUG
+        XCTAssertEqual(cache.key(layer: 2, position: 1).pointee.bitPattern, KVCache.unwritten.bitPattern)
+        #endif
+        for position in 0..<2 { for layer in 0..<3 { cache.store(key: k, value: v, layer: layer, position: position) } }
+        cache._checkInvariants(through: 2)
+        XCTAssertEqual(Float(cache.value(layer: 2, position: 1).pointee), -2)
+    }
 }

@@ -1,18 +1,21 @@
 import Foundation
 @testable import LocalInference
 
-/// A plain, obviously-correct fp32 llama forward pass for checking the engine: every weight dequantized up
+/// A plain, obviously-correct fp32 forward pass of llama, qwen2 and gemma3 for checking the engine: every weight dequantized up
 /// front with the reference dequantizer (itself checked against gguf-py), every step written as the
 /// textbook formula, each token's attention recomputed over the whole prefix. Slow on purpose.
 ///
 /// Like llama.cpp, the engine decodes with the input of a product quantized to 8 bits per block for the
 /// weight types of its integer kernels (`Int8Dot.handles`); with `quantizesActivations` (the default) the
 /// reference does the same, with the scalar reference quantizer, before its plain dot. Prompts of
-/// `ForwardPass.gemmMinimumBatch` rows or more go through sgemm in fp32: compare those with it off.
+/// `EngineConfiguration.defaultGEMMMinimumBatch` rows or more go through sgemm in fp32: compare those with it off.
 struct ReferenceLlama {
     let c: ModelConfiguration
     let file: GGUFFile
     var quantizesActivations = true
+    /// NEOX RoPE (pairs i, i + d/2), post norms, GELU, √d embedding scale, interleaved sliding layers.
+    var isGemma3: Bool { c.architecture == "gemma3" }
+    var rotatesHalves: Bool { c.architecture != "llama" }
 
     /// A weight matrix as float rows, and its file type (which decides whether its input is quantized).
     struct Matrix {
@@ -67,24 +70,39 @@ struct ReferenceLlama {
         return zip(x, w).map { $0 * s * $1 }
     }
 
-    /// Rotates adjacent pairs of each head by position × base^(-2i/d) (divided by the frequency factors).
-    func rope(_ v: [Float], heads: Int, position: Int, factors: [Float]?) -> [Float] {
+    /// Rotates pairs of each head by position × base^(-2i/d) (divided by the frequency factors): adjacent
+    /// pairs (2i, 2i+1) for llama, (i, i + d/2) for the others. `sliding`: Gemma 3's sliding-layer base, unscaled.
+    func rope(_ v: [Float], heads: Int, position: Int, factors: [Float]?, sliding: Bool = false) -> [Float] {
         var out = v
         var p = Double(position)
-        if case let .linear(f) = c.ropeScaling { p /= Double(f) }
+        if !sliding, case let .linear(f) = c.ropeScaling { p /= Double(f) }
         let d = c.ropeDimensionCount
+        let base = sliding ? Double(c.slidingRopeFreqBase ?? c.ropeFreqBase) : Double(c.ropeFreqBase)
         for h in 0..<heads {
             for i in 0..<(d / 2) {
-                var theta = p * pow(Double(c.ropeFreqBase), -2 * Double(i) / Double(d))
+                var theta = p * pow(base, -2 * Double(i) / Double(d))
                 if let factors { theta /= Double(factors[i]) }
-                let a = h * c.headDimension + 2 * i
-                let (x0, x1) = (Double(v[a]), Double(v[a + 1]))
+                let a = h * c.headDimension + (rotatesHalves ? i : 2 * i)
+                let b = rotatesHalves ? a + d / 2 : a + 1
+                let (x0, x1) = (Double(v[a]), Double(v[b]))
                 out[a] = Float(x0 * cos(theta) - x1 * sin(theta))
-                out[a + 1] = Float(x0 * sin(theta) + x1 * cos(theta))
+                out[b] = Float(x0 * sin(theta) + x1 * cos(theta))
             }
         }
         return out
     }
+
+    /// RMSNorm of each head of `v` with the (headDim) weight `w`.
+    func headNorm(_ v: [Float], heads: Int, _ w: [Float]?) -> [Float] {
+        guard let w else { return v }
+        let hd = c.headDimension
+        return (0..<heads).flatMap { h in rmsNorm(Array(v[(h * hd)..<((h + 1) * hd)]), w) }
+    }
+
+    func add(_ x: [Float], _ bias: [Float]?) -> [Float] { bias.map { zip(x, $0).map(+) } ?? x }
+
+    /// GELU, tanh approximation.
+    func gelu(_ x: Float) -> Float { 0.5 * x * (1 + tanh(0.797_884_56 * x * (1 + 0.044_715 * x * x))) }
 
     /// Logits (tokens.count, vocab) of every position.
     func logits(_ tokens: [Int32]) -> [[Float]] {
@@ -100,25 +118,36 @@ struct ReferenceLlama {
              k: matrix("blk.\(l).attn_k.weight"), v: matrix("blk.\(l).attn_v.weight"),
              o: matrix("blk.\(l).attn_output.weight"), ffnNorm: vector("blk.\(l).ffn_norm.weight")!,
              gate: matrix("blk.\(l).ffn_gate.weight"), up: matrix("blk.\(l).ffn_up.weight"),
-             down: matrix("blk.\(l).ffn_down.weight"))
+             down: matrix("blk.\(l).ffn_down.weight"),
+             qBias: vector("blk.\(l).attn_q.bias"), kBias: vector("blk.\(l).attn_k.bias"), vBias: vector("blk.\(l).attn_v.bias"),
+             qNorm: vector("blk.\(l).attn_q_norm.weight"), kNorm: vector("blk.\(l).attn_k_norm.weight"),
+             postAttnNorm: vector("blk.\(l).post_attention_norm.weight"), postFfnNorm: vector("blk.\(l).post_ffw_norm.weight"))
         }
         for (pos, token) in tokens.enumerated() {
             var x = embedding.rows[Int(token)]
+            if isGemma3 { x = x.map { $0 * Float(c.embeddingLength).squareRoot() } }
             for l in 0..<c.layerCount {
                 let w = layerWeights[l]
+                // Gemma 3: every sixth layer global, the others windowed with their own RoPE base.
+                let window = isGemma3 ? (l % 6 == 5 ? nil : c.slidingWindow) : c.slidingWindow
+                let sliding = isGemma3 && window != nil
                 let h = rmsNorm(x, w.attnNorm)
-                let q = rope(matmul(w.q, h), heads: c.headCount, position: pos, factors: factors)
+                let q = rope(headNorm(add(matmul(w.q, h), w.qBias), heads: c.headCount, w.qNorm),
+                             heads: c.headCount, position: pos, factors: factors, sliding: sliding)
+                let k = rope(headNorm(add(matmul(w.k, h), w.kBias), heads: c.headCountKV, w.kNorm),
+                             heads: c.headCountKV, position: pos, factors: factors, sliding: sliding)
                 // Keys and values are kept as fp16, as the engine's (and llama.cpp's) cache keeps them.
-                keys[l].append(rope(matmul(w.k, h), heads: c.headCountKV, position: pos, factors: factors).map { Float(Float16($0)) } as [Float])
-                values[l].append(matmul(w.v, h).map { Float(Float16($0)) })
+                keys[l].append(k.map { Float(Float16($0)) } as [Float])
+                values[l].append(add(matmul(w.v, h), w.vBias).map { Float(Float16($0)) })
                 var attended = [Float](repeating: 0, count: c.queryDimension)
                 for head in 0..<c.headCount {
                     let kvHead = head / (c.headCount / c.headCountKV)
-                    let visible = (0...pos).filter { c.slidingWindow == nil || pos - $0 < c.slidingWindow! }
+                    let visible = (0...pos).filter { window == nil || pos - $0 < window! }
                     let qh = Array(q[(head * hd)..<((head + 1) * hd)])
                     let scores = visible.map { t -> Float in
                         let kh = keys[l][t][(kvHead * hd)..<((kvHead + 1) * hd)]
-                        return zip(qh, kh).reduce(0) { $0 + $1.0 * $1.1 } / Float(hd).squareRoot()
+                        let s = zip(qh, kh).reduce(0) { $0 + $1.0 * $1.1 } / Float(hd).squareRoot()
+                        return c.attentionSoftcap.map { $0 * tanh(s / $0) } ?? s
                     }
                     let m = scores.max()!
                     let e = scores.map { Foundation.exp($0 - m) }
@@ -127,13 +156,18 @@ struct ReferenceLlama {
                         for i in 0..<hd { attended[head * hd + i] += e[j] / total * values[l][t][kvHead * hd + i] }
                     }
                 }
-                x = zip(x, matmul(w.o, attended)).map { $0 + $1 }
+                var out = matmul(w.o, attended)
+                if let norm = w.postAttnNorm { out = rmsNorm(out, norm) }
+                x = zip(x, out).map { $0 + $1 }
                 let h2 = rmsNorm(x, w.ffnNorm)
                 let g = matmul(w.gate, h2), u = matmul(w.up, h2)
-                let act = zip(g, u).map { $0 / (1 + Foundation.exp(-$0)) * $1 }
-                x = zip(x, matmul(w.down, act)).map { $0 + $1 }
+                let act = isGemma3 ? zip(g, u).map { gelu($0) * $1 } : zip(g, u).map { $0 / (1 + Foundation.exp(-$0)) * $1 }
+                var down = matmul(w.down, act)
+                if let norm = w.postFfnNorm { down = rmsNorm(down, norm) }
+                x = zip(x, down).map { $0 + $1 }
             }
-            result.append(matmul(output, rmsNorm(x, vector("output_norm.weight")!)))
+            let logits = matmul(output, rmsNorm(x, vector("output_norm.weight")!))
+            result.append(c.finalLogitSoftcap.map { cap in logits.map { cap * tanh($0 / cap) } } ?? logits)
         }
         return result
     }

@@ -1,7 +1,8 @@
 import Foundation
 @testable import LocalInference
 
-/// A tiny llama model with random weights, written with our `GGUFWriter`, for tests that need no real model.
+/// A tiny model with random weights, written with our `GGUFWriter`, for tests that need no real model: a
+/// llama by default; with `architecture` "qwen2" it has q/k/v biases, with "gemma3" q/k norms and post norms.
 struct SyntheticLlama {
     var embedding = 256
     var feedForward = 512
@@ -16,6 +17,9 @@ struct SyntheticLlama {
     var tiedOutput = true
     var ropeFrequencyFactors = false
     var architecture = "llama"
+    /// `{arch}.attn_logit_softcapping` / `final_logit_softcapping`, when set.
+    var attentionSoftcap: Float? = nil
+    var finalSoftcap: Float? = nil
     /// Types of each layer's (q, k, v, o, gate, up, down), cycling over the layers.
     var layerTypes: [[GGMLType]] = [
         [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .f16, .bf16],
@@ -52,6 +56,8 @@ struct SyntheticLlama {
             w.setMetadata("\(a).rope.scaling.factor", .float32(f))
         }
         if let window = slidingWindow { w.setMetadata("\(a).attention.sliding_window", .uint32(UInt32(window))) }
+        if let cap = attentionSoftcap { w.setMetadata("\(a).attn_logit_softcapping", .float32(cap)) }
+        if let cap = finalSoftcap { w.setMetadata("\(a).final_logit_softcapping", .float32(cap)) }
         for (key, value) in metadataOverrides.sorted(by: { $0.key < $1.key }) { w.setMetadata(key, value) }
 
         func add(_ name: String, _ dims: [Int], _ type: GGMLType, scale: Float) throws {
@@ -60,9 +66,14 @@ struct SyntheticLlama {
             let bytes = SyntheticLlama.randomTensor(type: t, count: dims.reduce(1, *), scale: scale, rng: &rng)
             try w.addTensor(name: name, dimensions: dims, type: t, data: bytes)
         }
-        func norm(_ name: String) throws {
+        func norm(_ name: String, count: Int? = nil) throws {
             guard !omitted.contains(name) else { return }
-            try w.addTensor(name: name, dimensions: [embedding], floats: (0..<embedding).map { _ in 1 + rng.normal(0.2) })
+            let n = count ?? embedding
+            try w.addTensor(name: name, dimensions: [n], floats: (0..<n).map { _ in 1 + rng.normal(0.2) })
+        }
+        func bias(_ name: String, count: Int) throws {
+            guard !omitted.contains(name) else { return }
+            try w.addTensor(name: name, dimensions: [count], floats: (0..<count).map { _ in rng.normal(0.3) })
         }
         let q = heads * headDimension, kv = kvHeads * headDimension
         try add("token_embd.weight", [embedding, vocabulary], embeddingType, scale: 1)
@@ -83,6 +94,17 @@ struct SyntheticLlama {
             try add("blk.\(l).ffn_gate.weight", [embedding, feedForward], t[4], scale: 0.1)
             try add("blk.\(l).ffn_up.weight", [embedding, feedForward], t[5], scale: 0.1)
             try add("blk.\(l).ffn_down.weight", [feedForward, embedding], t[6], scale: 0.05)
+            if architecture == "qwen2" {
+                try bias("blk.\(l).attn_q.bias", count: q)
+                try bias("blk.\(l).attn_k.bias", count: kv)
+                try bias("blk.\(l).attn_v.bias", count: kv)
+            }
+            if architecture == "gemma3" {
+                try norm("blk.\(l).attn_q_norm.weight", count: headDimension)
+                try norm("blk.\(l).attn_k_norm.weight", count: headDimension)
+                try norm("blk.\(l).post_attention_norm.weight")
+                try norm("blk.\(l).post_ffw_norm.weight")
+            }
         }
         return try w.serialized()
     }

@@ -58,6 +58,64 @@ final class SyntheticModelTests: XCTestCase {
         try assertMatchesReference(spec)
     }
 
+    /// Qwen2: q/k/v biases and NEOX RoPE, untied output.
+    func testQwen2BiasesAndHalvesRope() throws {
+        var spec = SyntheticLlama()
+        spec.architecture = "qwen2"
+        spec.tiedOutput = false
+        spec.seed = 3
+        let model = try LlamaModel(file: try spec.file())
+        XCTAssertNotNil(model.layers[0].queryBias)
+        try assertMatchesReference(spec)
+    }
+
+    /// Gemma 3: q/k norms, post norms, GELU, √d embeddings, five sliding layers (their own RoPE base) per
+    /// global one, both soft-caps.
+    func testGemma3BlockSlidingAndGlobalLayersAndSoftcaps() throws {
+        var spec = SyntheticLlama()
+        spec.architecture = "gemma3"
+        spec.layers = 7
+        spec.slidingWindow = 3
+        spec.attentionSoftcap = 5
+        spec.finalSoftcap = 3
+        spec.embeddingType = .f16
+        spec.seed = 4
+        let model = try LlamaModel(file: try spec.file())
+        let c = model.configuration
+        XCTAssertEqual((0..<7).map { c.slidingWindow(layer: $0) }, [3, 3, 3, 3, 3, nil, 3])
+        XCTAssertEqual(c.slidingRopeFreqBase, 10_000)
+        XCTAssertEqual(c.finalLogitSoftcap, 3)
+        try assertMatchesReference(spec)
+    }
+
+    /// A known architecture with a missing or mis-shaped tensor names it, with the expected and found shapes.
+    func testKnownArchitectureMissingOrMisshapedTensorIsNamed() throws {
+        var spec = SyntheticLlama()
+        spec.architecture = "qwen2"
+        spec.omitted = ["blk.1.attn_k.bias"]
+        XCTAssertThrowsError(try LlamaModel(file: try spec.file())) { error in
+            XCTAssertEqual(error as? ModelError, .missingTensor("blk.1.attn_k.bias"))
+        }
+        spec.omitted = []
+        spec.metadataOverrides = ["qwen2.feed_forward_length": .uint32(384)]
+        XCTAssertThrowsError(try LlamaModel(file: try spec.file())) { error in
+            XCTAssertEqual(error as? ModelError, .tensorShapeMismatch(tensor: "blk.0.ffn_gate.weight",
+                                                                      expected: [256, 384], found: [256, 512]))
+            XCTAssertEqual("\(error)", "model tensor blk.0.ffn_gate.weight has shape [256, 512], expected [256, 384] from the metadata")
+        }
+        spec = SyntheticLlama()
+        spec.architecture = "gemma3"
+        spec.omitted = ["blk.0.attn_q_norm.weight"]
+        XCTAssertThrowsError(try LlamaModel(file: try spec.file())) { error in
+            XCTAssertEqual(error as? ModelError, .missingTensor("blk.0.attn_q_norm.weight"))
+        }
+        spec.architecture = "gemma2"
+        spec.omitted = []
+        XCTAssertThrowsError(try LlamaModel(file: try spec.file())) { error in
+            XCTAssertEqual(error as? ModelError, .unsupportedArchitecture("gemma2", supported: ["llama", "qwen2", "gemma3"]))
+        }
+    }
+
     /// Without a window every position sees the whole prefix, so the window must change the result.
     func testSlidingWindowChangesLaterPositionsOnly() throws {
         var spec = SyntheticLlama()

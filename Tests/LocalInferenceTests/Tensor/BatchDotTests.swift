@@ -28,7 +28,7 @@ final class BatchDotTests: XCTestCase {
         bytes.withUnsafeBytes { raw in
             let matrix = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
             x.withUnsafeBufferPointer { xp in
-                y.withUnsafeMutableBufferPointer { matrix.multiply(batch: batch, xp.baseAddress!, into: $0.baseAddress!) }
+                y.withUnsafeMutableBufferPointer { matrix.multiply(batch: batch, xp.baseAddress!, into: $0.baseAddress!, on: .tests) }
             }
             for r in 0..<rows {
                 let w = type.dequantize(raw.baseAddress! + r * type.rowBytes(columns), count: columns)

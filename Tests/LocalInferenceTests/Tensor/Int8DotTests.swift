@@ -115,7 +115,7 @@ final class Int8DotTests: XCTestCase {
                 bytes.withUnsafeBytes { raw in
                     let matrix = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
                     x.withUnsafeBufferPointer { xp in
-                        y.withUnsafeMutableBufferPointer { matrix.multiply(xp.baseAddress!, into: $0.baseAddress!) }
+                        y.withUnsafeMutableBufferPointer { matrix.multiply(xp.baseAddress!, into: $0.baseAddress!, on: .tests) }
                     }
                     for r in 0..<rows {
                         let w = type.dequantize(raw.baseAddress! + r * type.rowBytes(columns), count: columns)
@@ -156,12 +156,12 @@ final class Int8DotTests: XCTestCase {
                     let x = (0..<(batch * columns)).map { _ in rng.normal() }
                     var y = [Float](repeating: .nan, count: batch * rows)
                     x.withUnsafeBufferPointer { xp in
-                        y.withUnsafeMutableBufferPointer { matrix.multiply(batch: batch, xp.baseAddress!, into: $0.baseAddress!) }
+                        y.withUnsafeMutableBufferPointer { matrix.multiply(batch: batch, xp.baseAddress!, into: $0.baseAddress!, on: .tests) }
                     }
                     for s in 0..<batch {
                         var alone = [Float](repeating: .nan, count: rows)
                         x.withUnsafeBufferPointer { xp in
-                            alone.withUnsafeMutableBufferPointer { matrix.multiply(xp.baseAddress! + s * columns, into: $0.baseAddress!) }
+                            alone.withUnsafeMutableBufferPointer { matrix.multiply(xp.baseAddress! + s * columns, into: $0.baseAddress!, on: .tests) }
                         }
                         XCTAssertEqual(Array(y[(s * rows)..<((s + 1) * rows)]), alone, "\(type.name) batch \(batch) vector \(s)")
                     }

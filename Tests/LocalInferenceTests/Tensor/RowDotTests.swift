@@ -24,7 +24,7 @@ final class RowDotTests: XCTestCase {
             bytes.withUnsafeBytes { raw in
                 let matrix = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
                 x.withUnsafeBufferPointer { xp in
-                    y.withUnsafeMutableBufferPointer { matrix.multiply(xp.baseAddress!, into: $0.baseAddress!) }
+                    y.withUnsafeMutableBufferPointer { matrix.multiply(xp.baseAddress!, into: $0.baseAddress!, on: .tests) }
                 }
                 // The integer kernels' types multiply x as quantized to 8 bits per block (Int8DotTests
                 // bounds that error): the reference takes the same input.

@@ -37,7 +37,7 @@ final class WorkerPoolTests: XCTestCase {
             var hits = [Int](repeating: 0, count: count)
             hits.withUnsafeMutableBufferPointer { h in
                 let base = h.baseAddress!
-                Parallel.forRanges(count: count, minimumChunk: 16) { range in
+                Parallel.tests.forRanges(count: count, minimumChunk: 16) { range in
                     for i in range { base[i] += 1 }
                 }
             }
@@ -50,7 +50,7 @@ final class WorkerPoolTests: XCTestCase {
         for count in [7, 8, 100, 203, 1_536, 49_152] {
             let lock = NSLock()
             var ranges: [Range<Int>] = []
-            Parallel.forRanges(count: count, minimumChunk: 4, alignment: 8) { range in
+            Parallel.tests.forRanges(count: count, minimumChunk: 4, alignment: 8) { range in
                 lock.lock(); ranges.append(range); lock.unlock()
             }
             ranges.sort { $0.lowerBound < $1.lowerBound }

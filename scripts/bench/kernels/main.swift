@@ -38,7 +38,10 @@ struct KernelBench {
             (.q4_0, 4096, 4096, "7B attn_q"), (.q4_K, 4096, 4096, "7B attn_q"), (.q6_K, 4096, 4096, "7B attn_q"),
         ]
         let only = CommandLine.arguments.dropFirst().first
-        print("type  shape           what                generic ST   fast ST      threaded (\(Parallel.threadCount) threads, \(Parallel.pool == nil ? "dispatch" : "pool"))")
+        let environment = ProcessInfo.processInfo.environment
+        let parallel = Parallel(EngineConfiguration(threads: environment["JUDGE_THREADS"].flatMap(Int.init),
+                                                    workers: environment["JUDGE_POOL"] == "dispatch" ? .dispatch : .pool))
+        print("type  shape           what                generic ST   fast ST      threaded (\(parallel.threadCount) threads, \(parallel.pool == nil ? "dispatch" : "pool"))")
         for (type, rows, columns, what) in shapes where only == nil || only == type.name {
             let data = randomMatrix(type, rows: rows, columns: columns)
             let matrix = WeightMatrix(name: what, type: type, rows: rows, columns: columns, data: UnsafeRawPointer(data))
@@ -64,7 +67,7 @@ struct KernelBench {
             }
             // Threaded, wall time per product.
             t = wallSeconds()
-            for _ in 0..<repeats { matrix.multiply(x, into: y) }
+            for _ in 0..<repeats { matrix.multiply(x, into: y, on: parallel) }
             let perCall = (wallSeconds() - t) / Double(repeats)
             print(String(format: "%-5@ %5dx%-5d %-18@ %5.2f GMAC/s  %5.2f GMAC/s  %8.1f µs (%5.2f GMAC/s)  rel.diff %.1e",
                          type.name, rows, columns, what, genericRate, fastRate, perCall * 1e6, macs / perCall / 1e9, check))
@@ -72,24 +75,28 @@ struct KernelBench {
         // Batched products (CPU time of the whole process, so JUDGE_THREADS=1 gives single-core figures).
         for (type, rows, columns, what) in shapes where only == nil || only == type.name {
             let data = randomMatrix(type, rows: rows, columns: columns)
-            let matrix = WeightMatrix(name: what, type: type, rows: rows, columns: columns, data: UnsafeRawPointer(data))
-            var line = String(format: "%-5@ %5dx%-5d batch:", type.name, rows, columns)
-            for batch in [1, 4, 8, 16, 32] {
+            let file = WeightMatrix(name: what, type: type, rows: rows, columns: columns, data: UnsafeRawPointer(data))
+          // The file's layout, then (Q4_0, Q4_K) rows interleaved at load.
+          for matrix in Set([file.layout, file.repacked(on: parallel).layout]).sorted(by: { "\($0)" > "\($1)" })
+            .map({ $0 == .rows ? file : file.repacked(on: parallel) }) {
+            var line = String(format: "%-5@ %5dx%-5d %@ batch:", type.name, rows, columns, matrix.layout == .rows ? "rows       " : "interleaved")
+            for batch in [1, 4, 8, 16, 32, 128] {
                 let x = UnsafeMutablePointer<Float>.allocate(capacity: columns * batch)
                 for i in 0..<(columns * batch) { x[i] = Float.random(in: -1...1) }
                 let y = UnsafeMutablePointer<Float>.allocate(capacity: rows * batch)
                 let repeats = max(2, Int(4e8 / Double(rows * columns * batch)))
                 let t = processSeconds()
-                for _ in 0..<repeats { matrix.multiply(batch: batch, x, into: y) }
+                for _ in 0..<repeats { matrix.multiply(batch: batch, x, into: y, on: parallel) }
                 let rate = Double(rows * columns * batch * repeats) / (processSeconds() - t) / 1e9
                 line += String(format: "  %d: %5.2f GMAC/s", batch, rate)
             }
             print(line)
+          }
         }
         // The cost of starting parallel work: an empty body over 8 chunks.
         let calls = 20_000
         let t = wallSeconds()
-        for _ in 0..<calls { Parallel.forRanges(count: 128, minimumChunk: 16) { _ in } }
+        for _ in 0..<calls { parallel.forRanges(count: 128, minimumChunk: 16) { _ in } }
         print(String(format: "empty Parallel.forRanges (8 chunks): %.2f µs per call", (wallSeconds() - t) / Double(calls) * 1e6))
     }
 }

@@ -1,0 +1,149 @@
+import XCTest
+@testable import LocalInference
+
+/// The load-time interleaved layout (`InterleavedLayout`) and its kernels (`Int8Dot+Interleaved8Rows.swift`):
+/// repacking loses nothing, and every product — a lone vector and batches of every tile width, split over
+/// threads, over several column panels — equals a scalar transcription of the kernels' arithmetic bit for
+/// bit. For Q4_0 that arithmetic is the file layout's (`Int8Dot`), so the file layout's kernels are held to
+/// the same reference.
+final class InterleavedKernelTests: XCTestCase {
+    private let types: [GGMLType] = [.q4_0, .q4_K]
+
+    private func randomMatrix(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) -> [UInt8] {
+        var rng = SplitMix64(seed: seed)
+        return SyntheticLlama.randomTensor(type: type, count: rows * columns, scale: 1, rng: &rng)
+    }
+
+    func testRepackingKeepsEveryRowsBytes() throws {
+        for type in types where InterleavedLayout.supports(type) {
+            let rows = 24, columns = 512
+            let bytes = randomMatrix(type, rows: rows, columns: columns, seed: 21)
+            try bytes.withUnsafeBytes { raw in
+                let file = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
+                let repacked = file.repacked(on: .tests)
+                XCTAssertEqual(repacked.layout, .interleaved)
+                XCTAssertEqual(try XCTUnwrap(repacked.storage).byteCount, rows / 8 * InterleavedLayout.groupBytes(type, columns: columns))
+                var row = [UInt8](repeating: 0, count: file.rowBytes)
+                for r in 0..<rows {
+                    row.withUnsafeMutableBytes { repacked.fileRow(r, into: $0.baseAddress!) }
+                    XCTAssertEqual(row, Array(bytes[(r * file.rowBytes)..<((r + 1) * file.rowBytes)]), "\(type.name) row \(r)")
+                    XCTAssertEqual(dequantized(repacked, r), dequantized(file, r))
+                }
+            }
+        }
+    }
+
+    /// Rows not a multiple of eight, and types without an interleaved layout, stay as they are.
+    func testRepackingLeavesOtherMatricesAlone() {
+        for (type, rows) in [(GGMLType.q4_0, 12), (.q4_1, 16), (.q8_0, 16), (.q6_K, 16)] {
+            let bytes = randomMatrix(type, rows: rows, columns: 256, seed: 22)
+            bytes.withUnsafeBytes { raw in
+                let file = WeightMatrix(name: "w", type: type, rows: rows, columns: 256, data: raw.baseAddress!)
+                XCTAssertEqual(file.repacked(on: .tests).layout, .rows, "\(type.name) × \(rows)")
+            }
+        }
+    }
+
+    /// Interleaved and file layouts against the scalar reference, bit for bit: 208 rows (split over
+    /// threads in whole eights) × 2,304 columns (72 blocks: two panels), a lone vector and batches that
+    /// fill one to five tiles of four, the last partly.
+    func testProductsEqualTheScalarReferenceBitForBit() {
+        for type in types where InterleavedLayout.supports(type) {
+            let rows = 208, columns = 2304
+            let bytes = randomMatrix(type, rows: rows, columns: columns, seed: 23)
+            var rng = SplitMix64(seed: 24)
+            bytes.withUnsafeBytes { raw in
+                let file = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
+                let repacked = file.repacked(on: .tests)
+                for batch in [1, 2, 3, 4, 5, 8, 9, 13, 17] {
+                    let x = (0..<(batch * columns)).map { i in i % 97 == 0 ? 30 * rng.normal() : rng.normal() }
+                    let want = reference(file, x, batch: batch)
+                    XCTAssertEqual(product(repacked, x, batch: batch), want, "\(type.name) interleaved, batch \(batch)")
+                    if type == .q4_0 {
+                        XCTAssertEqual(product(file, x, batch: batch), want, "Q4_0 file layout, batch \(batch)")
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func dequantized(_ matrix: WeightMatrix, _ r: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: matrix.columns) { buffer, count in
+            matrix.dequantizeRow(r, into: buffer.baseAddress!)
+            count = matrix.columns
+        }
+    }
+
+    private func product(_ matrix: WeightMatrix, _ x: [Float], batch: Int) -> [Float] {
+        var y = [Float](repeating: .nan, count: batch * matrix.rows)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { matrix.multiply(batch: batch, xp.baseAddress!, into: $0.baseAddress!, on: .tests) }
+        }
+        return y
+    }
+
+    /// The kernels' arithmetic, one (row, vector) at a time, in their order (`Int8Dot+Interleaved8Rows.swift`):
+    /// Q4_0 per block acc += float(Σ q_w q_x) · (d · d_x), min += d · (d_x Σ q_x), per panel acc + (−8) min;
+    /// Q4_K per super-block acc += float(Σ_i scale_i Σ q_w q_x) · (d · d_x),
+    /// min += float(Σ_i min_i Σ q_x) · (dmin · d_x), per panel acc − min. Panels of 64 blocks; the first stores.
+    private func reference(_ matrix: WeightMatrix, _ x: [Float], batch: Int) -> [Float] {
+        let type = matrix.type, columns = matrix.columns, blocks = columns / 32
+        let group = Int8Dot.blocksPerScale(type)
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: Q8Activations.storageBytes(batch: batch, columns: columns), alignment: 64)
+        defer { storage.deallocate() }
+        let a = Q8Activations(storage: storage, batch: batch, columns: columns, blocksPerScale: group)
+        x.withUnsafeBufferPointer { a.quantize($0.baseAddress!) }
+        let activations = (0..<batch).map { s in (0..<blocks).map { a.block($0, of: s) } }   // (q, d_x, d_x Σ q)
+        var y = [Float](repeating: 0, count: batch * matrix.rows)
+        for r in 0..<matrix.rows {
+            let row = matrix.row(r)
+            for s in 0..<batch {
+                var first = 0
+                while first < blocks {
+                    let count = min(Int8Dot.panelBlocks, blocks - first)
+                    var acc: Float = 0, minimum: Float = 0
+                    if type == .q4_0 {
+                        for b in first..<(first + count) {
+                            let block = row + 18 * b, (q, dx, sx) = activations[s][b]
+                            let d = Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self)))
+                            var dot: Int32 = 0
+                            for j in 0..<16 {
+                                let byte = block.load(fromByteOffset: 2 + j, as: UInt8.self)
+                                dot += Int32(byte & 0x0f) * Int32(q[j]) + Int32(byte >> 4) * Int32(q[j + 16])
+                            }
+                            acc = acc.addingProduct(Float(dot), d * dx)
+                            minimum = minimum.addingProduct(d, sx)
+                        }
+                    } else {
+                        for superBlock in (first / 8)..<((first + count) / 8) {
+                            let block = row + 144 * superBlock
+                            let d = Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self)))
+                            let dmin = Float(Float16(bitPattern: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
+                            var total: Int32 = 0, minimums: Int32 = 0
+                            for i in 0..<8 {
+                                let (scale, m) = scaleMinK4(i, block + 4)
+                                let q = activations[s][8 * superBlock + i].0
+                                var dot: Int32 = 0
+                                for l in 0..<32 {
+                                    let byte = block.load(fromByteOffset: 16 + 32 * (i / 2) + l, as: UInt8.self)
+                                    dot += Int32(i % 2 == 0 ? byte & 0x0f : byte >> 4) * Int32(q[l])
+                                }
+                                total += Int32(scale) * dot
+                                minimums += Int32(m) * q.reduce(0) { $0 + Int32($1) }
+                            }
+                            let dx = activations[s][8 * superBlock].1
+                            acc = acc.addingProduct(Float(total), d * dx)
+                            minimum = minimum.addingProduct(Float(minimums), dmin * dx)
+                        }
+                    }
+                    let sum = type == .q4_0 ? acc + minimum * -8 : acc - minimum
+                    y[s * matrix.rows + r] = first == 0 ? sum : y[s * matrix.rows + r] + sum
+                    first += count
+                }
+            }
+        }
+        return y
+    }
+}
