@@ -54,6 +54,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        // The shared PostgreSQL store (issue 19): `--db postgres://…`.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - System libraries (Debian: libcurl4-openssl-dev, libopenblas-dev)
@@ -81,7 +83,10 @@ let package = Package(
         .target(name: "OpenAIWire"),
         .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch", "OpenAIWire"], swiftSettings: kernelSettings),
         .target(name: "HTTP", dependencies: ["CCurl"]),
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .target(name: "ChatCompletions", dependencies: ["OpenAIWire", "HTTP"]),
         .target(name: "Judge", dependencies: ["ChatCompletions", "OpenAIWire", "HTTP", "Store", "Suite"]),
         .target(name: "Candidates", dependencies: ["LocalInference", "ChatCompletions", "OpenAIWire", "Store", "Suite", "HTTP"]),
@@ -135,7 +140,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .target(name: "StoreTestSupport", dependencies: ["Store"], path: "Tests/StoreTestSupport"),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport", "TestSupport"]),  // TestSupport: the PostgreSQL server
         .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire"]),
         .testTarget(name: "ChatCompletionsTests", dependencies: ["ChatCompletions", "OpenAIWire", "HTTP", "TestSupport"]),
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "Comparisons", "Candidates", "ChatCompletions", "OpenAIWire",

@@ -24,6 +24,9 @@ if [ ! -s "$model" ]; then
 fi
 if [ "$want_tests" = 1 ]; then
   packages+=(chromium python3-venv nghttp2-server)   # nghttpd: the HTTP/2 TLS server of the client's TLS tests
+  # The Store tests start their own PostgreSQL (Tests/TestSupport/PostgresTestServer.swift): initdb and
+  # postgres from Debian's server package, run as its unprivileged `postgres` user when we are root.
+  packages+=(postgresql)
 fi
 missing=()
 for p in "${packages[@]}"; do

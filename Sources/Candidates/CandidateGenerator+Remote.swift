@@ -11,15 +11,28 @@ extension CandidateGenerator {
     func runRemote(_ models: [ModelWork], tracker: ProgressTracker) async throws -> GenerationSummary {
         guard !models.isEmpty else { return GenerationSummary() }
         let http = HTTPClient(configuration: .init(maxConcurrentTransfers: options.concurrency))
-        var clients: [String: ChatCompletionsClient] = [:]
+        var clients: [String: any ChatCompleting] = [:]
+        var pools: [EndpointPool] = []
         var calls: [(ModelWork, Job, String)] = []
         for model in models {
             guard case let .remote(url, name, apiKeyEnv) = model.spec.source else { continue }
-            guard let baseURL = URL(string: url) else {
-                throw CandidateGenerationError.invalidSetting(model: model.spec.name, reason: "url \(url) is not a URL")
+            var baseURLs: [URL] = []
+            for text in [url] + model.spec.additionalURLs {
+                guard let baseURL = URL(string: text) else {
+                    throw CandidateGenerationError.invalidSetting(model: model.spec.name, reason: "url \(text) is not a URL")
+                }
+                baseURLs.append(baseURL)
             }
-            clients[model.spec.name] = ChatCompletionsClient(baseURL: baseURL, apiKeyEnvironmentVariable: apiKeyEnv,
-                                                            http: http, environment: options.environment)
+            if baseURLs.count > 1 {
+                // Several endpoints serving the model: calls spread over them (EndpointPool).
+                let pool = EndpointPool(endpoints: EndpointPool.clients(urls: baseURLs, apiKeyEnvironmentVariable: apiKeyEnv,
+                                                                        http: http, environment: options.environment))
+                pools.append(pool)
+                clients[model.spec.name] = pool
+            } else {
+                clients[model.spec.name] = ChatCompletionsClient(baseURL: baseURLs[0], apiKeyEnvironmentVariable: apiKeyEnv,
+                                                                http: http, environment: options.environment)
+            }
             calls += model.jobs.map { (model, $0, name) }
         }
         let refused = RefusedModels()
@@ -42,11 +55,12 @@ extension CandidateGenerator {
             }
         }
         if Task.isCancelled { summary.cancelled = true }
+        summary.endpoints = pools.flatMap(\.counts)
         return summary
     }
 
     /// One call: its reply saved, or its failure counted.
-    private func call(_ client: ChatCompletionsClient, model: ModelWork, remoteName: String, job: Job,
+    private func call(_ client: any ChatCompleting, model: ModelWork, remoteName: String, job: Job,
                       refused: RefusedModels, tracker: ProgressTracker) async throws -> GenerationSummary {
         var summary = GenerationSummary()
         let name = model.spec.name

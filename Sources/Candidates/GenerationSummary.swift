@@ -1,4 +1,5 @@
 import Foundation
+import ChatCompletions
 
 // MARK: - GenerationProgress
 
@@ -46,6 +47,8 @@ public struct GenerationSummary: Sendable, Hashable, CustomStringConvertible {
     public var failures: [Failure] = []
     /// The run was cancelled before every missing output was produced.
     public var cancelled = false
+    /// Each endpoint's share of the calls, for remote models served by several (`urls:`).
+    public var endpoints: [EndpointPool.EndpointCount] = []
 
     public struct Failure: Sendable, Hashable {
         public var model: String
@@ -60,11 +63,13 @@ public struct GenerationSummary: Sendable, Hashable, CustomStringConvertible {
         reused += other.reused
         failures += other.failures
         cancelled = cancelled || other.cancelled
+        endpoints += other.endpoints
     }
 
     public var description: String {
         "candidates: \(generated) generated, \(reused) already stored, \(failures.count) failed"
             + (cancelled ? " (interrupted)" : "")
+            + (endpoints.isEmpty ? "" : "\n" + EndpointPool.describe(endpoints, role: "candidate"))
     }
 }
 

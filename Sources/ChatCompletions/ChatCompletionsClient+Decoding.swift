@@ -6,7 +6,7 @@ extension ChatCompletionsClient {
     // MARK: - Reply
 
     /// The first choice of an OpenAI chat-completion body; anything else is `malformedReply`.
-    static func decodeCompletion(_ body: Data, latency: Duration) throws -> ChatCompletion {
+    public static func decodeCompletion(_ body: Data, latency: Duration) throws -> ChatCompletion {
         let raw = String(decoding: body, as: UTF8.self)
         let wire: ChatCompletionResponse
         do {
@@ -49,7 +49,7 @@ extension ChatCompletionsClient {
         keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
     }
 
-    static func snippet(_ text: String, limit: Int = 200) -> String {
+    public static func snippet(_ text: String, limit: Int = 200) -> String {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
         return flat.count <= limit ? "«\(flat)»" : "«\(flat.prefix(limit))…»"
     }
@@ -65,7 +65,7 @@ extension ChatCompletionsClient {
 
     /// The server's explanation: OpenAI's `{"error": {"message"}}`, vLLM's `{"message"}`, `{"error": "…"}`,
     /// or else the start of the body.
-    static func errorMessage(in response: HTTPResponse) -> String {
+    public static func errorMessage(in response: HTTPResponse) -> String {
         if let message = APIError.message(in: response.body) { return message }
         let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : snippet(text)

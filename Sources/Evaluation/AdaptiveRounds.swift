@@ -151,21 +151,3 @@ struct AdaptiveRounds {
         return units
     }
 }
-
-extension JudgingSummary {
-    /// Adds another run's counts (a later round of the same command) to these.
-    mutating func merge(_ other: JudgingSummary) {
-        planned += other.planned
-        reused += other.reused
-        identical += other.identical
-        sent += other.sent
-        parsed += other.parsed
-        unparsed += other.unparsed
-        failed += other.failed
-        notSent += other.notSent
-        promptTokens += other.promptTokens
-        completionTokens += other.completionTokens
-        if let cost = other.cost { self.cost = (self.cost ?? 0) + cost }
-        stopReason = stopReason ?? other.stopReason
-    }
-}

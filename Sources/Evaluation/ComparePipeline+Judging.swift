@@ -11,7 +11,7 @@ struct JudgingContext: Sendable {
     var suite: Suite
     var ids: SuiteIDs
     var store: JudgeStore
-    var client: ChatCompletionsClient
+    var client: any ChatCompleting
     var options: JudgingRun.Options
 }
 
@@ -22,7 +22,13 @@ extension ComparePipeline {
     /// stops scheduling and keeps every verdict stored.
     func judgeAll(_ plan: ComparisonPlan, context: JudgingContext) async throws -> JudgingSummary {
         let bar = ProgressBar(label: "judging")
-        let runner = JudgingRun(store: context.store, client: context.client, options: context.options)
+        // Shared with every other `judge compare` on this suite and store (other processes, other machines):
+        // calls are claimed under leases, so none is sent twice (SharedJudgingRun).
+        let judge = plan.judge
+        let scope = "judge|\(context.suite.name)|\(judge.judgeModel)|\(judge.templateID)@\(judge.templateVersion)|"
+            + "\(judge.temperature.map { "\($0)" } ?? "-")|\(judge.maxTokens.map { "\($0)" } ?? "-")"
+        let runner = SharedJudgingRun(store: context.store, client: context.client, options: context.options,
+                                      shared: .init(scope: scope, lease: .milliseconds(Int64(request.lease * 1000))))
         let summary = try await runner.run(plan) { progress in
             bar.update(done: progress.done, total: progress.total, detail: Self.detail(progress))
         }
@@ -65,7 +71,7 @@ extension ComparePipeline {
             output.print("--pairs adaptive: at most \(budget) judge calls in all (the estimate above is for every pair)")
         }
         switch endpoint.kind {
-        case .remote(let url, _): output.print("judge: \(url.absoluteString)")
+        case .remote(let urls, _): output.print("judge: \(urls.map(\.absoluteString).joined(separator: ", "))")
         case .embedded(let model, _, _): output.print("judge: the embedded local judge over \(model.path)")
         }
     }

@@ -67,7 +67,7 @@ public struct ComparePipeline: Sendable {
             throw EvaluationError.failure("--max-cost needs the judge model's price: add judge.prices.\(judge.model): { input: USD, output: USD } (per million tokens) to \(suite.file.path)")
         }
         let template = try judge.loadTemplate()
-        let judgeStore = try JudgeStore(path: storePath(suite))
+        let judgeStore = try JudgeStore.open(storePath(suite))
         let ids = try judgeStore.saveSuite(suite.storeDefinition)
 
         // MARK: 1. Generation

@@ -41,6 +41,8 @@ public struct CompareRequest: Sendable {
     /// How local models (candidates and the embedded judge) compute: the CLI reads it from the environment.
     public var engine: EngineConfiguration
     public var dryRun: Bool
+    /// Seconds a worker's claim on judge calls lasts without renewal (SharedJudgingRun).
+    public var lease: Double = 60
 
     public init(suiteFile: String, storePath: String? = nil, judgeURL: String? = nil, judgeModel: String? = nil,
                 judgePath: String? = nil, pairs: Pairs = .fixed(.all), concurrency: Int? = nil, maxCost: Double? = nil,

@@ -16,7 +16,8 @@ import Suite
 /// judged by exactly the code that talks to GPT-4.
 struct JudgeEndpoint: Sendable {
     enum Kind: Sendable {
-        case remote(URL, apiKeyEnv: String)
+        /// One endpoint, or several serving the same judge (an ``EndpointPool``).
+        case remote([URL], apiKeyEnv: String)
         /// A GGUF file served under `modelID`, each running request holding a KV cache of `context` positions.
         case embedded(model: URL, modelID: String, context: Int)
     }
@@ -35,16 +36,21 @@ struct JudgeEndpoint: Sendable {
     static let embeddedContext = 2048
 
     /// Runs `body` with a client for this judge; an embedded judge is started first and shut down after,
-    /// whether `body` returns or throws (also after Ctrl-C). `note` hears what the user should know.
-    func withClient<T>(note: (String) -> Void, _ body: (ChatCompletionsClient) async throws -> T) async throws -> T {
+    /// whether `body` returns or throws (also after Ctrl-C). `note` hears what the user should know; with several
+    /// URLs, each endpoint's share of the calls.
+    func withClient<T>(note: (String) -> Void, _ body: (any ChatCompleting) async throws -> T) async throws -> T {
         let http = HTTPClient(configuration: .init(maxConcurrentTransfers: concurrency, caFile: caFile))
         switch kind {
-        case let .remote(url, apiKeyEnv):
+        case let .remote(urls, apiKeyEnv):
+            let url = urls[0]
             let client = ChatCompletionsClient(baseURL: url, apiKeyEnvironmentVariable: apiKeyEnv, http: http)
-            if !client.hasAPIKey, !Self.isLoopback(url) {
+            if !client.hasAPIKey, !urls.allSatisfy(Self.isLoopback) {
                 note("note: $\(apiKeyEnv) is not set: calling \(url.absoluteString) without an API key")
             }
-            return try await body(client)
+            guard urls.count > 1 else { return try await body(client) }
+            let pool = EndpointPool(endpoints: EndpointPool.clients(urls: urls, apiKeyEnvironmentVariable: apiKeyEnv, http: http))
+            defer { note(EndpointPool.describe(pool.counts, role: "judge")) }
+            return try await body(pool)
         case let .embedded(model, modelID, context):
             let engine: LocalEngine
             do {
@@ -80,7 +86,14 @@ extension JudgeEndpoint {
             guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
                 throw EvaluationError.failure("judge URL \"\(text)\" is not a URL; give an OpenAI-compatible …/v1 base URL")
             }
-            self.init(kind: .remote(url, apiKeyEnv: judge.apiKeyEnv), concurrency: concurrency ?? judge.concurrency ?? 8,
+            var urls = [url]
+            for text in judge.additionalURLs {
+                guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
+                    throw EvaluationError.failure("judge URL \"\(text)\" is not a URL; give an OpenAI-compatible …/v1 base URL")
+                }
+                urls.append(url)
+            }
+            self.init(kind: .remote(urls, apiKeyEnv: judge.apiKeyEnv), concurrency: concurrency ?? judge.concurrency ?? 8,
                       caFile: judge.caFile)
             return
         }

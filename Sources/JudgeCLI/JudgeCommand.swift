@@ -26,6 +26,8 @@ struct JudgeCommand: AsyncParsableCommand {
             // MARK: - Reports
             ReportCommand.self,
             LeaderboardCommand.self,
+            // MARK: - The store
+            StoreCommand.self,
         ]
     )
 }

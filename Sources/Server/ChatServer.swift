@@ -6,7 +6,8 @@ import NIOPosix
 // MARK: - ChatServer
 
 /// An OpenAI-compatible chat-completions server over a `CompletionEngine`:
-/// `POST /v1/chat/completions` (plain and streamed), `GET /v1/models`, `GET /v1/models/{id}`.
+/// `POST /v1/chat/completions` (plain and streamed), `GET /v1/models`, `GET /v1/models/{id}`, and
+/// `GET /health` for load balancers (never behind the API key).
 ///
 /// Requests run through one `BatchScheduler`, so up to `parallel` generations advance together and the rest
 /// queue. `shutdown(gracePeriod:)` stops accepting, lets running generations finish for a while, then
@@ -29,14 +30,17 @@ public final class ChatServer: @unchecked Sendable {
         public var bodyLimit: Int
         /// Timeouts and the cap on open connections.
         public var limits: ConnectionLimits
+        /// When set, every route but `GET /health` requires `Authorization: Bearer apiKey` (401 otherwise).
+        public var apiKey: String?
 
         public init(host: String = "127.0.0.1", port: Int = 8080, parallel: Int = 4, bodyLimit: Int = 16 << 20,
-                    limits: ConnectionLimits = ConnectionLimits()) {
+                    limits: ConnectionLimits = ConnectionLimits(), apiKey: String? = nil) {
             self.host = host
             self.port = port
             self.parallel = parallel
             self.bodyLimit = bodyLimit
             self.limits = limits
+            self.apiKey = apiKey
         }
     }
 
@@ -145,10 +149,26 @@ public final class ChatServer: @unchecked Sendable {
     private func makeRouter() -> Router {
         let chat = ChatCompletionsHandler(engine: engine, scheduler: scheduler)
         let models = ModelsHandler(modelID: engine.modelID, created: Int(Date().timeIntervalSince1970))
+        let authorization = configuration.apiKey.map(BearerAuthorization.init(key:))
+        /// A handler behind the API key, when there is one.
+        func guarded(_ handler: @escaping Router.Handler) -> Router.Handler {
+            guard let authorization else { return handler }
+            return { request, parameter, responder in
+                if let refusal = authorization.refusal(for: request) {
+                    await responder.send(refusal)
+                } else {
+                    await handler(request, parameter, responder)
+                }
+            }
+        }
         var router = Router()
-        router.add(.POST, "/v1/chat/completions") { request, _, responder in await chat.respond(to: request, with: responder) }
-        router.add(.GET, "/v1/models") { _, _, responder in await models.list(responder) }
-        router.add(.GET, "/v1/models/*") { _, id, responder in await models.retrieve(id ?? "", responder) }
+        router.add(.POST, "/v1/chat/completions", guarded { request, _, responder in await chat.respond(to: request, with: responder) })
+        router.add(.GET, "/v1/models", guarded { _, _, responder in await models.list(responder) })
+        router.add(.GET, "/v1/models/*", guarded { _, id, responder in await models.retrieve(id ?? "", responder) })
+        let (scheduler, modelID) = (scheduler, engine.modelID)
+        router.add(.GET, "/health") { _, _, responder in
+            await responder.send(.ok, json: ["status": "ok", "model": .string(modelID), "queued": .integer(scheduler.queuedCount)])
+        }
         return router
     }
 }

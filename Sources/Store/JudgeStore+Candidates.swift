@@ -43,18 +43,18 @@ extension JudgeStore {
     /// Unknown models are created as `imported`; an output equal to the current one is left alone;
     /// a different one becomes current (the previous stays stored, with its judgments).
     public func importCandidates(_ imports: [CandidateImport]) throws -> ImportSummary {
-        try writer.write { db in
+        try serializedWrite { db in
             var summary = ImportSummary()
             var modelIDs: [String: Int64] = [:]
             for entry in imports {
                 let modelID: Int64
                 if let id = modelIDs[entry.model] {
                     modelID = id
-                } else if let existing = try ModelRecord.filter(ModelRecord.Columns.name == entry.model).fetchOne(db) {
+                } else if let existing = try db.fetchOne(ModelRecord.self, "SELECT * FROM model WHERE name = ?", [entry.model]) {
                     modelID = existing.id!
                 } else {
                     var model = ModelRecord(id: nil, name: entry.model, kind: "imported", spec: nil)
-                    try model.insert(db)
+                    try db.insert(&model)
                     modelID = model.id!
                     summary.newModels.append(entry.model)
                 }
@@ -78,7 +78,7 @@ extension JudgeStore {
     /// `revision` is assigned by the store.
     @discardableResult
     public func saveCandidate(_ candidate: CandidateRecord) throws -> CandidateRecord {
-        try writer.write { db in
+        try serializedWrite { db in
             _ = try Self.store(db, candidate)
             return try Self.currentCandidate(db, modelID: candidate.modelID, itemID: candidate.itemID)!
         }
@@ -86,18 +86,18 @@ extension JudgeStore {
 
     /// The candidate stored under `contentKey` for (model, item), if any: a generator's "already done?" check.
     public func candidate(modelID: Int64, itemID: Int64, contentKey: String) throws -> CandidateRecord? {
-        try writer.read { db in try Self.candidate(db, modelID: modelID, itemID: itemID, contentKey: contentKey) }
+        try read { db in try Self.candidate(db, modelID: modelID, itemID: itemID, contentKey: contentKey) }
     }
 
     /// The current output of each of `models` on each item of the suite's `tasks` (every task when nil).
     ///
     /// - Throws: ``StoreError/unknownSuite(_:)``.
     public func currentCandidates(suite: String, models: [String], tasks: [String]? = nil) throws -> [CurrentCandidate] {
-        try writer.read { db in
-            guard let suiteID = try Int64.fetchOne(db, sql: "SELECT id FROM suite WHERE name = ?", arguments: [suite]) else {
+        try read { db in
+            guard let suiteID = try db.value(Int64.self, "SELECT id FROM suite WHERE name = ?", [suite]) else {
                 throw StoreError.unknownSuite(suite)
             }
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.rows("""
                 SELECT c.id AS candidate_id, c.model_id, m.name AS model, c.item_id, c.output, t.name AS task
                 FROM candidate c
                 JOIN \(Self.currentCandidatesSQL) cur ON cur.id = c.id
@@ -106,7 +106,7 @@ extension JudgeStore {
                 JOIN task t ON t.id = i.task_id
                 WHERE t.suite_id = ?
                 ORDER BY c.item_id, m.name
-                """, arguments: [suiteID])
+                """, [suiteID])
             let wantedModels = Set(models)
             let wantedTasks = tasks.map(Set.init)
             return rows.compactMap { row in
@@ -133,33 +133,29 @@ extension JudgeStore {
     enum StoreOutcome { case alreadyCurrent, stored }
 
     /// Inserts `record`, or raises the revision of its existing twin, so that it is current.
-    static func store(_ db: Database, _ record: CandidateRecord) throws -> StoreOutcome {
+    static func store(_ db: any StoreDatabase, _ record: CandidateRecord) throws -> StoreOutcome {
         let current = try currentCandidate(db, modelID: record.modelID, itemID: record.itemID)
         if let current, current.contentKey == record.contentKey { return .alreadyCurrent }
         let next = (current?.revision ?? 0) + 1
         if var twin = try candidate(db, modelID: record.modelID, itemID: record.itemID, contentKey: record.contentKey) {
             twin.revision = next
-            try twin.update(db)
+            try db.update(twin)
         } else {
             var row = record
             row.id = nil
             row.revision = next
-            try row.insert(db)
+            try db.insert(&row)
         }
         return .stored
     }
 
-    static func candidate(_ db: Database, modelID: Int64, itemID: Int64, contentKey: String) throws -> CandidateRecord? {
-        try CandidateRecord
-            .filter(CandidateRecord.Columns.modelID == modelID && CandidateRecord.Columns.itemID == itemID
-                    && CandidateRecord.Columns.contentKey == contentKey)
-            .fetchOne(db)
+    static func candidate(_ db: any StoreDatabase, modelID: Int64, itemID: Int64, contentKey: String) throws -> CandidateRecord? {
+        try db.fetchOne(CandidateRecord.self, "SELECT * FROM candidate WHERE model_id = ? AND item_id = ? AND content_key = ?",
+                        [modelID, itemID, contentKey])
     }
 
-    static func currentCandidate(_ db: Database, modelID: Int64, itemID: Int64) throws -> CandidateRecord? {
-        try CandidateRecord
-            .filter(CandidateRecord.Columns.modelID == modelID && CandidateRecord.Columns.itemID == itemID)
-            .order(CandidateRecord.Columns.revision.desc)
-            .fetchOne(db)
+    static func currentCandidate(_ db: any StoreDatabase, modelID: Int64, itemID: Int64) throws -> CandidateRecord? {
+        try db.fetchOne(CandidateRecord.self, "SELECT * FROM candidate WHERE model_id = ? AND item_id = ? ORDER BY revision DESC LIMIT 1",
+                        [modelID, itemID])
     }
 }

@@ -12,16 +12,17 @@ extension JudgeStore {
         var sql = """
             SELECT MAX(j.created_at) FROM judgment j
             JOIN item i ON i.id = j.item_id JOIN task t ON t.id = i.task_id JOIN suite s ON s.id = t.suite_id
-            WHERE s.name IN (\(databaseQuestionMarks(count: suites.count)))
+            WHERE s.name IN (\(placeholders(suites.count)))
             """
-        var arguments = StatementArguments(suites)
+        var arguments: [DatabaseValue] = suites.map(\.databaseValue)
         if let judge {
             sql += """
                  AND j.judge_model = ? AND j.template_id = ? AND j.template_version = ?
-                 AND j.judge_temperature IS ? AND j.judge_max_tokens IS ?
+                 AND j.judge_temperature IS NOT DISTINCT FROM ? AND j.judge_max_tokens IS NOT DISTINCT FROM ?
                 """
-            arguments += [judge.judgeModel, judge.templateID, judge.templateVersion, judge.temperature, judge.maxTokens]
+            arguments += [judge.judgeModel.databaseValue, judge.templateID.databaseValue, judge.templateVersion.databaseValue,
+                          judge.temperature?.databaseValue ?? .null, judge.maxTokens?.databaseValue ?? .null]
         }
-        return try writer.read { db in try Date.fetchOne(db, sql: sql, arguments: arguments) }
+        return try read { db in try db.rows(sql, arguments).first.flatMap { $0.databaseValues.first }.flatMap(Date.fromDatabaseValue) }
     }
 }

@@ -96,6 +96,58 @@ extension JudgeStore {
                 t.add(column: "judge_max_tokens", .integer)
             }
         }
+        migrator.registerMigration("v4-judge-batches") { db in
+            // Judge calls sent through OpenAI's Batch API: the provider's batch id and state, so an
+            // interrupted run resumes polling instead of submitting the same calls again.
+            try db.create(table: "judge_batch") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("batch_id", .text).notNull().unique()
+                t.column("input_file_id", .text).notNull()
+                t.column("endpoint", .text).notNull()
+                t.column("judge_model", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("keys", .text).notNull()  // JSON array of judgment keys (the lines' custom_id)
+                t.column("output_file_id", .text)
+                t.column("error_file_id", .text)
+                t.column("errors", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("collected_at", .datetime)
+            }
+        }
+        migrator.registerMigration("v5-work-leases") { db in
+            // Work shared by several processes (or machines): one row per unit of work (a judgment key),
+            // claimed with a lease that its owner renews while alive. A killed worker's leases expire and
+            // another worker takes the work over. Uniqueness of the key lives here: enqueueing twice is a no-op.
+            try db.create(table: "job") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("scope", .text).notNull()
+                t.column("key", .text).notNull().unique()
+                t.column("owner", .text)
+                t.column("lease_until", .integer)  // milliseconds since 1970, the store's clock
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("finished", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(index: "job_to_claim", on: "job", columns: ["scope", "finished", "lease_until"])
+        }
         return migrator
     }
+
+    /// Refuses a store that a newer judge migrated: its schema has migrations this binary does not know,
+    /// and writing with the older schema in mind could break it. Nothing is written.
+    static func refuseNewerSchema(_ writer: any DatabaseWriter, location: String) throws {
+        let applied = try writer.read { db -> [String] in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        }
+        try refuseNewer(applied: applied, location: location)
+    }
+
+    /// The check itself, shared with PostgreSQL: every applied migration must be one this binary knows.
+    static func refuseNewer(applied: [String], location: String) throws {
+        let known = Set(migrator.migrations)
+        let unknown = applied.filter { !known.contains($0) }.sorted()
+        guard let newest = unknown.last else { return }
+        throw StoreError.schemaTooNew(location: location, store: newest, binary: migrator.migrations.last ?? "none")
+    }
 }
+

@@ -12,25 +12,24 @@ extension JudgeStore {
     /// Models are global, matched by name; a model's kind and spec are updated.
     @discardableResult
     public func saveSuite(_ definition: SuiteDefinition) throws -> SuiteIDs {
-        try writer.write { db in
-            var suite = try SuiteRecord.filter(SuiteRecord.Columns.name == definition.name).fetchOne(db)
+        try serializedWrite { db in
+            var suite = try db.fetchOne(SuiteRecord.self, "SELECT * FROM suite WHERE name = ?", [definition.name])
                 ?? SuiteRecord(id: nil, name: definition.name, file: definition.file, createdAt: Date())
             suite.file = definition.file ?? suite.file
-            try suite.save(db)
+            try db.save(&suite)
             let suiteID = suite.id!
 
             var ids = SuiteIDs(suiteID: suiteID, tasks: [:], items: [:], models: [:])
             for task in definition.tasks {
-                var record = try TaskRecord
-                    .filter(TaskRecord.Columns.suiteID == suiteID && TaskRecord.Columns.name == task.name)
-                    .fetchOne(db) ?? TaskRecord(id: nil, suiteID: suiteID, name: task.name, description: nil, heldOut: false)
+                var record = try db.fetchOne(TaskRecord.self, "SELECT * FROM task WHERE suite_id = ? AND name = ?", [suiteID, task.name])
+                    ?? TaskRecord(id: nil, suiteID: suiteID, name: task.name, description: nil, heldOut: false)
                 record.description = task.description
                 record.heldOut = task.heldOut
-                try record.save(db)
+                try db.save(&record)
                 let taskID = record.id!
                 ids.tasks[task.name] = taskID
 
-                let existing = try ItemRecord.filter(ItemRecord.Columns.taskID == taskID).fetchAll(db)
+                let existing = try db.fetchAll(ItemRecord.self, "SELECT * FROM item WHERE task_id = ?", [taskID])
                 var byExternalID = Dictionary(existing.map { ($0.externalID, $0) }, uniquingKeysWith: { first, _ in first })
                 var itemIDs: [String: Int64] = [:]
                 for item in task.items {
@@ -40,7 +39,7 @@ extension JudgeStore {
                     row.prompt = item.prompt
                     row.system = item.system
                     row.reference = item.reference
-                    if row.id == nil || row != before { try row.save(db) }
+                    if row.id == nil || row != before { try db.save(&row) }
                     byExternalID[item.id] = row
                     itemIDs[item.id] = row.id!
                 }
@@ -57,39 +56,39 @@ extension JudgeStore {
     ///
     /// - Throws: ``StoreError/unknownSuite(_:)``.
     public func suiteIDs(_ name: String) throws -> SuiteIDs {
-        try writer.read { db in
-            guard let suite = try SuiteRecord.filter(SuiteRecord.Columns.name == name).fetchOne(db) else {
+        try read { db in
+            guard let suite = try db.fetchOne(SuiteRecord.self, "SELECT * FROM suite WHERE name = ?", [name]) else {
                 throw StoreError.unknownSuite(name)
             }
             var ids = SuiteIDs(suiteID: suite.id!, tasks: [:], items: [:], models: [:])
-            for task in try TaskRecord.filter(TaskRecord.Columns.suiteID == suite.id!).fetchAll(db) {
+            for task in try db.fetchAll(TaskRecord.self, "SELECT * FROM task WHERE suite_id = ? ORDER BY id", [suite.id!]) {
                 ids.tasks[task.name] = task.id!
-                let items = try ItemRecord.filter(ItemRecord.Columns.taskID == task.id!).fetchAll(db)
+                let items = try db.fetchAll(ItemRecord.self, "SELECT * FROM item WHERE task_id = ? ORDER BY id", [task.id!])
                 ids.items[task.name] = Dictionary(items.map { ($0.externalID, $0.id!) }, uniquingKeysWith: { a, _ in a })
             }
-            for model in try ModelRecord.fetchAll(db) { ids.models[model.name] = model.id! }
+            for model in try db.fetchAll(ModelRecord.self, "SELECT * FROM model ORDER BY id") { ids.models[model.name] = model.id! }
             return ids
         }
     }
 
     /// The names of every stored suite, sorted.
     public func suiteNames() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM suite ORDER BY name") }
+        try read { db in try db.values(String.self, "SELECT name FROM suite ORDER BY name") }
     }
 
     /// Adds a model, or returns the stored one of that name (kind and spec updated when given).
     @discardableResult
     public func saveModel(name: String, kind: String = "imported", spec: String? = nil) throws -> ModelRecord {
-        try writer.write { db in try Self.upsertModel(db, name: name, kind: kind, spec: spec) }
+        try serializedWrite { db in try Self.upsertModel(db, name: name, kind: kind, spec: spec) }
     }
 
-    static func upsertModel(_ db: Database, name: String, kind: String, spec: String?) throws -> ModelRecord {
-        var record = try ModelRecord.filter(ModelRecord.Columns.name == name).fetchOne(db)
+    static func upsertModel(_ db: any StoreDatabase, name: String, kind: String, spec: String?) throws -> ModelRecord {
+        var record = try db.fetchOne(ModelRecord.self, "SELECT * FROM model WHERE name = ?", [name])
             ?? ModelRecord(id: nil, name: name, kind: kind, spec: spec)
         let before = record
         record.kind = kind
         record.spec = spec ?? record.spec
-        if record.id == nil || record != before { try record.save(db) }
+        if record.id == nil || record != before { try db.save(&record) }
         return record
     }
 }

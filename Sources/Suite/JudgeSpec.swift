@@ -3,6 +3,7 @@
 /// ```yaml
 /// judge:
 ///   url: https://api.openai.com/v1   # absent → the embedded local judge over `path`
+///   # urls: [http://a:8080/v1, http://b:8080/v1]   # or several endpoints serving the same judge
 ///   # path: ../models/judge.gguf     # the embedded judge's GGUF file (relative to the suite file)
 ///   model: gpt-4o
 ///   template: pairwise-graded        # pairwise | pairwise-graded | pairwise-reference | pairwise-logprobs
@@ -14,8 +15,9 @@
 ///   temperature: 0
 ///   seed: 7
 ///   concurrency: 8
+///   batch: false                     # true: judge through OpenAI's Batch API (as `judge compare --batch`)
 ///   prices:                          # USD per million tokens, per judge model
-///     gpt-4o: { input: 2.5, output: 10 }
+///     gpt-4o: { input: 2.5, output: 10, batch_discount: 0.5 }   # Batch API calls cost (1 - 0.5) ×
 /// ```
 public struct JudgeSpec: Sendable, Hashable {
     /// The chat-completions base URL (`…/v1`); `nil` means no remote judge was configured.
@@ -43,6 +45,13 @@ public struct JudgeSpec: Sendable, Hashable {
     /// A PEM file of certificate authorities to trust for the judge's HTTPS (a company proxy's CA), absolute
     /// (written relative to the suite file); nil: `SSL_CERT_FILE`, else the system's.
     public var caFile: String?
+    /// Further endpoints serving the same judge (`urls:` after the first, which is ``url``).
+    public var additionalURLs: [String] = []
+    /// Judge through OpenAI's Batch API instead of one call at a time.
+    public var batch = false
+
+    /// Every endpoint of the judge: ``url`` then ``additionalURLs`` (empty for the embedded judge).
+    public var urls: [String] { url.map { [$0] + additionalURLs } ?? [] }
 
     public init(
         url: String? = nil,
@@ -94,15 +103,26 @@ public struct JudgeSpec: Sendable, Hashable {
     public struct Price: Sendable, Hashable {
         public var inputPerMillion: Double
         public var outputPerMillion: Double
+        /// The share taken off both prices for calls sent through the Batch API (OpenAI's is 0.5);
+        /// nil when the suite gives none (a batch call is then priced as a direct one).
+        public var batchDiscount: Double?
 
-        public init(inputPerMillion: Double, outputPerMillion: Double) {
+        public init(inputPerMillion: Double, outputPerMillion: Double, batchDiscount: Double? = nil) {
             self.inputPerMillion = inputPerMillion
             self.outputPerMillion = outputPerMillion
+            self.batchDiscount = batchDiscount
         }
 
-        /// The cost in USD of one call with these token counts.
-        public func cost(promptTokens: Int, completionTokens: Int) -> Double {
-            (Double(promptTokens) * inputPerMillion + Double(completionTokens) * outputPerMillion) / 1_000_000
+        /// The cost in USD of one call with these token counts (`batch`: sent through the Batch API).
+        public func cost(promptTokens: Int, completionTokens: Int, batch: Bool = false) -> Double {
+            let direct = (Double(promptTokens) * inputPerMillion + Double(completionTokens) * outputPerMillion) / 1_000_000
+            return batch ? direct * (1 - (batchDiscount ?? 0)) : direct
+        }
+
+        /// The price of a call through the Batch API, as a direct price (for estimates that take a `Price`).
+        public var batchPrice: Price {
+            let factor = 1 - (batchDiscount ?? 0)
+            return Price(inputPerMillion: inputPerMillion * factor, outputPerMillion: outputPerMillion * factor)
         }
     }
 }

@@ -17,7 +17,13 @@ import Foundation
 ///     url: https://example.invalid/v1
 ///     model: llama-3-8b-instruct
 ///     api_key_env: HOSTED_API_KEY
+///   - name: pooled-llama                # remote over several endpoints serving the same model
+///     urls: [http://gpu1:8080/v1, http://gpu2:8080/v1]
+///     model: llama-3-8b-instruct
 /// ```
+///
+/// With `urls:` the first URL is the model's `url` (it names the model in candidates' content keys, so
+/// adding a replica regenerates nothing) and the rest are ``additionalURLs``; calls spread over all.
 ///
 /// Generation for local and remote models belongs to the end-to-end issue; the keys are parsed and
 /// validated now so suites written today keep loading.
@@ -29,6 +35,8 @@ public struct ModelSpec: Sendable, Hashable {
     public var systemPrompt: String?
     public var maxTokens: Int?
     public var sampling: Sampling
+    /// Further endpoints serving the same remote model (`urls:` after the first).
+    public var additionalURLs: [String] = []
 
     public init(
         name: String,

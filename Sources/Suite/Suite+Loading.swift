@@ -160,18 +160,20 @@ extension Suite {
 }
 
 extension ModelSpec {
-    static let keys = ["name", "description", "path", "template", "url", "model", "api_key_env",
+    static let keys = ["name", "description", "path", "template", "url", "urls", "model", "api_key_env",
                        "system_prompt", "max_tokens", "sampling"]
 
     static func parse(_ node: Node, file: String, path: String, directory: URL) throws -> ModelSpec {
         let fields = try YAMLFields(node, file: file, path: path, allowed: keys)
         let name = try fields.requiredString("name")
         let localPath = try fields.string("path")
-        let url = try fields.string("url")
+        let urls = try fields.endpointURLs()
+        let url = urls.first
         let source: Source
         switch (localPath, url) {
         case (.some, .some):
-            throw fields.error("url", fields.node("url"), "a model is either local (path) or remote (url), not both")
+            let key = fields.has("urls") ? "urls" : "url"
+            throw fields.error(key, fields.node(key), "a model is either local (path) or remote (url), not both")
         case (let localPath?, nil):
             for key in ["model", "api_key_env"] where fields.has(key) {
                 throw fields.error(key, fields.node(key), "only for remote models (with url)")
@@ -179,9 +181,6 @@ extension ModelSpec {
             source = .local(path: URL(fileURLWithPath: localPath, relativeTo: directory).standardizedFileURL,
                             chatTemplate: try fields.string("template"))
         case (nil, let url?):
-            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw fields.error("url", fields.node("url"), "expected an http:// or https:// URL")
-            }
             if fields.has("template") {
                 throw fields.error("template", fields.node("template"), "only for local models (the server applies its own chat template)")
             }
@@ -203,7 +202,7 @@ extension ModelSpec {
             sampling.repeatPenalty = try s.double("repeat_penalty", in: 0...10)
             sampling.seed = try s.int("seed", SettingLimits.seed)
         }
-        return ModelSpec(
+        var spec = ModelSpec(
             name: name,
             description: try fields.string("description"),
             source: source,
@@ -211,23 +210,22 @@ extension ModelSpec {
             maxTokens: try fields.int("max_tokens", SettingLimits.maxTokens),
             sampling: sampling
         )
+        spec.additionalURLs = Array(urls.dropFirst())
+        return spec
     }
 }
 
 extension JudgeSpec {
-    static let keys = ["url", "model", "template", "template_file", "verdict", "both_orders", "api_key_env",
-                       "max_tokens", "temperature", "seed", "concurrency", "prices", "path", "ca_file"]
+    static let keys = ["url", "urls", "model", "template", "template_file", "verdict", "both_orders", "api_key_env",
+                       "max_tokens", "temperature", "seed", "concurrency", "prices", "path", "ca_file", "batch"]
 
     static func parse(_ fields: YAMLFields, directory: URL) throws -> JudgeSpec {
         var spec = JudgeSpec()
-        if let url = try fields.string("url") {
-            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw fields.error("url", fields.node("url"), "expected an http:// or https:// URL")
-            }
-            spec.url = url
-        }
+        let urls = try fields.endpointURLs()
+        spec.url = urls.first
+        spec.additionalURLs = Array(urls.dropFirst())
         if let path = try fields.string("path") {
-            if fields.has("url") {
+            if fields.has("url") || fields.has("urls") {
                 throw fields.error("path", fields.node("path"), "the judge is either remote (url) or the embedded local judge over a GGUF file (path), not both")
             }
             spec.path = URL(fileURLWithPath: path, relativeTo: directory).standardizedFileURL.path
@@ -261,15 +259,17 @@ extension JudgeSpec {
         if let temperature = try fields.double("temperature", in: 0...2) { spec.temperature = temperature }
         spec.seed = try fields.int("seed", SettingLimits.seed)
         spec.concurrency = try fields.int("concurrency", SettingLimits.concurrency)
+        if let batch = try fields.bool("batch") { spec.batch = batch }
         if let prices = try fields.mapping("prices", allowed: try fields.priceKeys()) {
             for model in prices.keys {
-                let price = try prices.mapping(model, allowed: ["input", "output"])!
+                let price = try prices.mapping(model, allowed: ["input", "output", "batch_discount"])!
                 guard let input = try price.double("input", in: SettingLimits.price),
                       let output = try price.double("output", in: SettingLimits.price) else {
                     throw SuiteError(file: price.file, line: price.line, field: price.path,
                                      message: "give both input and output, in USD per million tokens")
                 }
-                spec.prices[model] = Price(inputPerMillion: input, outputPerMillion: output)
+                spec.prices[model] = Price(inputPerMillion: input, outputPerMillion: output,
+                                           batchDiscount: try price.double("batch_discount", in: 0...1))
             }
         }
         return spec
@@ -277,6 +277,24 @@ extension JudgeSpec {
 }
 
 private extension YAMLFields {
+    /// `url: U` or `urls: [U1, U2, …]` (endpoints serving the same model), each http(s); empty when neither.
+    func endpointURLs() throws -> [String] {
+        if has("url"), has("urls") { throw error("urls", node("urls"), "give url or urls, not both") }
+        var urls: [(String, Node?)] = []
+        if let url = try string("url") { urls.append((url, node("url"))) }
+        if let list = try sequence("urls") {
+            guard !list.isEmpty else { throw error("urls", node("urls"), "expected at least one URL") }
+            for element in list {
+                guard case .scalar(let scalar) = element else { throw error("urls", element, "expected a list of URLs") }
+                urls.append((scalar.string, element))
+            }
+        }
+        for (url, node) in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw error(has("urls") ? "urls" : "url", node, "expected an http:// or https:// URL")
+        }
+        return urls.map(\.0)
+    }
+
     /// Every key of `prices` is a judge model's name, so all are allowed.
     func priceKeys() throws -> [String] {
         guard let node = node("prices") else { return [] }

@@ -8,13 +8,17 @@ final class JudgeStoreTests: XCTestCase {
     // MARK: - Schema and migrations
 
     func testMigratesOnOpenAndReportsSchemaVersion() throws {
-        let store = try JudgeStore.inMemory()
-        XCTAssertEqual(try store.schemaVersion, "v3-judge-sampling-settings")
-        XCTAssertEqual(try store.appliedMigrations, Self.migrations)
-        let tables = try store.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
+        forEachBackend { store, backend in
+            XCTAssertEqual(try store.schemaVersion, JudgeStore.knownMigrations.last)
+            XCTAssertEqual(try store.appliedMigrations, JudgeStore.knownMigrations)
+            XCTAssertEqual(Array(JudgeStore.knownMigrations.prefix(3)), ["v1-suites-candidates-judgments", "v2-logprob-verdicts", "v3-judge-sampling-settings"])
+            let sql = switch backend {
+            case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"
+            case .postgres: "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'judge_migrations' ORDER BY tablename"
+            }
+            let tables = try store.read { db in try db.values(String.self, sql) }
+            XCTAssertTrue(Set(["candidate", "item", "judge_batch", "judgment", "model", "suite", "task"]).isSubset(of: tables), "\(tables)")
         }
-        XCTAssertEqual(tables, ["candidate", "item", "judgment", "model", "suite", "task"])
     }
 
     func testFileStoreUsesWALAndReopensWithoutMigratingTwice() throws {
@@ -27,11 +31,11 @@ final class JudgeStoreTests: XCTestCase {
             XCTAssertEqual(mode, "wal")
         }
         let reopened = try JudgeStore(path: path)
-        XCTAssertEqual(try reopened.appliedMigrations, Self.migrations, "each migration applied once")
+        XCTAssertEqual(try reopened.appliedMigrations, JudgeStore.knownMigrations, "each migration applied once")
         XCTAssertEqual(try reopened.suiteNames(), ["demo"])
     }
 
-    static let migrations = ["v1-suites-candidates-judgments", "v2-logprob-verdicts", "v3-judge-sampling-settings"]
+    static let migrations = JudgeStore.knownMigrations
 
     /// A v2 store (judged before the judge's temperature and max_tokens were recorded) keeps its judgments
     /// as their own configuration with the settings not recorded; a reader cannot open it until a writer
@@ -89,134 +93,152 @@ final class JudgeStoreTests: XCTestCase {
     // MARK: - Suites
 
     func testSavingASuiteTwiceUpdatesInPlace() throws {
-        var fixture = try StoreFixture()
-        try fixture.importOutputs(["alpha": ["dev/d1": "hi"]])
-        var changed = StoreFixture.definition
-        changed.tasks[0].items[0].prompt = "Say hello."
-        changed.tasks[1].heldOut = false
-        let again = try fixture.store.saveSuite(changed)
-        XCTAssertEqual(again, fixture.ids, "same rows, same ids")
-        let item = try fixture.store.writer.read { db in try ItemRecord.fetchOne(db, key: fixture.itemID("dev/d1")) }
-        XCTAssertEqual(item?.prompt, "Say hello.")
-        XCTAssertEqual(try fixture.store.suiteIDs("demo"), fixture.ids)
-        XCTAssertThrowsError(try fixture.store.suiteIDs("nope")) { XCTAssertEqual($0 as? StoreError, .unknownSuite("nope")) }
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            try fixture.importOutputs(["alpha": ["dev/d1": "hi"]])
+            var changed = StoreFixture.definition
+            changed.tasks[0].items[0].prompt = "Say hello."
+            changed.tasks[1].heldOut = false
+            let again = try fixture.store.saveSuite(changed)
+            XCTAssertEqual(again, fixture.ids, "same rows, same ids")
+            let item = try fixture.store.read { db in try db.fetchOne(ItemRecord.self, "SELECT * FROM item WHERE id = ?", [fixture.itemID("dev/d1")]) }
+            XCTAssertEqual(item?.prompt, "Say hello.")
+            XCTAssertEqual(try fixture.store.suiteIDs("demo"), fixture.ids)
+            XCTAssertThrowsError(try fixture.store.suiteIDs("nope")) { XCTAssertEqual($0 as? StoreError, .unknownSuite("nope")) }
+        }
     }
 
     // MARK: - Candidates
 
     func testImportIsIdempotentAndAChangedOutputBecomesCurrent() throws {
-        let fixture = try StoreFixture()
-        let d1 = fixture.itemID("dev/d1")
-        var summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one"),
-                                                          .init(model: "delta", itemID: d1, output: "x")])
-        XCTAssertEqual(summary.added, 2)
-        XCTAssertEqual(summary.newModels, ["delta"])
-        summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one")])
-        XCTAssertEqual(summary.unchanged, 1)
-        summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "two")])
-        XCTAssertEqual(summary.replaced, 1)
-        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["alpha"]).map(\.output), ["two"])
-        // Back to the first text: its old row becomes current again (no duplicate row).
-        summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one")])
-        XCTAssertEqual(summary.replaced, 1)
-        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["alpha"]).map(\.output), ["one"])
-        let rows = try fixture.store.writer.read { db in try CandidateRecord.fetchCount(db) }
-        XCTAssertEqual(rows, 3)
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            let d1 = fixture.itemID("dev/d1")
+            var summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one"),
+                                                              .init(model: "delta", itemID: d1, output: "x")])
+            XCTAssertEqual(summary.added, 2)
+            XCTAssertEqual(summary.newModels, ["delta"])
+            summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one")])
+            XCTAssertEqual(summary.unchanged, 1)
+            summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "two")])
+            XCTAssertEqual(summary.replaced, 1)
+            XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["alpha"]).map(\.output), ["two"])
+            // Back to the first text: its old row becomes current again (no duplicate row).
+            summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one")])
+            XCTAssertEqual(summary.replaced, 1)
+            XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["alpha"]).map(\.output), ["one"])
+            let rows = try fixture.store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM candidate") }
+            XCTAssertEqual(rows, 3)
+        }
     }
 
     func testSavedCandidatesAreKeyedBySettingsAndTheNewestIsCurrent() throws {
-        let fixture = try StoreFixture()
-        let model = try fixture.store.saveModel(name: "smol", kind: "local", spec: #"{"path":"/m.gguf"}"#)
-        XCTAssertEqual(model.kind, "local")
-        let item = fixture.itemID("dev/d1")
-        func generated(_ output: String, key: String) -> CandidateRecord {
-            CandidateRecord(modelID: model.id!, itemID: item, output: output, contentKey: key, source: "local", settings: #"{"temperature":0}"#)
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            let model = try fixture.store.saveModel(name: "smol", kind: "local", spec: #"{"path":"/m.gguf"}"#)
+            XCTAssertEqual(model.kind, "local")
+            let item = fixture.itemID("dev/d1")
+            func generated(_ output: String, key: String) -> CandidateRecord {
+                CandidateRecord(modelID: model.id!, itemID: item, output: output, contentKey: key, source: "local", settings: #"{"temperature":0}"#)
+            }
+            XCTAssertNil(try fixture.store.candidate(modelID: model.id!, itemID: item, contentKey: "settings-1"))
+            let first = try fixture.store.saveCandidate(generated("hi", key: "settings-1"))
+            XCTAssertEqual(first.revision, 1)
+            XCTAssertEqual(try fixture.store.candidate(modelID: model.id!, itemID: item, contentKey: "settings-1")?.output, "hi")
+            let second = try fixture.store.saveCandidate(generated("hello", key: "settings-2"))
+            XCTAssertEqual(second.revision, 2)
+            XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"]).map(\.output), ["hello"])
+            // Back to the first settings: the stored row is reused and becomes current again.
+            let again = try fixture.store.saveCandidate(generated("ignored: the key is already stored", key: "settings-1"))
+            XCTAssertEqual(again.id, first.id)
+            XCTAssertEqual(again.output, "hi")
+            XCTAssertEqual(again.revision, 3)
+            XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"]).map(\.output), ["hi"])
+            XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"], tasks: ["held"]).count, 0)
         }
-        XCTAssertNil(try fixture.store.candidate(modelID: model.id!, itemID: item, contentKey: "settings-1"))
-        let first = try fixture.store.saveCandidate(generated("hi", key: "settings-1"))
-        XCTAssertEqual(first.revision, 1)
-        XCTAssertEqual(try fixture.store.candidate(modelID: model.id!, itemID: item, contentKey: "settings-1")?.output, "hi")
-        let second = try fixture.store.saveCandidate(generated("hello", key: "settings-2"))
-        XCTAssertEqual(second.revision, 2)
-        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"]).map(\.output), ["hello"])
-        // Back to the first settings: the stored row is reused and becomes current again.
-        let again = try fixture.store.saveCandidate(generated("ignored: the key is already stored", key: "settings-1"))
-        XCTAssertEqual(again.id, first.id)
-        XCTAssertEqual(again.output, "hi")
-        XCTAssertEqual(again.revision, 3)
-        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"]).map(\.output), ["hi"])
-        XCTAssertEqual(try fixture.store.currentCandidates(suite: "demo", models: ["smol"], tasks: ["held"]).count, 0)
     }
 
     func testCandidateKeyIsUnique() throws {
-        let fixture = try StoreFixture()
-        _ = try fixture.store.importCandidates([.init(model: "alpha", itemID: fixture.itemID("dev/d1"), output: "one")])
-        XCTAssertThrowsError(try fixture.store.writer.write { db in
-            var duplicate = CandidateRecord(modelID: fixture.ids.models["alpha"]!, itemID: fixture.itemID("dev/d1"),
-                                            output: "one", contentKey: JudgeStore.importKey("one"), source: "import", revision: 9)
-            try duplicate.insert(db)
-        })
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            _ = try fixture.store.importCandidates([.init(model: "alpha", itemID: fixture.itemID("dev/d1"), output: "one")])
+            XCTAssertThrowsError(try fixture.store.write { db in
+                var duplicate = CandidateRecord(modelID: fixture.ids.models["alpha"]!, itemID: fixture.itemID("dev/d1"),
+                                                output: "one", contentKey: JudgeStore.importKey("one"), source: "import", revision: 9)
+                try db.insert(&duplicate)
+            })
+        }
     }
 
     // MARK: - Judgments: exactly once by key
 
     func testJudgmentKeyIsUniqueAndASettledVerdictIsNeverReplaced() throws {
-        var fixture = try StoreFixture()
-        try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
-        let first = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
-        XCTAssertTrue(try fixture.store.saveVerdict(first))
-        var second = first
-        second.verdict = .bBetter
-        XCTAssertFalse(try fixture.store.saveVerdict(second), "a settled key keeps its verdict")
-        XCTAssertEqual(try fixture.store.judgment(forKey: first.key)?.verdict, .aBetter)
-        // The schema itself refuses a second row with the same key.
-        XCTAssertThrowsError(try fixture.store.writer.write { db in var row = second; row.id = nil; try row.insert(db) })
-        XCTAssertEqual(try fixture.store.judgmentCounts().total, 1)
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
+            let first = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
+            XCTAssertTrue(try fixture.store.saveVerdict(first))
+            var second = first
+            second.verdict = .bBetter
+            XCTAssertFalse(try fixture.store.saveVerdict(second), "a settled key keeps its verdict")
+            XCTAssertEqual(try fixture.store.judgment(forKey: first.key)?.verdict, .aBetter)
+            // The schema itself refuses a second row with the same key.
+            XCTAssertThrowsError(try fixture.store.write { db in var row = second; row.id = nil; try db.insert(&row) })
+            XCTAssertEqual(try fixture.store.judgmentCounts().total, 1)
+        }
     }
 
     func testAFailedJudgmentIsRetriedAndReplaced() throws {
-        var fixture = try StoreFixture()
-        try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
-        let failed = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: nil, error: "timed out")
-        try fixture.store.saveVerdict(failed)
-        XCTAssertTrue(try fixture.store.settledKeys(among: [failed.key]).isEmpty, "failures are not settled")
-        let retried = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .tie)
-        XCTAssertEqual(retried.key, failed.key)
-        XCTAssertTrue(try fixture.store.saveVerdict(retried))
-        XCTAssertEqual(try fixture.store.settledKeys(among: [failed.key]), [failed.key])
-        XCTAssertEqual(try fixture.store.judgmentCounts().total, 1)
-        XCTAssertEqual(try fixture.store.judgmentCounts().failed, 0)
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
+            let failed = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: nil, error: "timed out")
+            try fixture.store.saveVerdict(failed)
+            XCTAssertTrue(try fixture.store.settledKeys(among: [failed.key]).isEmpty, "failures are not settled")
+            let retried = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .tie)
+            XCTAssertEqual(retried.key, failed.key)
+            XCTAssertTrue(try fixture.store.saveVerdict(retried))
+            XCTAssertEqual(try fixture.store.settledKeys(among: [failed.key]), [failed.key])
+            XCTAssertEqual(try fixture.store.judgmentCounts().total, 1)
+            XCTAssertEqual(try fixture.store.judgmentCounts().failed, 0)
+        }
     }
 
     func testSchemaRejectsAJudgmentInNoStateOrTwo() throws {
-        var fixture = try StoreFixture()
-        try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
-        let none = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: nil)
-        XCTAssertThrowsError(try fixture.store.saveVerdict(none))
-        var both = fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter)
-        both.error = "and failed"
-        XCTAssertThrowsError(try fixture.store.saveVerdict(both))
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
+            let none = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: nil)
+            XCTAssertThrowsError(try fixture.store.saveVerdict(none))
+            var both = fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: .aBetter)
+            both.error = "and failed"
+            XCTAssertThrowsError(try fixture.store.saveVerdict(both))
+        }
     }
 
     func testJudgmentsByItemAndBySuite() throws {
-        var fixture = try StoreFixture()
-        try fixture.importOutputs(["alpha": ["dev/d1": "hi", "held/h1": "x"], "beta": ["dev/d1": "hello", "held/h1": "y"]])
-        let ab = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
-        let ba = fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: nil, error: "HTTP 503")
-        let held = fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .tie)
-        XCTAssertEqual(try fixture.store.saveVerdicts([ab, ba, held]), 3)
-        XCTAssertEqual(try fixture.store.verdicts(for: fixture.itemID("dev/d1")).map(\.key), [ab.key, ba.key])
-        XCTAssertEqual(try fixture.store.judgments(suite: "demo").count, 3)
-        XCTAssertEqual(try fixture.store.judgments(suite: "demo").first?.canonicalVerdict, .aBetter)
-        XCTAssertThrowsError(try fixture.store.judgments(suite: "nope"))
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            try fixture.importOutputs(["alpha": ["dev/d1": "hi", "held/h1": "x"], "beta": ["dev/d1": "hello", "held/h1": "y"]])
+            let ab = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
+            let ba = fixture.judgment("dev/d1", "alpha", "beta", .ba, verdict: nil, error: "HTTP 503")
+            let held = fixture.judgment("held/h1", "alpha", "beta", .ab, verdict: .tie)
+            XCTAssertEqual(try fixture.store.saveVerdicts([ab, ba, held]), 3)
+            XCTAssertEqual(try fixture.store.verdicts(for: fixture.itemID("dev/d1")).map(\.key), [ab.key, ba.key])
+            XCTAssertEqual(try fixture.store.judgments(suite: "demo").count, 3)
+            XCTAssertEqual(try fixture.store.judgments(suite: "demo").first?.canonicalVerdict, .aBetter)
+            XCTAssertThrowsError(try fixture.store.judgments(suite: "nope"))
+        }
     }
 
     func testSettledKeysHandlesManyKeys() throws {
-        var fixture = try StoreFixture()
-        try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
-        let stored = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
-        try fixture.store.saveVerdict(stored)
-        let keys = (0..<1_700).map { "missing-\($0)" } + [stored.key]
-        XCTAssertEqual(try fixture.store.settledKeys(among: keys), [stored.key])
+        forEachBackend { store, _ in
+            var fixture = try StoreFixture(store: store)
+            try fixture.importOutputs(["alpha": ["dev/d1": "hi"], "beta": ["dev/d1": "hello"]])
+            let stored = fixture.judgment("dev/d1", "alpha", "beta", .ab, verdict: .aBetter)
+            try fixture.store.saveVerdict(stored)
+            let keys = (0..<1_700).map { "missing-\($0)" } + [stored.key]
+            XCTAssertEqual(try fixture.store.settledKeys(among: keys), [stored.key])
+        }
     }
 }

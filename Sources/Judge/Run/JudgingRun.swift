@@ -220,21 +220,9 @@ public struct JudgingRun: Sendable {
                 case .success(let completion):
                     consecutiveFailures = 0
                     summary.sent += 1
-                    record.rawReply = completion.content
-                    record.latency = completion.latencySeconds
-                    record.promptTokens = completion.usage?.promptTokens
-                    record.completionTokens = completion.usage?.completionTokens
-                    if let price = options.price, let usage = completion.usage {
-                        record.cost = price.cost(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
-                    }
-                    switch Self.read(completion, format: plan.format) {
-                    case .verdict(let verdict, let probabilities):
-                        record.verdict = verdict
-                        record.verdictProbabilities = probabilities
+                    if record.fill(with: completion, format: plan.format, price: options.price) {
                         summary.parsed += 1
-                    case .unparsed(let reason):
-                        record.unparsed = true
-                        record.unparsedReason = reason
+                    } else {
                         summary.unparsed += 1
                     }
                     summary.promptTokens += record.promptTokens ?? 0

@@ -58,6 +58,22 @@ public struct JudgingSummary: Sendable, Hashable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 
+    /// Adds another run's counts (a later round of the same command, a shared run's next claim) to these.
+    public mutating func merge(_ other: JudgingSummary) {
+        planned += other.planned
+        reused += other.reused
+        identical += other.identical
+        sent += other.sent
+        parsed += other.parsed
+        unparsed += other.unparsed
+        failed += other.failed
+        notSent += other.notSent
+        promptTokens += other.promptTokens
+        completionTokens += other.completionTokens
+        if let cost = other.cost { self.cost = (self.cost ?? 0) + cost }
+        stopReason = stopReason ?? other.stopReason
+    }
+
     static func dollars(_ value: Double) -> String {
         value < 0.01 && value > 0 ? String(format: "$%.4f", value) : String(format: "$%.2f", value)
     }

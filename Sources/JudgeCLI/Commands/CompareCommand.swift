@@ -82,6 +82,9 @@ struct CompareCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print what would be generated and judged, and the estimated cost; send nothing.")
     var dryRun = false
 
+    @Option(name: .long, help: "Seconds a worker's claim on judge calls lasts without renewal: how soon other workers on the same store take over the calls of one that died.")
+    var lease = 60.0
+
     func validate() throws {
         try SettingCheck.check(concurrency, SettingLimits.concurrency, option: "--concurrency")
         if let maxCost, !(maxCost > 0) { throw ValidationError("--max-cost must be a positive amount in USD") }
@@ -101,14 +104,17 @@ struct CompareCommand: AsyncParsableCommand {
         }
         try rating.check()
         try reporting.check()
+        guard lease >= 1, lease.isFinite else { throw ValidationError("--lease must be at least 1 second") }
     }
 
     func run() async throws {
-        let request = CompareRequest(
+        var request = CompareRequest(
             suiteFile: suite, storePath: store.db, judgeURL: judgeURL, judgeModel: judgeModel, judgePath: judgePath,
             pairs: requestedPairs, concurrency: concurrency, maxCost: maxCost, out: out, rating: rating.options,
             sampleLimit: reporting.samples, onPhase: reporting.phaseTimer, writeReport: !noReport, dryRun: dryRun,
             engine: .fromEnvironment())
+        request.storePath = store.path(suiteFile: URL(fileURLWithPath: suite))
+        request.lease = lease
         do {
             switch try await ComparePipeline(request: request).run() {
             case .dryRun, .judged: return

@@ -20,6 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
             Once listening, one line goes to stderr: "listening on http://HOST:PORT" (with --port 0, the \
             port the system picked). SIGINT or SIGTERM stops accepting, lets running generations finish \
             for --grace seconds, cancels the rest and exits 0; a second signal cancels at once.
+
+            Shared use: --api-key KEY (or JUDGE_SERVE_API_KEY) requires "Authorization: Bearer KEY" on every \
+            request but GET /health (a 401 with OpenAI's error JSON otherwise). Listening on an address other \
+            than loopback without a key is refused unless --no-auth is given.
             """
     )
 
@@ -51,6 +55,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds running generations may take to finish after SIGINT/SIGTERM.")
     var grace = 10.0
 
+    @Option(name: .long, help: "Require 'Authorization: Bearer KEY' (default: $\(Self.apiKeyVariable) when set).")
+    var apiKey: String?
+
+    @Flag(name: .long, help: "Serve a non-loopback --host without an API key (anyone who can reach it may use it).")
+    var noAuth = false
+
+    /// The environment variable that supplies the key when --api-key is not given.
+    static let apiKeyVariable = "JUDGE_SERVE_API_KEY"
+
+    /// The key in force: --api-key, else the environment's.
+    var effectiveAPIKey: String? {
+        apiKey ?? ProcessInfo.processInfo.environment[Self.apiKeyVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether `host` only accepts connections from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
     func validate() throws {
         guard FileManager.default.fileExists(atPath: model) else {
             throw ValidationError("--model \(model): no such file; give the path of a GGUF model (scripts/bootstrap.sh fetches SmolLM2 into models/)")
@@ -61,6 +85,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard context >= 16 else { throw ValidationError("--context \(context): expected at least 16 tokens") }
         try SettingCheck.check(context, SettingLimits.contextLength, option: "--context")
         try SettingCheck.check(grace, in: SettingLimits.seconds, meaning: "seconds", option: "--grace")
+        if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key: expected a non-empty key") }
+        if !Self.isLoopback(host), effectiveAPIKey == nil, !noAuth {
+            throw ValidationError("--host \(host) is not loopback and no API key is set: give --api-key KEY (or $\(Self.apiKeyVariable)), or --no-auth to serve anyone who can reach it")
+        }
         if let chatTemplate, ChatTemplate(name: chatTemplate) == nil {
             throw ValidationError("--chat-template \(chatTemplate): expected one of \(ChatTemplate.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -77,7 +105,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let guessed = engine.template.guessed { Diagnostics.note("warning: \(model): \(guessed)") }
         let limits = ConnectionLimits(maxConnections: maxConnections)
-        let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel, limits: limits))
+        let server = ChatServer(engine: engine, configuration: .init(host: host, port: port, parallel: parallel, limits: limits,
+                                                                          apiKey: effectiveAPIKey))
         let bound: Int
         do {
             bound = try await server.start()

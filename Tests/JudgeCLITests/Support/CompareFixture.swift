@@ -26,7 +26,9 @@ final class CompareFixture: @unchecked Sendable {
     /// - Parameters:
     ///   - models: candidate model names, strongest first.
     ///   - itemsPerTask: items in each of the two tasks (`dev`, and `holdout`, held out).
-    init(models: [String] = ["alpha", "beta", "gamma"], itemsPerTask: Int = 6, concurrency: Int = 2) throws {
+    ///   - faults: when given, decides a judge request's fate before it is answered (errors, drops, delays).
+    init(models: [String] = ["alpha", "beta", "gamma"], itemsPerTask: Int = 6, concurrency: Int = 2,
+         faults: (@Sendable (RecordedRequest, LoopbackChatServer.Behavior) -> LoopbackChatServer.Behavior)? = nil) throws {
         self.models = models
         self.itemsPerTask = itemsPerTask
         directory = FileManager.default.temporaryDirectory
@@ -36,7 +38,9 @@ final class CompareFixture: @unchecked Sendable {
         let strength = Dictionary(uniqueKeysWithValues: models.enumerated().map { ($1, models.count - $0) })
         server = try LoopbackChatServer.start(threads: 2) { request in
             let (kind, reply) = Self.answer(request, strength: strength)
-            return gate.admit(kind) ? .reply(reply) : .delayed(.seconds(3600), then: .reply(reply))
+            guard gate.admit(kind) else { return .delayed(.seconds(3600), then: .reply(reply)) }
+            if kind == "judge", let faults { return faults(request, .reply(reply)) }
+            return .reply(reply)
         }
         try writeSuite(concurrency: concurrency)
     }

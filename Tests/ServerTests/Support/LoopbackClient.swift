@@ -33,10 +33,10 @@ struct LoopbackClient {
     }
 
     /// Sends one request and reads the whole response.
-    func send(_ method: String, _ path: String, body: String? = nil) throws -> Reply {
+    func send(_ method: String, _ path: String, body: String? = nil, headers: [(String, String)] = []) throws -> Reply {
         let connection = try Connection(port: port)
         defer { connection.close() }
-        try connection.write(Self.request(method, path, body: body))
+        try connection.write(Self.request(method, path, body: body, headers: headers))
         return try Self.parse(connection.readToEnd())
     }
 
@@ -52,8 +52,9 @@ struct LoopbackClient {
         return connection
     }
 
-    private static func request(_ method: String, _ path: String, body: String?) -> [UInt8] {
+    private static func request(_ method: String, _ path: String, body: String?, headers: [(String, String)] = []) -> [UInt8] {
         var head = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
         return Array((head + "\r\n" + (body ?? "")).utf8)
     }

@@ -10,8 +10,8 @@ struct TestServer {
     let server: ChatServer
     let client: LoopbackClient
 
-    static func start(_ engine: any CompletionEngine, parallel: Int = 2) async throws -> TestServer {
-        let server = ChatServer(engine: engine, configuration: .init(host: "127.0.0.1", port: 0, parallel: parallel))
+    static func start(_ engine: any CompletionEngine, parallel: Int = 2, apiKey: String? = nil) async throws -> TestServer {
+        let server = ChatServer(engine: engine, configuration: .init(host: "127.0.0.1", port: 0, parallel: parallel, apiKey: apiKey))
         let port = try await server.start()
         XCTAssertNotEqual(port, 0)
         return TestServer(server: server, client: LoopbackClient(port: port))
