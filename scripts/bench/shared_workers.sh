@@ -12,7 +12,7 @@ MODELS="${1:-6}"; ITEMS="${2:-40}"; CONCURRENCY="${3:-8}"; CONFIG="${CONFIG:-rel
 swift build -c "$CONFIG" --product judge >&2
 swift build -c "$CONFIG" --product judge-throughput >&2
 BIN="$(swift build -c "$CONFIG" --show-bin-path)"
-WORK="$(mktemp -d)"
+WORK="$(mktemp -d)"; chmod 755 "$WORK"   # the postgres user (initdb as root) must reach its cluster
 PORT="${PGPORT:-55440}"
 URL_FILE="$WORK/judge-url"
 "$BIN/judge-throughput" serve --delay-ms 200 --threads 2 >"$URL_FILE" &
