@@ -49,7 +49,10 @@ final class LocalModelCommandsTests: XCTestCase {
         let text = try await output(BenchModelCommand.self,
                                     ["--model", modelPath(), "-p", "8", "-n", "3", "--batch", "2", "--threads", "2", "-r", "1", "--json"])
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
-        XCTAssertEqual(Set(json.keys), ["pp_tokens_per_s", "tg_tokens_per_s", "batch", "threads"])
+        XCTAssertEqual(Set(json.keys), ["pp_tokens_per_s", "tg_tokens_per_s", "batch", "threads", "cpu", "kernels", "load_s"])
+        XCTAssertFalse(try XCTUnwrap(json["cpu"] as? String).isEmpty)
+        XCTAssertFalse(try XCTUnwrap(json["kernels"] as? String).isEmpty)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(json["load_s"] as? Double), 0)
         XCTAssertGreaterThan(try XCTUnwrap(json["pp_tokens_per_s"] as? Double), 0)
         XCTAssertGreaterThan(try XCTUnwrap(json["tg_tokens_per_s"] as? Double), 0)
         XCTAssertEqual(json["batch"] as? Int, 2)
