@@ -156,7 +156,7 @@ final class SyntheticModelTests: XCTestCase {
     func testUnsupportedArchitectureListsSupported() {
         var spec = SyntheticLlama()
         spec.architecture = "gpt2"
-        assertModelError(spec, .unsupportedArchitecture("gpt2", supported: ["llama"]))
+        assertModelError(spec, .unsupportedArchitecture("gpt2", supported: ["llama", "qwen2", "gemma3"]))
         XCTAssertTrue(ModelError.unsupportedArchitecture("gpt2", supported: ["llama"]).description.contains("supported: llama"))
     }
 
