@@ -38,11 +38,7 @@ extension OverfitCheck {
     /// models while W's held-out interval spans the whole board.
     func decide(_ e: Evidence) -> OverfitVerdict {
         let percent = "\(Int((options.confidence * 100).rounded()))%"
-        if let judge = e.judge, judge.status == .unreliable {
-            return OverfitVerdict(status: .inconclusive, message: "inconclusive: the judge is unreliable, so neither ranking is evidence "
-                + "(\(judge.reasons.first ?? "its verdicts are explained by position alone")); more judgments from this judge will not decide it: use a stronger judge",
-                findings: [])
-        }
+        if let unreliable = unreliableJudgeVerdict(e.judge) { return unreliable }
         let findings = findings(winner: e.winner, perTask: e.perTask, pooled: e.severalTasks ? e.pooled : nil,
                                 tau: (e.tau.ciLow, e.tau.ciHigh))
         if let first = findings.first {
@@ -80,6 +76,21 @@ extension OverfitCheck {
             ?? (e.common.count < 3 ? "; rate more models on both sides"
                 : "; at the current estimates more comparisons are unlikely to decide it")
         return OverfitVerdict(status: .inconclusive, message: "inconclusive: " + reason + estimate, findings: [], moreComparisons: more)
+    }
+
+    /// Inconclusive whatever the ratings say, when the judge's verdicts are explained by position alone.
+    func unreliableJudgeVerdict(_ judge: JudgeReliability?) -> OverfitVerdict? {
+        guard let judge, judge.status == .unreliable else { return nil }
+        return OverfitVerdict(status: .inconclusive, message: "inconclusive: the judge is unreliable, so neither ranking is evidence "
+            + "(\(judge.reasons.first ?? "its verdicts are explained by position alone")); more judgments from this judge will not decide it: use a stronger judge",
+            findings: [])
+    }
+
+    /// Fewer than two models on both sides: there is no order to compare at all.
+    func tooFewModelsVerdict(_ common: [String]) -> OverfitVerdict {
+        let which = common.isEmpty ? "no model is" : "only \(common[0]) is"
+        return OverfitVerdict(status: .inconclusive, message: "inconclusive: \(which) rated on both the development and the held-out tasks; "
+            + "the check needs at least 3 to compare orders; rate more models on both sides", findings: [])
     }
 
     /// The models `winner` is clearly ahead of on `board` (its interval above theirs), best first.

@@ -67,7 +67,16 @@ public struct OverfitCheck: Sendable {
         // Models rated on both sides, in development order.
         let common = dev.leaderboard.rows.map(\.model).filter { held.leaderboard.row($0) != nil }
         guard common.count >= 2 else {
-            throw RankError.invalidOption("fewer than two models are rated on both development and held-out tasks (\(common.joined(separator: ", ")))")
+            // No order to compare: inconclusive (exit 5), not an error — a nightly job learns what to add.
+            let shifts = common.map { m in
+                RankShift(model: m, developmentRank: 1, heldOutRank: 1,
+                          developmentRating: dev.leaderboard.row(m)!.rating, heldOutRating: held.leaderboard.row(m)!.rating)
+            }
+            return OverfitReport(
+                developmentTasks: Set(development.compactMap(\.task)).sorted(), heldOutTasks: heldOutTasks,
+                development: dev.leaderboard, heldOut: held.leaderboard, heldOutPerTask: perTask,
+                kendallTau: nil, spearmanRho: nil, shifts: shifts,
+                verdict: unreliableJudgeVerdict(judge) ?? tooFewModelsVerdict(common), judgeReliability: judge)
         }
         let devRatings = common.map { dev.leaderboard.row($0)!.rating }
         let heldRatings = common.map { held.leaderboard.row($0)!.rating }
@@ -111,7 +120,7 @@ public struct OverfitCheck: Sendable {
             development: dev.leaderboard, heldOut: held.leaderboard, heldOutPerTask: perTask,
             kendallTau: kendall,
             spearmanRho: IntervalEstimate(value: rho, ciLow: rhoInterval.0, ciHigh: rhoInterval.1),
-            shifts: shifts, verdict: verdict)
+            shifts: shifts, verdict: verdict, judgeReliability: judge)
     }
 
     // MARK: - Overfitting findings (rules 1 and 2)

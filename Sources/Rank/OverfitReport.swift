@@ -84,24 +84,29 @@ public struct OverfitReport: Codable, Equatable, Sendable {
     public var heldOut: Leaderboard
     /// One leaderboard per held-out task (the same as `heldOut` when there is one task).
     public var heldOutPerTask: [Leaderboard]
-    /// Rank agreement of development and pooled held-out ratings, over the models rated on both.
-    public var kendallTau: IntervalEstimate
-    public var spearmanRho: IntervalEstimate
+    /// Rank agreement of development and pooled held-out ratings, over the models rated on both;
+    /// nil when fewer than two models are rated on both sides (no order to compare).
+    public var kendallTau: IntervalEstimate?
+    public var spearmanRho: IntervalEstimate?
     /// Best development rank first.
     public var shifts: [RankShift]
     public var verdict: OverfitVerdict
+    /// The reliability of the judge configuration behind both rankings, as the verdict weighed it
+    /// (nil when it was not measured, e.g. for a battles file).
+    public var judgeReliability: JudgeReliability?
 
     public init(developmentTasks: [String], heldOutTasks: [String], development: Leaderboard, heldOut: Leaderboard,
-                heldOutPerTask: [Leaderboard], kendallTau: IntervalEstimate, spearmanRho: IntervalEstimate,
-                shifts: [RankShift], verdict: OverfitVerdict) {
+                heldOutPerTask: [Leaderboard], kendallTau: IntervalEstimate?, spearmanRho: IntervalEstimate?,
+                shifts: [RankShift], verdict: OverfitVerdict, judgeReliability: JudgeReliability? = nil) {
         self.developmentTasks = developmentTasks; self.heldOutTasks = heldOutTasks
         self.development = development; self.heldOut = heldOut; self.heldOutPerTask = heldOutPerTask
         self.kendallTau = kendallTau; self.spearmanRho = spearmanRho; self.shifts = shifts; self.verdict = verdict
+        self.judgeReliability = judgeReliability
     }
 
     enum CodingKeys: String, CodingKey {
         case developmentTasks = "development_tasks", heldOutTasks = "held_out_tasks", development
         case heldOut = "held_out", heldOutPerTask = "held_out_per_task", kendallTau = "kendall_tau"
-        case spearmanRho = "spearman_rho", shifts, verdict
+        case spearmanRho = "spearman_rho", shifts, verdict, judgeReliability = "judge_reliability"
     }
 }

@@ -178,8 +178,12 @@ public struct HTMLRenderer: Sendable {
         }
         out += "<p>Development tasks vs held-out \(check.heldOutTasks.count == 1 ? "task" : "tasks") "
         out += check.heldOutTasks.map { "<strong>\($0.html)</strong>" }.joined(separator: ", ") + ": "
-        out += "Kendall’s τ = \(Format.fixed(check.kendallTau, 3))\(intervalText(check.kendallTauCI)), "
-        out += "Spearman’s ρ = \(Format.fixed(check.spearmanRho, 3))\(intervalText(check.spearmanRhoCI)).</p>\n"
+        if let tau = check.kendallTau, let rho = check.spearmanRho {
+            out += "Kendall’s τ = \(Format.fixed(tau, 3))\(intervalText(check.kendallTauCI)), "
+            out += "Spearman’s ρ = \(Format.fixed(rho, 3))\(intervalText(check.spearmanRhoCI)).</p>\n"
+        } else {
+            out += "no rank correlation (fewer than two models rated on both sides).</p>\n"
+        }
         if !check.shifts.isEmpty {
             out += "<div class=\"scroll\"><table>\n<thead><tr><th>Model</th><th class=\"num\">Development #</th><th class=\"num\">Held-out #</th>"
             out += "<th class=\"num\">Shift</th><th class=\"num\">Development rating</th><th class=\"num\">Held-out rating</th><th class=\"num\">Rating change</th></tr></thead>\n<tbody>\n"

@@ -66,10 +66,14 @@ public struct MarkdownRenderer: Sendable {
         if check.findings.count > 1 {
             out += check.findings.map { "- \($0.md)\n" }.joined() + "\n"
         }
-        out += "Kendall’s τ = \(Format.fixed(check.kendallTau, 3))"
-        if let ci = check.kendallTauCI { out += " (95%: \(Format.fixed(ci.low, 3)) to \(Format.fixed(ci.high, 3)))" }
-        out += ", Spearman’s ρ = \(Format.fixed(check.spearmanRho, 3))"
-        if let ci = check.spearmanRhoCI { out += " (95%: \(Format.fixed(ci.low, 3)) to \(Format.fixed(ci.high, 3)))" }
+        if let tau = check.kendallTau, let rho = check.spearmanRho {
+            out += "Kendall’s τ = \(Format.fixed(tau, 3))"
+            if let ci = check.kendallTauCI { out += " (95%: \(Format.fixed(ci.low, 3)) to \(Format.fixed(ci.high, 3)))" }
+            out += ", Spearman’s ρ = \(Format.fixed(rho, 3))"
+            if let ci = check.spearmanRhoCI { out += " (95%: \(Format.fixed(ci.low, 3)) to \(Format.fixed(ci.high, 3)))" }
+        } else {
+            out += "No rank correlation (fewer than two models rated on both sides)"
+        }
         out += "; held out: " + check.heldOutTasks.map { $0.md }.joined(separator: ", ") + ".\n\n"
         if !check.shifts.isEmpty {
             out += row(["Model", "Development #", "Held-out #", "Development rating", "Held-out rating"])

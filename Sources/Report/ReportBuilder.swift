@@ -104,9 +104,9 @@ public struct ReportBuilder {
         let flagged = Set(r.verdict.findings.compactMap(\.model))
         return HeldOutSummary(
             generalizes: r.verdict.generalizes, verdict: r.verdict.message, heldOutTasks: r.heldOutTasks,
-            kendallTau: r.kendallTau.value, kendallTauCI: ReportInterval(low: r.kendallTau.ciLow, high: r.kendallTau.ciHigh),
-            spearmanRho: r.spearmanRho.value,
-            spearmanRhoCI: ReportInterval(low: r.spearmanRho.ciLow, high: r.spearmanRho.ciHigh),
+            kendallTau: r.kendallTau?.value, kendallTauCI: r.kendallTau.map { ReportInterval(low: $0.ciLow, high: $0.ciHigh) },
+            spearmanRho: r.spearmanRho?.value,
+            spearmanRhoCI: r.spearmanRho.map { ReportInterval(low: $0.ciLow, high: $0.ciHigh) },
             shifts: r.shifts.map { s in
                 HeldOutShift(model: s.model, developmentRank: s.developmentRank, heldOutRank: s.heldOutRank,
                              developmentRating: s.developmentRating, heldOutRating: s.heldOutRating,

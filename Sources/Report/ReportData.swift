@@ -138,17 +138,18 @@ public struct HeldOutSummary: Codable, Equatable, Sendable {
     /// The plain sentence (e.g. "overfit suspected: m drops from #1 to #4 on held-out task x …").
     public var verdict: String
     public var heldOutTasks: [String]
-    public var kendallTau: Double
+    /// nil when fewer than two models are rated on both sides (the verdict is then inconclusive).
+    public var kendallTau: Double?
     public var kendallTauCI: ReportInterval?
-    public var spearmanRho: Double
+    public var spearmanRho: Double?
     public var spearmanRhoCI: ReportInterval?
     public var shifts: [HeldOutShift]
     /// Every reason for suspicion (the verdict quotes the first).
     public var findings: [String]
 
     public init(
-        generalizes: Bool, verdict: String, heldOutTasks: [String], kendallTau: Double,
-        kendallTauCI: ReportInterval? = nil, spearmanRho: Double, spearmanRhoCI: ReportInterval? = nil,
+        generalizes: Bool, verdict: String, heldOutTasks: [String], kendallTau: Double?,
+        kendallTauCI: ReportInterval? = nil, spearmanRho: Double?, spearmanRhoCI: ReportInterval? = nil,
         shifts: [HeldOutShift], findings: [String] = [], status: String? = nil
     ) {
         self.generalizes = generalizes

@@ -28,10 +28,11 @@ final class OverfitCheckTests: XCTestCase {
         XCTAssertNil(report.verdict.moreComparisons)
         XCTAssertEqual(report.heldOutTasks, ["held"])
         XCTAssertEqual(report.developmentTasks, ["dev-a", "dev-b"])
-        XCTAssertGreaterThan(report.kendallTau.value, 0.7)
-        XCTAssertLessThanOrEqual(report.kendallTau.ciLow, report.kendallTau.value)
-        XCTAssertGreaterThanOrEqual(report.kendallTau.ciHigh, report.kendallTau.value)
-        XCTAssertGreaterThan(report.spearmanRho.ciLow, 0.5)
+        let tau = try XCTUnwrap(report.kendallTau), rho = try XCTUnwrap(report.spearmanRho)
+        XCTAssertGreaterThan(tau.value, 0.7)
+        XCTAssertLessThanOrEqual(tau.ciLow, tau.value)
+        XCTAssertGreaterThanOrEqual(tau.ciHigh, tau.value)
+        XCTAssertGreaterThan(rho.ciLow, 0.5)
         XCTAssertEqual(report.shifts.first?.model, "tuned")
         XCTAssertEqual(report.shifts.map(\.developmentRank), Array(1...6))
     }
@@ -74,7 +75,7 @@ final class OverfitCheckTests: XCTestCase {
         let reversed = base.mapValues { -$0 }
         let report = try check().run(development: development(base),
                                      heldOut: Simulation.battles(reversed, count: 1500, task: "held", seed: 4))
-        XCTAssertLessThan(report.kendallTau.ciHigh, 0)
+        XCTAssertLessThan(try XCTUnwrap(report.kendallTau).ciHigh, 0)
         XCTAssert(report.verdict.findings.contains { $0.message.contains("Kendall's tau") })
         XCTAssertEqual(report.verdict.exitStatus, 3)
     }
@@ -147,5 +148,40 @@ final class OverfitCheckTests: XCTestCase {
                                      heldOut: Simulation.battles(base, count: 12, task: "held", seed: 30))
         XCTAssertEqual(report.verdict.status, .inconclusive)
         XCTAssert(report.verdict.message.hasPrefix("inconclusive: too few comparisons: "), report.verdict.message)
+    }
+
+    /// One model (or none) on both sides: no order to compare, so inconclusive (exit 5) rather than an error,
+    /// with no tau at all rather than a made-up one.
+    func testOneCommonModelIsInconclusiveNotAnError() throws {
+        let dev = Simulation.battles(["a": 1.0, "b": -1.0], count: 200, task: "dev", seed: 1)
+        let held = Simulation.battles(["a": 0.5, "c": -0.5], count: 200, task: "held", seed: 2)
+        let report = try check(rounds: 20).run(development: dev, heldOut: held)
+        XCTAssertEqual(report.verdict.status, .inconclusive)
+        XCTAssertEqual(report.verdict.exitStatus, 5)
+        XCTAssertEqual(report.verdict.message, "inconclusive: only a is rated on both the development and the held-out tasks; "
+            + "the check needs at least 3 to compare orders; rate more models on both sides")
+        XCTAssertNil(report.kendallTau)
+        XCTAssertNil(report.spearmanRho)
+        XCTAssertEqual(report.shifts.map(\.model), ["a"])
+
+        let disjoint = Simulation.battles(["c": 0.5, "d": -0.5], count: 200, task: "held", seed: 3)
+        let none = try check(rounds: 20).run(development: dev, heldOut: disjoint)
+        XCTAssert(none.verdict.message.hasPrefix("inconclusive: no model is rated on both"), none.verdict.message)
+        XCTAssertEqual(none.shifts, [])
+    }
+
+    /// The JSON of a report carries the judge reliability the verdict weighed (`judge overfit --format json`).
+    func testTheReportCarriesTheJudgeReliability() throws {
+        let judge = JudgeReliability(Array(repeating: OrderedVerdicts(aFirst: .first, bFirst: .first), count: 50),
+                                     calls: JudgeCalls(calls: 100, unparsed: 0, failed: 0), bootstrapRounds: 50)
+        let d = development(base), h = Simulation.battles(base, count: 600, task: "held", seed: 9)
+        let report = try check(rounds: 20).run(development: d, heldOut: h, judge: judge)
+        XCTAssertEqual(report.judgeReliability, judge)
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let json = try JSONSerialization.jsonObject(with: encoder.encode(report)) as? [String: Any]
+        let encoded = try XCTUnwrap(json?["judge_reliability"] as? [String: Any])
+        XCTAssertEqual(encoded["status"] as? String, "unreliable")
+        XCTAssertNil(try check(rounds: 20).run(development: d, heldOut: h).judgeReliability)
     }
 }

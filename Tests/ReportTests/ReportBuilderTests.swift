@@ -102,7 +102,7 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(check.shifts.map(\.model), ["strong", "middle", "weak"])
         XCTAssertEqual(check.shifts.map(\.heldOutRank), [1, 2, 3])
         XCTAssertTrue(check.generalizes, check.verdict)
-        XCTAssertEqual(check.kendallTau, 1, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(check.kendallTau), 1, accuracy: 1e-12)
         let health = try XCTUnwrap(data.health)
         XCTAssertEqual(health.unparsed, 1)
         XCTAssertEqual(health.parsed, 35)

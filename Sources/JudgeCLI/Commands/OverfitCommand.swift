@@ -80,18 +80,21 @@ struct OverfitCommand: AsyncParsableCommand {
         let reliability = loaded.reliability
         if let warning = reliability?.warning { Diagnostics.note("warning: judge overfit: \(warning)") }
         let report = try OverfitCheck(options: rating.options, minimumTau: minTau).run(development: development, heldOut: held, judge: reliability)
-        FileHandle.standardOutput.write(Data(render(report, reliability: reliability).utf8))
+        FileHandle.standardOutput.write(Data(try render(report, reliability: reliability).utf8))
         if report.verdict.exitStatus != 0, !noOverfitStatus { throw ExitCode(report.verdict.exitStatus) }
     }
 
     // MARK: - Output
 
-    func render(_ r: OverfitReport, reliability: JudgeReliability?) -> String {
+    /// JSON carries the judge's reliability in `judge_reliability`, as `ratings.json` does.
+    func render(_ r: OverfitReport, reliability: JudgeReliability?) throws -> String {
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            return String(decoding: try! encoder.encode(r), as: UTF8.self) + "\n"
+            // A judge with no decisive verdicts has NaN shares: written as ratings.json writes them.
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            return String(decoding: try encoder.encode(r), as: UTF8.self) + "\n"
         case .text, .markdown:
             let md = format == .markdown
             func f(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
@@ -100,8 +103,12 @@ struct OverfitCommand: AsyncParsableCommand {
             out += "development: \(r.developmentTasks.joined(separator: ", ")) (\(r.development.comparisons) comparisons)"
                 + (md ? "  \n" : "\n")
             out += "held out: \(r.heldOutTasks.joined(separator: ", ")) (\(r.heldOut.comparisons) comparisons)" + (md ? "  \n" : "\n")
-            out += "Kendall's tau \(f(r.kendallTau.value, 3)) [\(f(r.kendallTau.ciLow, 3)), \(f(r.kendallTau.ciHigh, 3))] · "
-                + "Spearman's rho \(f(r.spearmanRho.value, 3)) [\(f(r.spearmanRho.ciLow, 3)), \(f(r.spearmanRho.ciHigh, 3))]\n\n"
+            if let tau = r.kendallTau, let rho = r.spearmanRho {
+                out += "Kendall's tau \(f(tau.value, 3)) [\(f(tau.ciLow, 3)), \(f(tau.ciHigh, 3))] · "
+                    + "Spearman's rho \(f(rho.value, 3)) [\(f(rho.ciLow, 3)), \(f(rho.ciHigh, 3))]\n\n"
+            } else {
+                out += "no rank correlation: fewer than two models are rated on both sides\n\n"
+            }
             let header = ["model", "dev #", "held-out #", "shift", "dev rating", "held-out rating", "change"]
             let rows = r.shifts.map { s in
                 [s.model, "\(s.developmentRank)", "\(s.heldOutRank)", signed(s.shift), f(s.developmentRating, 1),
