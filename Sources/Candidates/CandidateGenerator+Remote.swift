@@ -10,7 +10,14 @@ extension CandidateGenerator {
     /// reply as it arrives. A model whose endpoint refuses a request (a fatal error) gets no more calls.
     func runRemote(_ models: [ModelWork], tracker: ProgressTracker) async throws -> GenerationSummary {
         guard !models.isEmpty else { return GenerationSummary() }
-        let http = HTTPClient(configuration: .init(maxConcurrentTransfers: options.concurrency))
+        // One HTTP client per trusted CA file (a model's `ca_file`, else SSL_CERT_FILE or the system's).
+        var httpByCA: [String?: HTTPClient] = [:]
+        func httpClient(trusting caFile: String?) -> HTTPClient {
+            if let client = httpByCA[caFile] { return client }
+            let client = HTTPClient(configuration: .init(maxConcurrentTransfers: options.concurrency, caFile: caFile))
+            httpByCA[caFile] = client
+            return client
+        }
         var clients: [String: any ChatCompleting] = [:]
         var pools: [EndpointPool] = []
         var calls: [(ModelWork, Job, String)] = []
@@ -23,6 +30,7 @@ extension CandidateGenerator {
                 }
                 baseURLs.append(baseURL)
             }
+            let http = httpClient(trusting: model.spec.caFile)
             if baseURLs.count > 1 {
                 // Several endpoints serving the model: calls spread over them (EndpointPool).
                 let pool = EndpointPool(endpoints: EndpointPool.clients(urls: baseURLs, apiKeyEnvironmentVariable: apiKeyEnv,

@@ -17,6 +17,7 @@ import Foundation
 ///     url: https://example.invalid/v1
 ///     model: llama-3-8b-instruct
 ///     api_key_env: HOSTED_API_KEY
+///     ca_file: certs/company-proxy.pem  #   a CA to trust besides the system's (else SSL_CERT_FILE)
 ///   - name: pooled-llama                # remote over several endpoints serving the same model
 ///     urls: [http://gpu1:8080/v1, http://gpu2:8080/v1]
 ///     model: llama-3-8b-instruct
@@ -37,6 +38,9 @@ public struct ModelSpec: Sendable, Hashable {
     public var sampling: Sampling
     /// Further endpoints serving the same remote model (`urls:` after the first).
     public var additionalURLs: [String] = []
+    /// The CA file trusted for a remote model over HTTPS (`ca_file:`, an absolute path), e.g. a company
+    /// proxy's; nil: `SSL_CERT_FILE` or the system's. Not part of the content key: trust changes no output.
+    public var caFile: String?
 
     public init(
         name: String,

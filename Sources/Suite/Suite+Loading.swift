@@ -160,7 +160,7 @@ extension Suite {
 }
 
 extension ModelSpec {
-    static let keys = ["name", "description", "path", "template", "url", "urls", "model", "api_key_env",
+    static let keys = ["name", "description", "path", "template", "url", "urls", "model", "api_key_env", "ca_file",
                        "system_prompt", "max_tokens", "sampling"]
 
     static func parse(_ node: Node, file: String, path: String, directory: URL) throws -> ModelSpec {
@@ -175,7 +175,7 @@ extension ModelSpec {
             let key = fields.has("urls") ? "urls" : "url"
             throw fields.error(key, fields.node(key), "a model is either local (path) or remote (url), not both")
         case (let localPath?, nil):
-            for key in ["model", "api_key_env"] where fields.has(key) {
+            for key in ["model", "api_key_env", "ca_file"] where fields.has(key) {
                 throw fields.error(key, fields.node(key), "only for remote models (with url)")
             }
             source = .local(path: URL(fileURLWithPath: localPath, relativeTo: directory).standardizedFileURL,
@@ -187,7 +187,7 @@ extension ModelSpec {
             source = .remote(url: url, model: try fields.string("model") ?? name,
                              apiKeyEnv: try fields.string("api_key_env") ?? "OPENAI_API_KEY")
         case (nil, nil):
-            for key in ["template", "model", "api_key_env", "system_prompt", "max_tokens", "sampling"] where fields.has(key) {
+            for key in ["template", "model", "api_key_env", "ca_file", "system_prompt", "max_tokens", "sampling"] where fields.has(key) {
                 throw fields.error(key, fields.node(key),
                                    "only for generated models: give a path (local GGUF) or a url (remote), or drop it for imported outputs")
             }
@@ -211,6 +211,7 @@ extension ModelSpec {
             sampling: sampling
         )
         spec.additionalURLs = Array(urls.dropFirst())
+        spec.caFile = try fields.caFile(directory: directory)
         return spec
     }
 }
@@ -248,13 +249,7 @@ extension JudgeSpec {
         }
         if let bothOrders = try fields.bool("both_orders") { spec.bothOrders = bothOrders }
         if let apiKeyEnv = try fields.string("api_key_env") { spec.apiKeyEnv = apiKeyEnv }
-        if let caFile = try fields.string("ca_file") {
-            let path = URL(fileURLWithPath: caFile, relativeTo: directory).standardizedFileURL.path
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw fields.error("ca_file", fields.node("ca_file"), "no readable file at \(path); give a PEM file of CA certificates")
-            }
-            spec.caFile = path
-        }
+        spec.caFile = try fields.caFile(directory: directory)
         if let maxTokens = try fields.int("max_tokens", SettingLimits.maxTokens) { spec.maxTokens = maxTokens }
         if let temperature = try fields.double("temperature", in: 0...2) { spec.temperature = temperature }
         spec.seed = try fields.int("seed", SettingLimits.seed)
@@ -277,6 +272,16 @@ extension JudgeSpec {
 }
 
 private extension YAMLFields {
+    /// `ca_file: PATH` (relative to the suite file), checked readable now rather than at the first HTTPS call.
+    func caFile(directory: URL) throws -> String? {
+        guard let caFile = try string("ca_file") else { return nil }
+        let path = URL(fileURLWithPath: caFile, relativeTo: directory).standardizedFileURL.path
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw error("ca_file", node("ca_file"), "no readable file at \(path); give a PEM file of CA certificates")
+        }
+        return path
+    }
+
     /// `url: U` or `urls: [U1, U2, …]` (endpoints serving the same model), each http(s); empty when neither.
     func endpointURLs() throws -> [String] {
         if has("url"), has("urls") { throw error("urls", node("urls"), "give url or urls, not both") }
