@@ -38,6 +38,7 @@ public final class LoopbackBatchServer: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: Channel
     private let lock = NSLock()
+    private var stopped = false
     private let answer: @Sendable ([String: Any]) -> String
     private var files: [String: Data] = [:]
     private var batches: [String: Batch] = [:]
@@ -94,7 +95,13 @@ public final class LoopbackBatchServer: @unchecked Sendable {
         box.server = self
     }
 
+    /// Idempotent, as ``LoopbackChatServer/stop()``: closing again on a shut-down loop would wait forever.
     public func stop() {
+        let first = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         try? channel.close().wait()
         try? group.syncShutdownGracefully()
     }

@@ -29,6 +29,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
     private var connections = 0
     private var inFlight = 0
     private var _peakInFlight = 0
+    private var stopped = false
 
     /// `http://127.0.0.1:PORT/v1`, the base URL an OpenAI client expects.
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
@@ -64,8 +65,15 @@ public final class LoopbackChatServer: @unchecked Sendable {
         box.server = self
     }
 
-    /// Closes the listening socket and every connection, and stops the threads.
+    /// Closes the listening socket and every connection, and stops the threads. Idempotent: a test may stop
+    /// a server mid-run and again in its `defer`; a second `close().wait()` on the shut-down loop would
+    /// wait forever (it hung CI for 90 minutes in EndpointPoolTests).
     public func stop() {
+        let first = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         try? channel.close().wait()
         try? group.syncShutdownGracefully()
     }
