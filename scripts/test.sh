@@ -13,10 +13,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --test
+
+# bounded LIMIT COMMAND…: runs COMMAND, and stops it after LIMIT (timeout(1)'s syntax) with a line that says so.
+# A hung test must fail the run with its name in the log (the last "started" test case above the line), not
+# use up CI's 90 minutes: a test server stopped twice once waited forever and the run timed out.
+bounded() {
+  local limit=$1 status=0
+  shift
+  timeout --kill-after=30s "$limit" "$@" || status=$?
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    echo "test.sh: still running after $limit, stopped: a hang (the last test case 'started' above without an end): $*" >&2
+  fi
+  return "$status"
+}
+
 # XCTest only: the suite has no Swift Testing tests, and its empty "0 tests" summary would be the last line.
-swift test -c release -Xswiftc -enable-testing --disable-swift-testing "$@"
+# Limits: about 3× an idle 2-core machine's build and test time, each.
+bounded 45m swift test -c release -Xswiftc -enable-testing --disable-swift-testing "$@"
 if [ $# -eq 0 ]; then
-  swift test --scratch-path .build-checked --disable-swift-testing \
+  bounded 30m swift test --scratch-path .build-checked --disable-swift-testing \
     --filter '^(LocalInferenceTests|RankTests)\.' \
     --skip 'EvidenceTests|TokenizerReferenceTests|TokenizerVariantsTests|ChatTemplateReferenceTests|GGUFRealModelTests'
 fi
