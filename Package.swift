@@ -153,7 +153,8 @@ let package = Package(
         .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store", "StoreTestSupport",
                                                    "ChatCompletions", "OpenAIWire", "HTTP",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                                   .product(name: "GRDB", package: "GRDB.swift")]),
+                                                   .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Snapshots"]),  // read by path (HelpSnapshotTests), not bundled
         .testTarget(name: "ServerTests", dependencies: ["Server", "OpenAIWire", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

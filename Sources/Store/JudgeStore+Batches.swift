@@ -32,7 +32,7 @@ extension JudgeStore {
     /// Stores the provider's latest view of a batch; `collected` marks it read into `judgment`.
     public func updateBatch(_ batchID: String, status: String, outputFileID: String?, errorFileID: String?,
                             errors: String? = nil, collected: Bool = false) throws {
-        try write { db in
+        _ = try write { db in
             try db.execute("""
                 UPDATE judge_batch SET status = ?, output_file_id = ?, error_file_id = ?, errors = COALESCE(?, errors),
                     collected_at = COALESCE(?, collected_at)

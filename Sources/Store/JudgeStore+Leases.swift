@@ -74,7 +74,7 @@ extension JudgeStore {
 
     /// Gives back every unfinished row `owner` holds (a worker stopping cleanly, e.g. on Ctrl-C).
     public func releaseLeases(owner: String) throws {
-        try write { db in
+        _ = try write { db in
             try db.execute("UPDATE job SET owner = NULL, lease_until = NULL WHERE owner = ? AND finished = 0", [owner])
         }
     }

@@ -43,7 +43,7 @@ final class RemoteCandidatesTests: XCTestCase {
     }
 
     func testRemoteOutputsAreStoredOnceAndRegeneratedWhenASettingChanges() async throws {
-        let server = try LoopbackChatServer.start(threads: 2, responder: Self.echo)
+        let server = try LoopbackChatServer.start(threads: 2, responder: { Self.echo($0) })
         defer { server.stop() }
         let folder = try SuiteFolder()
         defer { folder.remove() }

@@ -5,7 +5,7 @@ import XCTest
 final class ServeAuthOptionsTests: XCTestCase {
     func testNonLoopbackHostNeedsAKeyOrNoAuth() throws {
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).gguf")
-        FileManager.default.createFile(atPath: model.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: model.path, contents: Data())
         defer { try? FileManager.default.removeItem(at: model) }
 
         XCTAssertThrowsError(try ServeCommand.parse(["--model", model.path, "--host", "0.0.0.0"])) { error in

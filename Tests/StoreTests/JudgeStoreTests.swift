@@ -46,7 +46,7 @@ final class JudgeStoreTests: XCTestCase {
         do {
             let pool = try DatabasePool(path: path)
             try JudgeStore.migrator.migrate(pool, upTo: "v2-logprob-verdicts")
-            let old = try JudgeStore(unmigrated: pool)
+            let old = JudgeStore(unmigrated: pool)
             let ids = try old.saveSuite(StoreFixture.definition)
             _ = try old.importCandidates([.init(model: "alpha", itemID: ids.items["dev"]!["d1"]!, output: "a"),
                                           .init(model: "beta", itemID: ids.items["dev"]!["d1"]!, output: "b")])
@@ -112,7 +112,7 @@ final class JudgeStoreTests: XCTestCase {
 
     func testImportIsIdempotentAndAChangedOutputBecomesCurrent() throws {
         forEachBackend { store, _ in
-            var fixture = try StoreFixture(store: store)
+            let fixture = try StoreFixture(store: store)
             let d1 = fixture.itemID("dev/d1")
             var summary = try fixture.store.importCandidates([.init(model: "alpha", itemID: d1, output: "one"),
                                                               .init(model: "delta", itemID: d1, output: "x")])
@@ -134,7 +134,7 @@ final class JudgeStoreTests: XCTestCase {
 
     func testSavedCandidatesAreKeyedBySettingsAndTheNewestIsCurrent() throws {
         forEachBackend { store, _ in
-            var fixture = try StoreFixture(store: store)
+            let fixture = try StoreFixture(store: store)
             let model = try fixture.store.saveModel(name: "smol", kind: "local", spec: #"{"path":"/m.gguf"}"#)
             XCTAssertEqual(model.kind, "local")
             let item = fixture.itemID("dev/d1")
@@ -160,7 +160,7 @@ final class JudgeStoreTests: XCTestCase {
 
     func testCandidateKeyIsUnique() throws {
         forEachBackend { store, _ in
-            var fixture = try StoreFixture(store: store)
+            let fixture = try StoreFixture(store: store)
             _ = try fixture.store.importCandidates([.init(model: "alpha", itemID: fixture.itemID("dev/d1"), output: "one")])
             XCTAssertThrowsError(try fixture.store.write { db in
                 var duplicate = CandidateRecord(modelID: fixture.ids.models["alpha"]!, itemID: fixture.itemID("dev/d1"),

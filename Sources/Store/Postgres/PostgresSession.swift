@@ -103,10 +103,10 @@ final class PostgresSession: @unchecked Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try lock.withLock {
-            try run("BEGIN", [])
+            _ = try run("BEGIN", [])
             do {
                 let result = try body()
-                try run("COMMIT", [])
+                _ = try run("COMMIT", [])
                 return result
             } catch {
                 _ = try? run("ROLLBACK", [])
