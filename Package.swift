@@ -149,7 +149,8 @@ let package = Package(
         .testTarget(name: "RankTests", dependencies: ["Rank"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ComparisonsTests", dependencies: ["Comparisons", "StoreTestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "StoreTestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Judge", "Rank", "Store", "StoreTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Judge", "Rank", "Store", "StoreTestSupport",
+                                                      "TestSupport"]),  // TestSupport: the loopback Batch API
         .testTarget(name: "JudgeCLITests", dependencies: ["JudgeCLI", "TestSupport", "Store", "StoreTestSupport",
                                                    "ChatCompletions", "OpenAIWire", "HTTP",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -36,6 +36,48 @@ extension ComparePipeline {
         return summary
     }
 
+    // MARK: - Through the Batch API (--batch, judge.batch: true)
+
+    /// The Batch API answers within 24 hours, not at once: only a remote judge has one, and only a fixed
+    /// plan can wait for it (adaptive rounds choose each round's pairs from the last round's verdicts).
+    func checkBatchable(endpoint: JudgeEndpoint) throws {
+        guard case .remote = endpoint.kind else {
+            throw EvaluationError.failure("judge.batch / --batch sends the judge calls through OpenAI's Batch API: give a remote judge "
+                + "(judge.url or --judge-url); the embedded local judge answers directly")
+        }
+        if case .adaptive = request.pairs {
+            throw EvaluationError.failure("--pairs adaptive chooses each round from the last round's verdicts, and a batch takes up to "
+                + "24 hours: with judge.batch / --batch use --pairs all or --pairs sample:N")
+        }
+    }
+
+    /// Sends the plan's missing calls as batches (``BatchJudgingRun``): open batches of an earlier run are
+    /// collected first, so a rerun after Ctrl-C or a lost machine pays for nothing twice.
+    func judgeInBatches(_ plan: ComparisonPlan, api: BatchAPIClient, store: JudgeStore,
+                        options: JudgingRun.Options) async throws -> JudgingSummary {
+        let bar = ProgressBar(label: "judging (batch)")
+        let runner = BatchJudgingRun(store: store, api: api, options: options, batch: .init(pollInterval: request.batchPollInterval))
+        let summary: BatchJudgingRun.Summary
+        do {
+            summary = try await runner.run(plan) { progress in
+                bar.update(done: progress.completed + progress.failed, total: progress.total,
+                           detail: "\(progress.batchID) \(progress.status)")
+            }
+        } catch is CancellationError {
+            bar.finish()
+            output.note("judge compare: stopped; the open batch is stored and the next run collects it (nothing is sent twice)")
+            throw EvaluationError.interrupted
+        }
+        bar.finish()
+        let batches = summary.collected.map { "\($0.id) \($0.status)" }.joined(separator: ", ")
+        output.note("batches: \(summary.submitted) submitted, \(summary.resumed) resumed from the store"
+                    + (batches.isEmpty ? "" : "; collected \(batches)"))
+        if summary.unmatchedLines > 0 {
+            output.note("warning: \(summary.unmatchedLines) batch line(s) matched no request; recorded as batch errors, not verdicts")
+        }
+        return summary.judging
+    }
+
     // MARK: - --pairs adaptive --budget N
 
     /// Judges in rounds of the pairs that reduce rating uncertainty most (``AdaptiveRounds``) until the
@@ -64,9 +106,13 @@ extension ComparePipeline {
     // MARK: - Dry run
 
     func printDryRun(plan: ComparisonPlan, store: JudgeStore, options: JudgingRun.Options, endpoint: JudgeEndpoint,
-                     template: JudgeTemplate) throws {
+                     template: JudgeTemplate, batch: Bool) throws {
         let estimate = try JudgingRun(store: store, client: NoCalls(), options: options).estimate(plan)
         output.print(Self.describe(estimate, judgeModel: options.judgeModel, template: template, maxTokens: plan.judge.maxTokens ?? 0))
+        if batch {
+            output.print("through the Batch API: the cost above is at the batch price (judge.prices.\(options.judgeModel).batch_discount); "
+                         + "results within 24 hours, at most \(BatchJudgingRun.Options().maxRequestsPerBatch) calls a batch")
+        }
         if case .adaptive(let budget) = request.pairs {
             output.print("--pairs adaptive: at most \(budget) judge calls in all (the estimate above is for every pair)")
         }

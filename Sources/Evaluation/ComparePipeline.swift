@@ -111,18 +111,27 @@ public struct ComparePipeline: Sendable {
         // MARK: 3. Judging
         let endpoint = try JudgeEndpoint(for: suite, judgePath: request.judgePath, concurrency: request.concurrency,
                                          engine: request.engine)
+        let batch = request.batch || judge.batch
+        if batch { try checkBatchable(endpoint: endpoint) }
+        // Through the Batch API every call costs the batch price (judge.prices.M.batch_discount).
         let options = JudgingRun.Options(
-            judgeModel: judge.model, concurrency: endpoint.concurrency, seed: judge.seed, price: price, maxCost: request.maxCost)
+            judgeModel: judge.model, concurrency: endpoint.concurrency, seed: judge.seed,
+            price: batch ? price?.batchPrice : price, maxCost: request.maxCost)
         if request.dryRun {
-            try printDryRun(plan: plan, store: judgeStore, options: options, endpoint: endpoint, template: template)
+            try printDryRun(plan: plan, store: judgeStore, options: options, endpoint: endpoint, template: template, batch: batch)
             return nil
         }
         let pipeline = self
-        let summary = try await endpoint.withClient(note: output.note) { client in
-            let context = JudgingContext(suite: suite, ids: ids, store: judgeStore, client: client, options: options)
-            switch pipeline.request.pairs {
-            case .fixed: return try await pipeline.judgeAll(plan, context: context)
-            case .adaptive(let budget): return try await pipeline.judgeAdaptively(plan, budget: budget, context: context)
+        let summary: JudgingSummary
+        if batch {
+            summary = try await judgeInBatches(plan, api: endpoint.batchAPI(note: output.note), store: judgeStore, options: options)
+        } else {
+            summary = try await endpoint.withClient(note: output.note) { client in
+                let context = JudgingContext(suite: suite, ids: ids, store: judgeStore, client: client, options: options)
+                switch pipeline.request.pairs {
+                case .fixed: return try await pipeline.judgeAll(plan, context: context)
+                case .adaptive(let budget): return try await pipeline.judgeAdaptively(plan, budget: budget, context: context)
+                }
             }
         }
         output.print("judged \(suite.name) with \(plan.judge.description)\(endpoint.embedded ? ", the embedded local judge" : "")")

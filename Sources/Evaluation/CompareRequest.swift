@@ -43,6 +43,10 @@ public struct CompareRequest: Sendable {
     public var dryRun: Bool
     /// Seconds a worker's claim on judge calls lasts without renewal (SharedJudgingRun).
     public var lease: Double = 60
+    /// Judge through the Batch API (`--batch`; the suite's `judge.batch: true` asks the same).
+    public var batch = false
+    /// Time between two status checks of an open batch.
+    public var batchPollInterval: Duration = .seconds(30)
 
     public init(suiteFile: String, storePath: String? = nil, judgeURL: String? = nil, judgeModel: String? = nil,
                 judgePath: String? = nil, pairs: Pairs = .fixed(.all), concurrency: Int? = nil, maxCost: Double? = nil,

@@ -35,6 +35,16 @@ struct JudgeEndpoint: Sendable {
     /// Positions per running judge request: the judge prompt (template and two outputs) and its reply.
     static let embeddedContext = 2048
 
+    /// The Batch API of a remote judge (its first URL: a batch goes to one provider, whatever `urls:` lists).
+    func batchAPI(note: (String) -> Void) throws -> BatchAPIClient {
+        guard case let .remote(urls, apiKeyEnv) = kind else {
+            throw EvaluationError.failure("the Batch API needs a remote judge (judge.url)")
+        }
+        if urls.count > 1 { note("note: batches go to \(urls[0].absoluteString), the first of the judge's \(urls.count) urls") }
+        let http = HTTPClient(configuration: .init(maxConcurrentTransfers: max(1, min(concurrency, 4)), caFile: caFile))
+        return BatchAPIClient(baseURL: urls[0], apiKeyEnvironmentVariable: apiKeyEnv, http: http)
+    }
+
     /// Runs `body` with a client for this judge; an embedded judge is started first and shut down after,
     /// whether `body` returns or throws (also after Ctrl-C). `note` hears what the user should know; with several
     /// URLs, each endpoint's share of the calls.

@@ -98,6 +98,9 @@ final class ValidationTests: XCTestCase {
         assertRefused(compare + ["--judge-path", "/nonexistent.gguf"], "--judge-path /nonexistent.gguf: no such file")
         assertRefused(compare + ["--pairs", "adaptive"], "--pairs adaptive needs --budget N")
         assertRefused(compare + ["--budget", "10"], "--budget applies to --pairs adaptive only")
+        assertAccepted(compare + ["--batch", "--pairs", "sample:2", "--batch-poll", "5"])
+        assertRefused(compare + ["--batch", "--pairs", "adaptive", "--budget", "40"], "--batch judges a fixed plan")
+        assertRefused(compare + ["--batch", "--batch-poll", "0"], "--batch-poll must lie in 0.01…3600 seconds")
         assertRefused(compare + ["--samples=-1"], "--samples must be ≥ 0")
         assertRatingArgumentsRefused(compare)
     }

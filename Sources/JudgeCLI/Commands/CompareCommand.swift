@@ -85,6 +85,12 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a worker's claim on judge calls lasts without renewal: how soon other workers on the same store take over the calls of one that died.")
     var lease = 60.0
 
+    @Flag(name: .long, help: "Judge through the remote judge's Batch API (as judge.batch: true): the batch price, results within 24 hours; with --pairs all or sample:N. A rerun collects open batches instead of sending their calls again.")
+    var batch = false
+
+    @Option(name: .customLong("batch-poll"), help: "With --batch: seconds between two status checks of an open batch (0.01 to 3600).")
+    var batchPoll = 30.0
+
     func validate() throws {
         try SettingCheck.check(concurrency, SettingLimits.concurrency, option: "--concurrency")
         if let maxCost, !(maxCost > 0) { throw ValidationError("--max-cost must be a positive amount in USD") }
@@ -105,6 +111,10 @@ struct CompareCommand: AsyncParsableCommand {
         try rating.check()
         try reporting.check()
         guard lease >= 1, lease.isFinite else { throw ValidationError("--lease must be at least 1 second") }
+        guard (0.01...3600).contains(batchPoll) else { throw ValidationError("--batch-poll must lie in 0.01…3600 seconds, not \(batchPoll)") }
+        if batch, case .adaptive = pairs {
+            throw ValidationError("--batch judges a fixed plan: use --pairs all or sample:N (adaptive rounds wait on each round's verdicts)")
+        }
     }
 
     func run() async throws {
@@ -115,6 +125,8 @@ struct CompareCommand: AsyncParsableCommand {
             engine: .fromEnvironment())
         request.storePath = store.path(suiteFile: URL(fileURLWithPath: suite))
         request.lease = lease
+        request.batch = batch
+        request.batchPollInterval = .milliseconds(Int64((batchPoll * 1000).rounded()))
         do {
             switch try await ComparePipeline(request: request).run() {
             case .dryRun, .judged: return
