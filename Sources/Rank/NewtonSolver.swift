@@ -108,6 +108,12 @@ enum Cholesky {
     ///   - b: (n) right-hand side, overwritten with the solution.
     static func solve(_ a: [Double], _ b: inout [Double], size n: Int) -> Bool {
         guard let l = factor(a, size: n) else { return false }
+        substitute(l, &b, size: n)
+        return true
+    }
+
+    /// Solves `L·Lᵀ · x = b` for x (returned in `b`), given the lower factor `l` (n × n, row-major).
+    static func substitute(_ l: [Double], _ b: inout [Double], size n: Int) {
         // Forward: L y = b.
         for i in 0..<n {
             var s = b[i]
@@ -120,7 +126,6 @@ enum Cholesky {
             for k in (i + 1)..<max(i + 1, n) { s -= l[k * n + i] * b[k] }
             b[i] = s / l[i * n + i]
         }
-        return true
     }
 
     /// The lower factor L (n × n, row-major) with a = L·Lᵀ, or nil if `a` is not positive definite.
@@ -148,16 +153,7 @@ enum Cholesky {
         for col in 0..<n {
             var b = [Double](repeating: 0, count: n)
             b[col] = 1
-            for i in 0..<n {
-                var s = b[i]
-                for k in 0..<i { s -= l[i * n + k] * b[k] }
-                b[i] = s / l[i * n + i]
-            }
-            for i in stride(from: n - 1, through: 0, by: -1) {
-                var s = b[i]
-                for k in (i + 1)..<max(i + 1, n) { s -= l[k * n + i] * b[k] }
-                b[i] = s / l[i * n + i]
-            }
+            substitute(l, &b, size: n)
             for i in 0..<n { inv[i * n + col] = b[i] }
         }
         return inv
