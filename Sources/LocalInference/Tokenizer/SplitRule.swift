@@ -203,6 +203,22 @@ private struct Scanner {
         return length
     }
 
+    /// The alternatives every byte-level splitter ends with, at `pos` after `whitespaces` whitespace
+    /// characters: `\s+(?!\S)` (a run leaves its last whitespace to the word that follows), then `\s+`,
+    /// else any one character. Emits the piece; returns the position after it.
+    mutating func emitWhitespaceOrOne(at pos: Int, whitespaces: Int, into out: inout [Range<Int>]) -> Int {
+        let next: Int
+        if whitespaces > 1 && cp(pos + whitespaces) != nil {
+            next = pos + whitespaces - 1
+        } else if whitespaces > 0 {
+            next = pos + whitespaces
+        } else {
+            next = pos + 1
+        }
+        emit(upTo: next, into: &out)
+        return next
+    }
+
     /// The length of an English contraction (`'s`, `'t`, `'re`, `'ve`, `'m`, `'ll`, `'d`) at `pos`, or 0.
     func contraction(at pos: Int, caseInsensitive: Bool) -> Int {
         guard cp(pos) == 0x27, pos + 1 < end else { return 0 }
@@ -255,19 +271,7 @@ private struct Scanner {
 
             var whitespaces = 0
             while fl(pos + whitespaces).isWhitespace { whitespaces += 1 }
-            // `\s+(?!\S)`: leave the last whitespace for the next word.
-            if whitespaces > 1 && cp(pos + whitespaces) != nil {
-                pos += whitespaces - 1
-                emit(upTo: pos, into: &out)
-                continue
-            }
-            if whitespaces > 0 {
-                pos += whitespaces
-                emit(upTo: pos, into: &out)
-                continue
-            }
-            pos += 1
-            emit(upTo: pos, into: &out)
+            pos = emitWhitespaceOrOne(at: pos, whitespaces: whitespaces, into: &out)
         }
     }
 
@@ -333,19 +337,7 @@ private struct Scanner {
                 emit(upTo: pos, into: &out)
                 continue
             }
-            // `\s+(?!\S)`
-            if whitespaces > 1 && cp(pos + whitespaces) != nil {
-                pos += whitespaces - 1
-                emit(upTo: pos, into: &out)
-                continue
-            }
-            if whitespaces > 0 {
-                pos += whitespaces
-                emit(upTo: pos, into: &out)
-                continue
-            }
-            pos += 1
-            emit(upTo: pos, into: &out)
+            pos = emitWhitespaceOrOne(at: pos, whitespaces: whitespaces, into: &out)
         }
     }
 }
