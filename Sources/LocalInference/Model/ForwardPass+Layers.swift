@@ -204,38 +204,35 @@ extension ForwardPass {
     /// through the same lanes, so a value never depends on where a range starts or ends.
     @inline(__always)
     static func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ range: Range<Int>) {
-        @inline(__always) func silu(_ g: SIMD8<Float>, _ u: SIMD8<Float>) -> SIMD8<Float> { g / (1 + exponential(-g)) * u }
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            UnsafeMutableRawPointer(gate + i).storeBytes(of: silu(UnsafePointer(gate).floats8(i), up.floats8(i)), as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i < range.upperBound {
-            var g = SIMD8<Float>(), u = SIMD8<Float>()
-            for j in 0..<(range.upperBound - i) { g[j] = gate[i + j]; u[j] = up[i + j] }
-            let y = silu(g, u)
-            for j in 0..<(range.upperBound - i) { gate[i + j] = y[j] }
-        }
+        gatedUnit(gate, up, range) { g, u in g / (1 + exponential(-g)) * u }
     }
 
     /// `gate[i] = gelu(gate[i]) · up[i]` for i in `range`, GELU with the tanh approximation as ggml computes
     /// it, `0.5 x (1 + tanh(√(2/π) x (1 + 0.044715 x²)))`, eight at a time; tanh(u) = 1 − 2 / (e^{2u} + 1).
     @inline(__always)
     static func geluGate(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ range: Range<Int>) {
-        @inline(__always) func gelu(_ x: SIMD8<Float>, _ u: SIMD8<Float>) -> SIMD8<Float> {
+        gatedUnit(gate, up, range) { x, u in
             let inner = 0.797_884_56 * x * (1 + 0.044_715 * x * x)
             let tanh = 1 - 2 / (exponential(2 * inner) + 1)
             return 0.5 * x * (1 + tanh) * u
         }
+    }
+
+    /// `gate[i] = activation(gate[i], up[i])` for i in `range`, eight lanes at a time; the last few through
+    /// the same lanes (padded), so a value never depends on where a range starts or ends. Inlined with its
+    /// activation into each caller, so the closure costs nothing.
+    @inline(__always)
+    static func gatedUnit(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ range: Range<Int>,
+                          _ activation: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
         var i = range.lowerBound
         while i + 8 <= range.upperBound {
-            UnsafeMutableRawPointer(gate + i).storeBytes(of: gelu(UnsafePointer(gate).floats8(i), up.floats8(i)), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(gate + i).storeBytes(of: activation(UnsafePointer(gate).floats8(i), up.floats8(i)), as: SIMD8<Float>.self)
             i += 8
         }
         if i < range.upperBound {
             var g = SIMD8<Float>(), u = SIMD8<Float>()
             for j in 0..<(range.upperBound - i) { g[j] = gate[i + j]; u[j] = up[i + j] }
-            let y = gelu(g, u)
+            let y = activation(g, u)
             for j in 0..<(range.upperBound - i) { gate[i + j] = y[j] }
         }
     }
