@@ -113,7 +113,9 @@ enum BatchDot {
         for s in 0..<count { out[s * outStride] += sums[s] }
     }
 
-    /// The four-wide tile, for batches of 2–4 (and the last 1–4 vectors of a batch).
+    /// The four-wide tile, for batches of 2–4 (and the last 1–4 vectors of a batch). A deliberate copy of
+    /// `tile8` at another width: each keeps its accumulators in named registers, which a loop over an array
+    /// of accumulators would spill.
     @inline(__always)
     static func tile4<D: BlockDecoder>(_ row: UnsafeRawPointer, blocks: Int, blockBytes: Int,
                       _ x: UnsafePointer<Float>, stride: Int, count: Int,

@@ -150,6 +150,8 @@ extension Int8Dot {
                _mm256_add_ps(a2, _mm256_mul_ps(m2, eight)), _mm256_add_ps(a3, _mm256_mul_ps(m3, eight)))
     }
 
+    /// `tileQ4_0x8` with its width a constant, one function per width: deliberate per-width kernels, as in
+    /// `Int8Dot+Q4_K.swift` (each specialized, its accumulators in registers, kept out of line).
     @inline(never)
     static func tileQ4_0x8w1(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
                              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
@@ -243,6 +245,8 @@ extension Int8Dot {
                _mm256_sub_ps(a0, m0), _mm256_sub_ps(a1, m1), _mm256_sub_ps(a2, m2), _mm256_sub_ps(a3, m3))
     }
 
+    /// `tileQ4_Kx8` with its width a constant, one function per width: deliberate per-width kernels, as in
+    /// `Int8Dot+Q4_K.swift` (each specialized, its accumulators in registers, kept out of line).
     @inline(never)
     static func tileQ4_Kx8w1(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
                              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
