@@ -35,10 +35,8 @@ public final class LoopbackBatchServer: @unchecked Sendable {
     public let port: Int
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
 
-    private let group: MultiThreadedEventLoopGroup
-    private let channel: Channel
+    private let listener: LoopbackListener
     private let lock = NSLock()
-    private var stopped = false
     private let answer: @Sendable ([String: Any]) -> String
     private var files: [String: Data] = [:]
     private var batches: [String: Batch] = [:]
@@ -81,30 +79,14 @@ public final class LoopbackBatchServer: @unchecked Sendable {
 
     private init(answer: @escaping @Sendable ([String: Any]) -> String) throws {
         self.answer = answer
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let box = BatchServerBox()
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(BatchAPIHandler(box: box))
-                }
-            }
-        channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
-        port = channel.localAddress?.port ?? 0
+        listener = try LoopbackListener(threads: 1) { BatchAPIHandler(box: box) }
+        port = listener.port
         box.server = self
     }
 
-    /// Idempotent, as ``LoopbackChatServer/stop()``: closing again on a shut-down loop would wait forever.
-    public func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return !stopped
-        }
-        guard first else { return }
-        try? channel.close().wait()
-        try? group.syncShutdownGracefully()
-    }
+    /// Closes the listening socket and every connection (idempotent: ``LoopbackListener``).
+    public func stop() { listener.stop() }
 
     public var endings: [Ending] {
         get { lock.withLock { _endings } }

@@ -19,8 +19,7 @@ import NIOPosix
 /// Binds port 0, so tests never collide. Thread-safe: the queue and records are locked.
 public final class LoopbackChatServer: @unchecked Sendable {
     public let port: Int
-    private let group: MultiThreadedEventLoopGroup
-    private let channel: Channel
+    private let listener: LoopbackListener
 
     private let lock = NSLock()
     private var queue: [Behavior] = []
@@ -29,7 +28,6 @@ public final class LoopbackChatServer: @unchecked Sendable {
     private var connections = 0
     private var inFlight = 0
     private var _peakInFlight = 0
-    private var stopped = false
 
     /// `http://127.0.0.1:PORT/v1`, the base URL an OpenAI client expects.
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
@@ -43,40 +41,15 @@ public final class LoopbackChatServer: @unchecked Sendable {
     }
 
     private init(threads: Int, responder: @escaping @Sendable (RecordedRequest) -> Behavior) throws {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         _responder = responder
         let box = ServerBox()
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 1024)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(ChatCompletionsHandler(server: box))
-                }
-            }
-        do {
-            channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
-        } catch {
-            try? group.syncShutdownGracefully()
-            throw error
-        }
-        port = channel.localAddress?.port ?? 0
+        listener = try LoopbackListener(threads: threads) { ChatCompletionsHandler(server: box) }
+        port = listener.port
         box.server = self
     }
 
-    /// Closes the listening socket and every connection, and stops the threads. Idempotent: a test may stop
-    /// a server mid-run and again in its `defer`; a second `close().wait()` on the shut-down loop would
-    /// wait forever (it hung CI for 90 minutes in EndpointPoolTests).
-    public func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return !stopped
-        }
-        guard first else { return }
-        try? channel.close().wait()
-        try? group.syncShutdownGracefully()
-    }
+    /// Closes the listening socket and every connection, and stops the threads (idempotent: ``LoopbackListener``).
+    public func stop() { listener.stop() }
 
     // MARK: - Scripting
 
