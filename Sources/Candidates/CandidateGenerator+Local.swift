@@ -6,10 +6,8 @@ extension CandidateGenerator {
 
     /// Loads the model once and generates its missing outputs as one batch (many items decoded together),
     /// saving each as it finishes.
-    func runLocal(_ model: ModelWork, tracker: ProgressTracker) throws -> GenerationSummary {
-        guard case let .local(path, _) = model.spec.source, let box = model.template else { return GenerationSummary() }
-        let session = try LocalModelSession(name: model.spec.name, file: box.file, path: path, template: box.template,
-                                           engine: options.engine)
+    func runLocal(_ model: ModelWork, tracker: ProgressTracker, session loaded: LocalModelSession? = nil) throws -> GenerationSummary {
+        guard let session = try loaded ?? loadSession(model) else { return GenerationSummary() }
         var summary = GenerationSummary()
         var finished = 0
         try session.generate(rendered: model.jobs.map { $0.rendered ?? $0.prompt }, settings: model.settings,
@@ -28,5 +26,12 @@ extension CandidateGenerator {
         }
         if finished < model.jobs.count { summary.cancelled = true }
         return summary
+    }
+
+    /// The model's weights, tokenizer and template, loaded (nil for a model that is not local).
+    func loadSession(_ model: ModelWork) throws -> LocalModelSession? {
+        guard case let .local(path, _) = model.spec.source, let box = model.template else { return nil }
+        return try LocalModelSession(name: model.spec.name, file: box.file, path: path, template: box.template,
+                                     engine: options.engine)
     }
 }

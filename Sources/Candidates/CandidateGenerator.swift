@@ -34,12 +34,31 @@ public struct CandidateGenerator: Sendable {
         public var environment: [String: String]
         /// How local models compute (threads, sgemm threshold, weight layout): the CLI's reading of the environment.
         public var engine: EngineConfiguration
+        /// Set: this run shares the work with every other worker generating for the same suite on the same
+        /// store, claiming outputs under leases (``CandidateGenerator/runShared(_:summary:shared:tracker:)``).
+        public var shared: SharedWork?
 
         public init(concurrency: Int = 8, environment: [String: String] = ProcessInfo.processInfo.environment,
-                    engine: EngineConfiguration = EngineConfiguration()) {
+                    engine: EngineConfiguration = EngineConfiguration(), shared: SharedWork? = nil) {
             self.concurrency = max(1, concurrency)
             self.environment = environment
             self.engine = engine
+            self.shared = shared
+        }
+    }
+
+    /// A worker's share of generation: who it is in the store, and how long its claims hold without renewal.
+    public struct SharedWork: Sendable, Hashable {
+        /// This worker's name in the store (`SharedJudgingRun.defaultOwner()`: host, process id, a random part).
+        public var owner: String
+        public var lease: Duration
+        /// How often a worker with nothing to claim looks again while others still hold work.
+        public var idlePoll: Duration
+
+        public init(owner: String, lease: Duration = .seconds(60), idlePoll: Duration = .milliseconds(500)) {
+            self.owner = owner
+            self.lease = lease
+            self.idlePoll = idlePoll
         }
     }
 
@@ -94,6 +113,9 @@ public struct CandidateGenerator: Sendable {
             if !left.jobs.isEmpty { missing.append(left) }
         }
         let tracker = ProgressTracker(total: missing.reduce(0) { $0 + $1.jobs.count }, report: progress)
+        if let shared = options.shared {
+            return try await runShared(missing, summary: summary, shared: shared, tracker: tracker)
+        }
         let remote = missing.filter { if case .remote = $0.spec.source { true } else { false } }
         let local = missing.filter { if case .local = $0.spec.source { true } else { false } }
         summary.merge(try await runRemote(remote, tracker: tracker))

@@ -71,9 +71,13 @@ public struct ComparePipeline: Sendable {
         let ids = try judgeStore.saveSuite(suite.storeDefinition)
 
         // MARK: 1. Generation
+        // Shared with every other `judge compare` on this suite and store, as judging is: outputs are claimed
+        // under leases, so none is generated (or paid for) twice.
+        let sharedGeneration = CandidateGenerator.SharedWork(owner: SharedJudgingRun.defaultOwner(),
+                                                             lease: .milliseconds(Int64(request.lease * 1000)))
         let generator = CandidateGenerator(store: judgeStore, suite: suite, ids: ids,
                                            options: .init(concurrency: request.concurrency ?? judge.concurrency ?? 8,
-                                                         engine: request.engine))
+                                                         engine: request.engine, shared: sharedGeneration))
         var toGenerate = 0
         if request.dryRun {
             let generationPlan = try generator.plan()

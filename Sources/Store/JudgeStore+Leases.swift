@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Work claimed by one of several workers sharing a store (River's and Oban's way, on both backends).
 ///
@@ -76,6 +79,18 @@ extension JudgeStore {
     public func releaseLeases(owner: String) throws {
         _ = try write { db in
             try db.execute("UPDATE job SET owner = NULL, lease_until = NULL WHERE owner = ? AND finished = 0", [owner])
+        }
+    }
+
+    /// Frees at once the leases of workers that ran on this machine and whose process is gone (killed, or
+    /// crashed), so a restarted run need not wait for their leases to expire. Owners are named
+    /// `HOST/PID/RANDOM`; workers elsewhere, and `except` (the caller), are left to their leases' deadlines.
+    public func releaseLeasesOfDeadLocalWorkers(scope: String, except: String) throws {
+        let host = ProcessInfo.processInfo.hostName
+        for holder in try leaseHolders(scope: scope) where holder != except {
+            let parts = holder.split(separator: "/")
+            guard parts.count == 3, parts[0] == host, let pid = Int32(parts[1]) else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { try releaseLeases(owner: holder) }
         }
     }
 

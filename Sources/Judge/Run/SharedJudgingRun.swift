@@ -1,9 +1,6 @@
 import ChatCompletions
 import Foundation
 import OpenAIWire
-#if canImport(Glibc)
-import Glibc
-#endif
 import Store
 
 /// A judging run that shares its plan with every other worker judging the same suite on the same store —
@@ -59,16 +56,9 @@ public struct SharedJudgingRun: Sendable {
         return "\(host)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(6))"
     }
 
-    /// Frees at once the leases of workers that ran on this machine and whose process is gone (killed, or
-    /// crashed): a restarted run need not wait for their leases to expire. Workers elsewhere are left to
-    /// their leases' deadlines.
+    /// Frees at once the leases of this machine's dead workers (``JudgeStore/releaseLeasesOfDeadLocalWorkers(scope:except:)``).
     func releaseDeadLocalOwners() throws {
-        let host = ProcessInfo.processInfo.hostName
-        for holder in try store.leaseHolders(scope: shared.scope) where holder != shared.owner {
-            let parts = holder.split(separator: "/")
-            guard parts.count == 3, parts[0] == host, let pid = Int32(parts[1]) else { continue }
-            if kill(pid, 0) != 0, errno == ESRCH { try store.releaseLeases(owner: holder) }
-        }
+        try store.releaseLeasesOfDeadLocalWorkers(scope: shared.scope, except: shared.owner)
     }
 
     /// Judges this worker's share of the plan; returns what this worker did (calls other workers made count
