@@ -72,11 +72,14 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
                     } else {
                         await router.respond(to: request, with: responder)
                     }
-                }
-                eventLoop.execute {
-                    let (handler, context) = loopBound.value
-                    handler.answering = false
-                    if handler.inputClosed { context.close(promise: nil) }
+                    // Scheduled while the request still counts as running: shutdown waits for that before it
+                    // stops the event loop, so this never lands on a loop already shut down (NIO logs that,
+                    // and will make it a crash).
+                    eventLoop.execute {
+                        let (handler, context) = loopBound.value
+                        handler.answering = false
+                        if handler.inputClosed { context.close(promise: nil) }
+                    }
                 }
             }
         }
