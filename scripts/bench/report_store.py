@@ -55,9 +55,18 @@ CREATE TABLE judgment (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL U
   judge_temperature DOUBLE, judge_max_tokens INTEGER,
   CHECK ((verdict IS NOT NULL) + (unparsed = 1) + (error IS NOT NULL) = 1));
 CREATE INDEX judgment_on_item_pair ON judgment(item_id, model_a_id, model_b_id);
+CREATE TABLE judge_batch (id INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT NOT NULL UNIQUE,
+  input_file_id TEXT NOT NULL, endpoint TEXT NOT NULL, judge_model TEXT NOT NULL, status TEXT NOT NULL,
+  keys TEXT NOT NULL, output_file_id TEXT, error_file_id TEXT, errors TEXT, created_at DATETIME NOT NULL,
+  collected_at DATETIME);
+CREATE TABLE job (id INTEGER PRIMARY KEY AUTOINCREMENT, scope TEXT NOT NULL, key TEXT NOT NULL UNIQUE,
+  owner TEXT, lease_until INTEGER, attempts INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX job_to_claim ON job(scope, finished, lease_until);
 INSERT INTO grdb_migrations VALUES ('v1-suites-candidates-judgments');
 INSERT INTO grdb_migrations VALUES ('v2-logprob-verdicts');
 INSERT INTO grdb_migrations VALUES ('v3-judge-sampling-settings');
+INSERT INTO grdb_migrations VALUES ('v4-judge-batches');
+INSERT INTO grdb_migrations VALUES ('v5-work-leases');
 """
 
 MODELS = [
