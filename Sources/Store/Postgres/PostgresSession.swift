@@ -55,10 +55,11 @@ final class PostgresSession: @unchecked Sendable {
     func forEachRow(_ sql: String, _ arguments: [DatabaseValue], _ body: (Row) throws -> Void) throws {
         try lock.withLock {
             try withoutActuallyEscaping(body) { body in
-                let box = UncheckedBox(body)
+                let sink = RowSink(body)
+                defer { sink.release() }
                 let query = Self.query(sql, arguments)
                 do {
-                    _ = try connection.query(query, logger: logger) { row in try box.value(try Self.row(row)) }.wait()
+                    _ = try connection.query(query, logger: logger) { row in try sink.call(try Self.row(row)) }.wait()
                 } catch let error as StoreError {
                     throw error
                 } catch {
@@ -72,10 +73,11 @@ final class PostgresSession: @unchecked Sendable {
     func forEachValues(_ sql: String, _ arguments: [DatabaseValue], _ body: ([DatabaseValue]) throws -> Void) throws {
         try lock.withLock {
             try withoutActuallyEscaping(body) { body in
-                let box = UncheckedBox(body)
+                let sink = RowSink(body)
+                defer { sink.release() }
                 do {
                     _ = try connection.query(Self.query(sql, arguments), logger: logger) { row in
-                        try box.value(try row.map(Self.databaseValue))
+                        try sink.call(try row.map(Self.databaseValue))
                     }.wait()
                 } catch let error as StoreError {
                     throw error
@@ -208,9 +210,25 @@ final class PostgresSession: @unchecked Sendable {
 }
 
 /// Hands a non-Sendable closure to the event loop while its owner waits for it to finish.
-private struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+/// Hands postgres-nio's row callback a non-escaping body for the length of one query.
+///
+/// postgres-nio may release its callback on its event loop a moment after the query's future has completed,
+/// so the callback must not hold the body itself: `withoutActuallyEscaping` traps ("non-escaping closure has
+/// escaped") when the body outlives it — seen as an occasional SIGILL under four workers. The callback holds
+/// this sink, and the sink lets go of the body when the query returns.
+private final class RowSink<Row>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var body: ((Row) throws -> Void)?
+
+    init(_ body: @escaping (Row) throws -> Void) { self.body = body }
+
+    /// Rows only come before the query's future completes, so a released sink sees none.
+    func call(_ row: Row) throws {
+        guard let body = lock.withLock({ body }) else { return }
+        try body(row)
+    }
+
+    func release() { lock.withLock { body = nil } }
 }
 
 private extension Data {
