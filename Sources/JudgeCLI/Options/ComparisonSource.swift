@@ -45,10 +45,16 @@ struct ComparisonSource {
     func open() throws -> Opened {
         let definition = try suite.map { try Suite.load(from: URL(fileURLWithPath: $0)) }
         let path = store.path(suiteFile: suite.map { URL(fileURLWithPath: $0) })
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw SourceError.noStore(path)
+        let judgeStore: JudgeStore
+        if PostgresLocation.isPostgresURL(path) {
+            // A server, not a file: nothing to check on disk (rank, overfit and report read a team's store too).
+            judgeStore = try JudgeStore.open(path)
+        } else {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw SourceError.noStore(path)
+            }
+            judgeStore = try JudgeStore(readingAt: path)
         }
-        let judgeStore = try JudgeStore(readingAt: path)
         let name: String
         if let definition {
             name = definition.name
