@@ -18,13 +18,7 @@ extension CandidateGenerator {
                    tracker: ProgressTracker) async throws -> GenerationSummary {
         var summary = before
         let owner = shared.owner, lease = shared.lease, store = store
-        let heartbeat = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: lease / 3)
-                if Task.isCancelled { break }
-                _ = try? store.renewLeases(owner: owner, lease: lease)
-            }
-        }
+        let heartbeat = store.leaseHeartbeat(owner: owner, lease: lease)
         defer { heartbeat.cancel() }
 
         var sessions: [String: LocalModelSession] = [:]

@@ -64,6 +64,18 @@ extension JudgeStore {
         }
     }
 
+    /// Renews `owner`'s leases every third of `lease` until the returned task is cancelled: a worker's sign of
+    /// life while it works (cancel it when the work ends; a killed worker stops renewing by itself).
+    public func leaseHeartbeat(owner: String, lease: Duration) -> Task<Void, Never> {
+        Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: lease / 3)
+                if Task.isCancelled { break }
+                _ = try? renewLeases(owner: owner, lease: lease)
+            }
+        }
+    }
+
     /// Marks `keys` done by `owner` (whatever the outcome: a failed call is retried by the next run).
     public func finish(keys: [String], owner: String) throws {
         try write { db in

@@ -79,13 +79,7 @@ public struct SharedJudgingRun: Sendable {
         try releaseDeadLocalOwners()
 
         let (store, owner, lease) = (store, shared.owner, shared.lease)
-        let heartbeat = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: lease / 3)
-                if Task.isCancelled { break }
-                _ = try? store.renewLeases(owner: owner, lease: lease)
-            }
-        }
+        let heartbeat = store.leaseHeartbeat(owner: owner, lease: lease)
         defer { heartbeat.cancel() }
 
         let claimSize = shared.claimSize ?? options.concurrency * 4
