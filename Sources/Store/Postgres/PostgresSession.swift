@@ -53,32 +53,25 @@ final class PostgresSession: @unchecked Sendable {
     /// a million judgments in constant memory. `body` runs on the connection's event loop thread while this
     /// thread waits; a throw from it fails the statement.
     func forEachRow(_ sql: String, _ arguments: [DatabaseValue], _ body: (Row) throws -> Void) throws {
-        try lock.withLock {
-            try withoutActuallyEscaping(body) { body in
-                let sink = RowSink(body)
-                defer { sink.release() }
-                let query = Self.query(sql, arguments)
-                do {
-                    _ = try connection.query(query, logger: logger) { row in try sink.call(try Self.row(row)) }.wait()
-                } catch let error as StoreError {
-                    throw error
-                } catch {
-                    throw StoreError.postgres(location.description, reason: Self.describe(error))
-                }
-            }
-        }
+        try stream(sql, arguments, as: { try Self.row($0) }, body)
     }
 
     /// Streams rows as their values in column order.
     func forEachValues(_ sql: String, _ arguments: [DatabaseValue], _ body: ([DatabaseValue]) throws -> Void) throws {
+        try stream(sql, arguments, as: { try $0.map(Self.databaseValue) }, body)
+    }
+
+    /// The one streaming query behind ``forEachRow(_:_:_:)`` and ``forEachValues(_:_:_:)``: each row converted
+    /// by `convert` on the event loop, then handed to `body` through a ``RowSink``.
+    private func stream<Converted>(_ sql: String, _ arguments: [DatabaseValue],
+                                   as convert: @escaping @Sendable (PostgresRow) throws -> Converted,
+                                   _ body: (Converted) throws -> Void) throws {
         try lock.withLock {
             try withoutActuallyEscaping(body) { body in
                 let sink = RowSink(body)
                 defer { sink.release() }
                 do {
-                    _ = try connection.query(Self.query(sql, arguments), logger: logger) { row in
-                        try sink.call(try row.map(Self.databaseValue))
-                    }.wait()
+                    _ = try connection.query(Self.query(sql, arguments), logger: logger) { row in try sink.call(try convert(row)) }.wait()
                 } catch let error as StoreError {
                     throw error
                 } catch {
@@ -209,7 +202,6 @@ final class PostgresSession: @unchecked Sendable {
     }
 }
 
-/// Hands a non-Sendable closure to the event loop while its owner waits for it to finish.
 /// Hands postgres-nio's row callback a non-escaping body for the length of one query.
 ///
 /// postgres-nio may release its callback on its event loop a moment after the query's future has completed,
