@@ -56,11 +56,6 @@ public struct SharedJudgingRun: Sendable {
         return "\(host)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(6))"
     }
 
-    /// Frees at once the leases of this machine's dead workers (``JudgeStore/releaseLeasesOfDeadLocalWorkers(scope:except:)``).
-    func releaseDeadLocalOwners() throws {
-        try store.releaseLeasesOfDeadLocalWorkers(scope: shared.scope, except: shared.owner)
-    }
-
     /// Judges this worker's share of the plan; returns what this worker did (calls other workers made count
     /// as reused).
     public func run(_ plan: ComparisonPlan, progress: @escaping @Sendable (JudgingRun.Progress) -> Void = { _ in }) async throws -> JudgingSummary {
@@ -76,7 +71,7 @@ public struct SharedJudgingRun: Sendable {
         var seen = Set<String>()
         let keys = calls.map(\.key).filter { seen.insert($0).inserted }
         try store.enqueue(scope: shared.scope, keys: keys)
-        try releaseDeadLocalOwners()
+        try store.releaseLeasesOfDeadLocalWorkers(scope: shared.scope, except: shared.owner)
 
         let (store, owner, lease) = (store, shared.owner, shared.lease)
         let heartbeat = store.leaseHeartbeat(owner: owner, lease: lease)
@@ -89,7 +84,7 @@ public struct SharedJudgingRun: Sendable {
             let claimed = try store.claim(scope: shared.scope, owner: owner, limit: claimSize, lease: lease)
             if claimed.isEmpty {
                 guard try store.unfinishedJobs(scope: shared.scope) > 0 else { break }
-                try releaseDeadLocalOwners()
+                try store.releaseLeasesOfDeadLocalWorkers(scope: shared.scope, except: shared.owner)
                 do { try await Task.sleep(for: shared.idlePoll) } catch { summary.stopReason = .cancelled; break }
                 continue
             }
