@@ -187,8 +187,8 @@ final class ConnectionHardeningTests: XCTestCase {
         XCTAssertEqual(ConnectionLimits.cap(.max, descriptorLimit: .max, open: 0), .max - ConnectionLimits.reservedDescriptors)
     }
 
-    /// Timeouts become NIO time amounts saturating at the largest one, never wrapping to a negative time
-    /// (which would fire at once and close every connection).
+    /// Timeouts become NIO time amounts (NIO's own conversion) saturating at the largest one, never wrapping to
+    /// a negative time, which would fire at once and close every connection.
     func testTimeoutsSaturateInsteadOfWrapping() {
         XCTAssertEqual(NIOCore.TimeAmount(Duration.seconds(Int64.max)).nanoseconds, .max)
         XCTAssertEqual(NIOCore.TimeAmount(Duration.seconds(9_223_372_036) + .milliseconds(900)).nanoseconds, .max)

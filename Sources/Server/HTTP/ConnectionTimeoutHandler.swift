@@ -94,7 +94,8 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
         disarm()
         let armed = generation
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: .init(timeout)) {
+        // NIO clamps a Duration beyond its range to the largest TimeAmount, never wrapping to a negative time.
+        timer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             let (handler, context) = loopBound.value
             guard handler.generation == armed, context.channel.isActive else { return }
             handler.expire(context: context)
@@ -120,15 +121,5 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
             + "content-length: \(body.utf8.count)\r\n\r\n" + body
         let buffer = context.channel.allocator.buffer(string: response)
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
-    }
-}
-
-extension TimeAmount {
-    /// A `Duration` as NIO's time amount (saturating at the largest one).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let (sum, sumOverflow) = nanoseconds.addingReportingOverflow(attoseconds / 1_000_000_000)
-        self = .nanoseconds(overflow || sumOverflow ? .max : max(0, sum))
     }
 }
