@@ -88,6 +88,28 @@ final class SyntheticModelTests: XCTestCase {
         try assertMatchesReference(spec)
     }
 
+    /// Gemma 3 270M Q4_K_M's tensor types (Q5_0 q, k, gate and up; Q8_0 v; Q4_K attention output; Q6_K down;
+    /// the tied Q8_0 embedding as output) and Qwen2.5 Q4_K_M's (Q4_K, with Q6_K v, down and untied output):
+    /// on x86-64-v3 every product takes the integer kernels, against the reference with the same 8-bit inputs.
+    func testGemma3AndQwen2FileTypesOnTheIntegerKernels() throws {
+        var gemma = SyntheticLlama()
+        gemma.architecture = "gemma3"
+        gemma.layers = 2
+        gemma.layerTypes = [[.q5_0, .q5_0, .q8_0, .q4_K, .q5_0, .q5_0, .q6_K]]
+        gemma.embeddingType = .q8_0
+        gemma.seed = 5
+        try assertMatchesReference(gemma)
+        var qwen = SyntheticLlama()
+        qwen.architecture = "qwen2"
+        qwen.tiedOutput = false
+        qwen.layers = 2
+        qwen.layerTypes = [[.q4_K, .q4_K, .q6_K, .q4_K, .q4_K, .q4_K, .q6_K]]
+        qwen.embeddingType = .q4_K
+        qwen.outputType = .q6_K
+        qwen.seed = 6
+        try assertMatchesReference(qwen)
+    }
+
     /// A known architecture with a missing or mis-shaped tensor names it, with the expected and found shapes.
     func testKnownArchitectureMissingOrMisshapedTensorIsNamed() throws {
         var spec = SyntheticLlama()
