@@ -6,10 +6,14 @@ final class SyntheticModelTests: XCTestCase {
     /// Named tolerance: the engine and the reference differ in summation order and in float vs double RoPE
     /// angles, and both keep keys and values as fp16 — where the two fp32 forms of a key straddle an fp16
     /// rounding boundary, they keep neighbouring fp16 values, and these random models amplify that one step
-    /// (≈ 0.05 %) to up to ≈ 0.5 % of the largest logit (measured: 0.2 of 44). 1e-2 of the largest logit is
-    /// still far below any real error (a wrong pairing, a missed scale: tens of percent). With an fp32 cache
-    /// the bound was 1e-3.
-    static let logitTolerance: Float = 1e-2
+    /// (≈ 0.05 %) to up to ≈ 0.5 % of the largest logit (measured: 0.2 of 44). Where a product's input is
+    /// quantized to 8 bits (`Int8Dot.handles`: since Q5_0 and Q6_K too, Q6_K with one scale per 256), such a
+    /// difference also moves some of its 8-bit values by one step, on the engine's side and not the
+    /// reference's: measured up to 2.5 % (0.21 of 8.2, `testQwen2BiasesAndHalvesRope`, position 1, its
+    /// untied Q6_K output). 4e-2 of the largest logit is still far below any real error (a wrong pairing, a
+    /// missed scale: tens of percent; the kernels themselves are held bit for bit to their references in
+    /// `Int8DotQ5_0Q6_KTests`). With an fp32 cache the bound was 1e-3, then 1e-2 with fp32 Q5_0/Q6_K products.
+    static let logitTolerance: Float = 4e-2
 
     private let tokens: [Int32] = [3, 17, 0, 42, 8, 8, 29, 47, 1, 12]
 
