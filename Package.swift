@@ -156,7 +156,7 @@ let package = Package(
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                    .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Snapshots"]),  // read by path (HelpSnapshotTests), not bundled
-        .testTarget(name: "ServerTests", dependencies: ["Server", "OpenAIWire", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "OpenAIWire", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v5]
 )

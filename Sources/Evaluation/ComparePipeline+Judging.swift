@@ -22,18 +22,23 @@ extension ComparePipeline {
     /// stops scheduling and keeps every verdict stored.
     func judgeAll(_ plan: ComparisonPlan, context: JudgingContext) async throws -> JudgingSummary {
         let bar = ProgressBar(label: "judging")
-        // Shared with every other `judge compare` on this suite and store (other processes, other machines):
-        // calls are claimed under leases, so none is sent twice (SharedJudgingRun).
-        let judge = plan.judge
-        let scope = "judge|\(context.suite.name)|\(judge.judgeModel)|\(judge.templateID)@\(judge.templateVersion)|"
-            + "\(judge.temperature.map { "\($0)" } ?? "-")|\(judge.maxTokens.map { "\($0)" } ?? "-")"
         let runner = SharedJudgingRun(store: context.store, client: context.client, options: context.options,
-                                      shared: .init(scope: scope, lease: .milliseconds(Int64(request.lease * 1000))))
+                                      shared: sharing(plan, context: context))
         let summary = try await runner.run(plan) { progress in
             bar.update(done: progress.done, total: progress.total, detail: Self.detail(progress))
         }
         bar.finish()
         return summary
+    }
+
+    /// Judging is shared with every other `judge compare` on this suite, judge configuration and store (other
+    /// processes, other machines): calls are claimed under leases, so none is sent twice (SharedJudgingRun).
+    /// Fixed plans and adaptive rounds share one scope, so they never send the same call twice either.
+    func sharing(_ plan: ComparisonPlan, context: JudgingContext) -> SharedJudgingRun.Options {
+        let judge = plan.judge
+        let scope = "judge|\(context.suite.name)|\(judge.judgeModel)|\(judge.templateID)@\(judge.templateVersion)|"
+            + "\(judge.temperature.map { "\($0)" } ?? "-")|\(judge.maxTokens.map { "\($0)" } ?? "-")"
+        return .init(scope: scope, lease: .milliseconds(Int64(request.lease * 1000)))
     }
 
     // MARK: - Through the Batch API (--batch, judge.batch: true)
@@ -81,11 +86,11 @@ extension ComparePipeline {
     // MARK: - --pairs adaptive --budget N
 
     /// Judges in rounds of the pairs that reduce rating uncertainty most (``AdaptiveRounds``) until the
-    /// budget is spent, with one progress bar over the budget.
+    /// budget is spent, with one progress bar over the budget; several workers share the rounds and the budget.
     func judgeAdaptively(_ plan: ComparisonPlan, budget: Int, context: JudgingContext) async throws -> JudgingSummary {
         let bar = ProgressBar(label: "judging (adaptive)")
         let rounds = AdaptiveRounds(plan: plan, context: context, budget: budget,
-                                    pairsPerRound: max(8, 2 * context.options.concurrency))
+                                    pairsPerRound: max(8, 2 * context.options.concurrency), shared: sharing(plan, context: context))
         let summary = try await rounds.run { spent, detail in
             bar.update(done: min(spent, budget), total: budget, detail: detail)
         }

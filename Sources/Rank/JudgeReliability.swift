@@ -103,9 +103,17 @@ public struct JudgeReliability: Codable, Equatable, Sendable {
         chanceConsistency = chance
         positionOnlyPValue = chance.map { Proportion.upperTail(agreements, both.count, $0) }
         consistencyBeyondPosition = Self.beyondPosition(both, all).map { kappa in
-            let ci = Bootstrap.unitInterval(units: both.count, rounds: bootstrapRounds, seed: seed, confidence: confidence) {
-                Self.beyondPosition(both, $0)
-            } ?? (kappa, kappa)
+            // κ reads only weighted counts, so pairs of the same kind (at most 12) are one unit kind.
+            var kindIndex: [BothOrders: Int] = [:]
+            var kinds: [BothOrders] = []
+            let kindOfPair = both.map { pair in
+                if let k = kindIndex[pair] { return k }
+                kindIndex[pair] = kinds.count
+                kinds.append(pair)
+                return kinds.count - 1
+            }
+            let ci = Bootstrap.kindInterval(kindOfUnit: kindOfPair, kinds: kinds.count, rounds: bootstrapRounds, seed: seed,
+                                            confidence: confidence) { Self.beyondPosition(kinds, $0) } ?? (kappa, kappa)
             return IntervalEstimate(value: kappa, ciLow: ci.0, ciHigh: ci.1)
         }
 
@@ -129,7 +137,7 @@ public struct JudgeReliability: Codable, Equatable, Sendable {
 
     // MARK: - Consistency statistics (weights: how often each pair is counted; 1 each, or a bootstrap draw)
 
-    struct BothOrders {
+    struct BothOrders: Hashable {
         var agree: Bool
         var first: Int    // verdicts (of 2) for the answer shown first
         var second: Int

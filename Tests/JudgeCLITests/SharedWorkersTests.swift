@@ -71,6 +71,47 @@ final class SharedWorkersTests: XCTestCase {
     }
 }
 
+// MARK: - Adaptive rounds
+
+/// Two `judge compare --pairs adaptive --budget 40` processes at once on one store share the budget: the
+/// judge answers 40 calls in all, none twice (before, each spent its own budget: 80 calls for 40).
+final class SharedAdaptiveWorkersTests: XCTestCase {
+    func testTwoAdaptiveWorkersOnSQLiteShareOneBudget() throws {
+        try twoAdaptiveWorkers { fixture in fixture.storePath("shared.sqlite") }
+    }
+
+    func testTwoAdaptiveWorkersOnPostgreSQLShareOneBudget() throws {
+        try twoAdaptiveWorkers { _ in try PostgresTestServer.shared().createDatabase() }
+    }
+
+    private func twoAdaptiveWorkers(store makeStore: (CompareFixture) throws -> String) throws {
+        let judge = try JudgeBinary.locate()
+        let answered = AnsweredCalls()
+        let fixture = try CompareFixture(models: ["alpha", "beta", "gamma", "delta"], itemsPerTask: 6, concurrency: 2) { request, reply in
+            let text = request.bodyText
+            _ = answered.attempt(text)
+            answered.answer(text)
+            return .delayed(.milliseconds(20 + Int64(CompareFixture.digest(text) % 20)), then: reply)
+        }
+        let db = try makeStore(fixture)
+        let budget = 40
+        let arguments = ["compare", fixture.suiteFile.path, "--db", db, "--no-report", "--pairs", "adaptive", "--budget", "\(budget)"]
+        let workers = [try judge.start(arguments, in: fixture.directory), try judge.start(arguments, in: fixture.directory)]
+        for (n, worker) in workers.enumerated() {
+            let (status, _) = worker.wait()
+            XCTAssertEqual(status, 0, "worker \(n + 1): \(worker.errors)")
+        }
+
+        let judgments = try JudgeStore.open(db).judgments(suite: "interrupt")
+        print("adaptive workers (\(db.hasPrefix("postgres") ? "PostgreSQL" : "SQLite")): \(answered.total) judge calls answered for a budget of \(budget), \(answered.duplicates) answered twice, \(judgments.count) judgments stored")
+        XCTAssertEqual(answered.duplicates, 0)
+        XCTAssertEqual(answered.total, budget, "the two workers together spend the budget once")
+        XCTAssertEqual(judgments.count, budget)
+        XCTAssertEqual(Set(judgments.map(\.key)).count, judgments.count)
+        XCTAssertEqual(judgments.filter { $0.error != nil }.count, 0)
+    }
+}
+
 /// Judge calls by request text: attempts, and answers sent.
 private final class AnsweredCalls: @unchecked Sendable {
     private let lock = NSLock()

@@ -41,6 +41,43 @@ final class JudgeReliabilityTests: XCTestCase {
     // MARK: The statuses
 
     /// The demo's SmolLM2 judge: the first answer wins every decisive verdict, the orders never agree.
+    // MARK: The interval of consistency beyond position
+
+    /// Pairs of a few kinds (κ reads only counts): at or below 16 pairs a kind the bootstrap draws pair by
+    /// pair, exactly as the plain unit bootstrap; above it one multinomial over the kinds a round — the same
+    /// distribution, so its interval agrees with the pair-by-pair one within Monte Carlo error.
+    func testTheKindBootstrapMatchesThePairByPairBootstrap() throws {
+        var pairs: [OrderedVerdicts] = []
+        let kinds: [(PositionVerdict?, PositionVerdict?, Int)] = [
+            (.first, .second, 700), (.second, .first, 500), (.first, .first, 450), (.tie, .tie, 90),
+            (.first, .tie, 160), (.second, .second, 100),
+        ]
+        for (x, y, n) in kinds { pairs += self.pairs(n, x, y) }
+        let both = pairs.compactMap(JudgeReliability.BothOrders.init)
+        let all = [Int](repeating: 1, count: both.count)
+        let kappa = try XCTUnwrap(JudgeReliability.beyondPosition(both, all))
+        let byPair = try XCTUnwrap(Bootstrap.unitInterval(units: both.count, rounds: 2000, seed: 9, confidence: 0.95) {
+            JudgeReliability.beyondPosition(both, $0)
+        })
+        let r = JudgeReliability(pairs, calls: JudgeCalls(calls: 2 * pairs.count, unparsed: 0, failed: 0), bootstrapRounds: 2000, seed: 9)
+        let byKind = try XCTUnwrap(r.consistencyBeyondPosition)
+        XCTAssertEqual(byKind.value, kappa, accuracy: 1e-12)
+        XCTAssertEqual(byKind.ciLow, byPair.0, accuracy: 0.01)
+        XCTAssertEqual(byKind.ciHigh, byPair.1, accuracy: 0.01)
+        XCTAssertLessThan(byKind.ciLow, kappa)
+        XCTAssertGreaterThan(byKind.ciHigh, kappa)
+
+        // Few pairs: drawn pair by pair, the very same numbers as the unit bootstrap.
+        let small = Array(pairs.prefix(40)) + Array(pairs.suffix(40))
+        let smallBoth = small.compactMap(JudgeReliability.BothOrders.init)
+        let expected = try XCTUnwrap(Bootstrap.unitInterval(units: smallBoth.count, rounds: 400, seed: 5, confidence: 0.95) {
+            JudgeReliability.beyondPosition(smallBoth, $0)
+        })
+        let measured = try XCTUnwrap(measure(small).consistencyBeyondPosition)
+        XCTAssertEqual(measured.ciLow, expected.0)
+        XCTAssertEqual(measured.ciHigh, expected.1)
+    }
+
     func testAJudgeThatReadsOnlyPositionIsUnreliable() {
         let r = measure(pairs(96, .first, .first))
         XCTAssertEqual(r.status, .unreliable)

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import XCTest
 @testable import Server
 #if canImport(Glibc)
@@ -184,6 +185,14 @@ final class ConnectionHardeningTests: XCTestCase {
         XCTAssertEqual(ConnectionLimits.cap(100, descriptorLimit: 1 << 20, open: 20), 100)
         XCTAssertEqual(ConnectionLimits.cap(100, descriptorLimit: 10, open: 20), 1, "never zero")
         XCTAssertEqual(ConnectionLimits.cap(.max, descriptorLimit: .max, open: 0), .max - ConnectionLimits.reservedDescriptors)
+    }
+
+    /// Timeouts become NIO time amounts (NIO's own conversion) saturating at the largest one, never wrapping to
+    /// a negative time, which would fire at once and close every connection.
+    func testTimeoutsSaturateInsteadOfWrapping() {
+        XCTAssertEqual(NIOCore.TimeAmount(Duration.seconds(Int64.max)).nanoseconds, .max)
+        XCTAssertEqual(NIOCore.TimeAmount(Duration.seconds(9_223_372_036) + .milliseconds(900)).nanoseconds, .max)
+        XCTAssertEqual(NIOCore.TimeAmount(Duration.seconds(2) + .milliseconds(5)).nanoseconds, 2_005_000_000)
     }
 
     /// With few descriptors (`ulimit -n`), a flood of idle connections gets refusals, the server does not

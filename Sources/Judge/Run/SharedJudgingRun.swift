@@ -59,18 +59,33 @@ public struct SharedJudgingRun: Sendable {
     /// Judges this worker's share of the plan; returns what this worker did (calls other workers made count
     /// as reused).
     public func run(_ plan: ComparisonPlan, progress: @escaping @Sendable (JudgingRun.Progress) -> Void = { _ in }) async throws -> JudgingSummary {
-        var summary = JudgingSummary()
-        summary.planned = plan.entries.count
-        summary.cost = options.price == nil ? nil : 0
         let settled = try store.settledKeys(among: plan.entries.map(\.key))
         var byKey: [String: ComparisonPlan.Entry] = [:]
         for entry in plan.entries where !settled.contains(entry.key) { byKey[entry.key] = entry }
         let identical = byKey.values.filter { $0.messages == nil }
-        summary.identical = try store.saveVerdicts(identical.map(\.record))
+        let identicalSaved = try store.saveVerdicts(identical.map(\.record))
         let calls = plan.entries.filter { byKey[$0.key]?.messages != nil }
         var seen = Set<String>()
         let keys = calls.map(\.key).filter { seen.insert($0).inserted }
         try store.enqueue(scope: shared.scope, keys: keys)
+
+        var summary = try await drain(plan, total: keys.count, progress: progress)
+        summary.identical = identicalSaved
+        // Counted once for the whole plan: what neither this worker judged nor left unsent was reused
+        // (stored before, or judged by another worker).
+        summary.planned = plan.entries.count
+        summary.reused = summary.planned - summary.identical - summary.sent - summary.notSent
+        return summary
+    }
+
+    /// Claims and judges the scope's jobs — enqueued by this worker or by any other — until none is left
+    /// unfinished, waiting while other live workers still hold some (so that it takes over if they die).
+    /// Every claimed key must be an entry of `plan`. Returns this worker's calls only (`planned` and `reused`
+    /// are left at zero: the caller knows what it planned). `total` is the progress bar's denominator.
+    public func drain(_ plan: ComparisonPlan, total: Int,
+                      progress: @escaping @Sendable (JudgingRun.Progress) -> Void = { _ in }) async throws -> JudgingSummary {
+        var summary = JudgingSummary()
+        summary.cost = options.price == nil ? nil : 0
         try store.releaseLeasesOfDeadLocalWorkers(scope: shared.scope, except: shared.owner)
 
         let (store, owner, lease) = (store, shared.owner, shared.lease)
@@ -78,7 +93,7 @@ public struct SharedJudgingRun: Sendable {
         defer { heartbeat.cancel() }
 
         let claimSize = shared.claimSize ?? options.concurrency * 4
-        var done = Progress(total: keys.count)
+        var done = Progress(total: total)
         while true {
             if Task.isCancelled { summary.stopReason = .cancelled; break }
             let claimed = try store.claim(scope: shared.scope, owner: owner, limit: claimSize, lease: lease)
@@ -108,7 +123,10 @@ public struct SharedJudgingRun: Sendable {
             done.done += part.sent
             done.failed += part.failed
             done.unparsed += part.unparsed
-            summary.merge(part)
+            var calls = part
+            calls.planned = 0
+            calls.reused = 0
+            summary.merge(calls)
             if part.stopReason != nil {
                 // Stopped early: what was judged is finished, the rest goes back to the others at once.
                 let judged = try store.settledKeys(among: claimed)
@@ -120,10 +138,6 @@ public struct SharedJudgingRun: Sendable {
             try store.finish(keys: claimed, owner: owner)
         }
         if summary.stopReason != nil { try? store.releaseLeases(owner: owner) }
-        // Counted once for the whole plan: what neither this worker judged nor left unsent was reused
-        // (stored before, or judged by another worker).
-        summary.planned = plan.entries.count
-        summary.reused = summary.planned - summary.identical - summary.sent - summary.notSent
         return summary
     }
 

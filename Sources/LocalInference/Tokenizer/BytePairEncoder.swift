@@ -1,5 +1,6 @@
-/// Byte-level BPE (`tokenizer.ggml.model = gpt2`): split the text into words by the pre-tokenizer's
-/// rules, spell each word's bytes as GPT-2 characters, then merge adjacent symbols by merge rank,
+/// BPE by merge rank (`tokenizer.ggml.model` gpt2 or gemma4): split the text into words by the
+/// pre-tokenizer's rules, start each word as one symbol per byte (byte-level spelling, GPT-2 characters)
+/// or per character (SentencePiece spelling, spaces as `▁`), then merge adjacent symbols by merge rank,
 /// lowest rank first (Sennrich et al., "Neural Machine Translation of Rare Words with Subword Units", 2016).
 ///
 /// The merge loop is llama.cpp's `llm_tokenizer_bpe_session`: a doubly linked list of symbols and a
@@ -7,21 +8,26 @@
 /// Every string the merges can produce is interned once at load, so the loop compares integers only.
 struct BytePairEncoder: Sendable {
     let preTokenizer: PreTokenizer
-    /// Byte-encoded text → intern id: every token text, merge part and merge result.
+    /// Spelled text → intern id: every token text, merge part and merge result.
     private let internIDs: [[UInt8]: Int32]
     /// Token id of each interned text, -1 when it is not a token; shape (interned).
     private let internToken: [Int32]
-    /// Intern id of each byte's one-character spelling; shape (256).
+    /// Byte-level: intern id of each byte's one-character spelling; shape (256). Empty otherwise.
     private let byteIntern: [Int32]
+    /// SentencePiece: intern id of each code point whose text is interned. Empty otherwise.
+    private let characterIntern: [UInt32: Int32]
     /// (left intern << 32 | right intern) → the merge's rank and the intern id of its result.
     private let merges: [UInt64: Merge]
-    /// Token id of each one-byte text, for the (rare) symbol that is no token; shape (256).
-    private let singleByteTokens: [Int32?]
+    /// Token of each spelled byte of a symbol that is no token: its one-byte text (byte-level) or its
+    /// `<0xNN>` token (SentencePiece), as llama.cpp looks them up; shape (256).
+    private let fallbackTokens: [Int32?]
 
     private struct Merge: Sendable {
         let rank: Int32
         let result: Int32
     }
+
+    private var spelling: TokenSpelling { preTokenizer.spelling }
 
     init(vocabulary: Vocabulary, merges mergeTexts: [String], preTokenizer: PreTokenizer) throws {
         self.preTokenizer = preTokenizer
@@ -37,7 +43,8 @@ struct BytePairEncoder: Sendable {
             return id
         }
         for text in vocabulary.texts { _ = intern(text) }
-        byteIntern = (0..<256).map { intern(ByteLevel.encoded[$0]) }
+        let spelling = preTokenizer.spelling
+        byteIntern = spelling == .byteLevel ? (0..<256).map { intern(ByteLevel.encoded[$0]) } : []
 
         var merges: [UInt64: Merge] = [:]
         merges.reserveCapacity(mergeTexts.count)
@@ -58,7 +65,20 @@ struct BytePairEncoder: Sendable {
         self.merges = merges
         self.internIDs = internIDs
         self.internToken = internToken
-        singleByteTokens = (0..<256).map { vocabulary.id([UInt8($0)][...]) }
+
+        var characterIntern: [UInt32: Int32] = [:]
+        if spelling == .sentencePiece {
+            for (text, id) in internIDs where !text.isEmpty && UTF8Scanning.sequenceLength(lead: text[0]) == text.count {
+                characterIntern[UTF8Scanning.codepoints(text[...]).codepoints[0]] = id
+            }
+        }
+        self.characterIntern = characterIntern
+        fallbackTokens = (0..<256).map { byte in
+            switch spelling {
+            case .byteLevel: return vocabulary.id([UInt8(byte)][...])
+            case .sentencePiece: return vocabulary.id(Array(SentencePieceEncoder.byteTokenText(UInt8(byte)).utf8)[...])
+            }
+        }
     }
 
     // MARK: - Encoding
@@ -66,12 +86,46 @@ struct BytePairEncoder: Sendable {
     /// Appends the tokens of `text` (raw UTF-8 without special tokens) to `output`.
     func encode(_ text: ArraySlice<UInt8>, into output: inout [Int32]) {
         guard !text.isEmpty else { return }
+        switch spelling {
+        case .byteLevel: encodeWords(text, into: &output)
+        case .sentencePiece: encodeWords(SentencePieceEncoder.escape(text, spacePrefix: false)[...], into: &output)
+        }
+    }
+
+    /// Cuts `text` (raw UTF-8, with spaces already `▁` for SentencePiece spelling) into words and encodes each.
+    private func encodeWords(_ text: ArraySlice<UInt8>, into output: inout [Int32]) {
         let (codepoints, offsets) = UTF8Scanning.codepoints(text)
         var session = Session()
-        for word in preTokenizer.split(codepoints) {
-            let bytes = text[(text.startIndex + offsets[word.lowerBound])..<(text.startIndex + offsets[word.upperBound])]
+        for word in preTokenizer.split(codepoints) where !word.isEmpty {
+            let start = offsets[word.lowerBound]
+            let bytes = text[(text.startIndex + start)..<(text.startIndex + offsets[word.upperBound])]
+            if preTokenizer.keepsWhole(bytes), let token = wholeToken(bytes) {
+                output.append(token)
+                continue
+            }
+            session.symbols.removeAll(keepingCapacity: true)
+            switch spelling {
+            case .byteLevel:
+                for (i, byte) in bytes.enumerated() {
+                    session.symbols.append(Symbol(prev: i - 1, next: i + 1, start: i, length: 1, intern: byteIntern[Int(byte)]))
+                }
+            case .sentencePiece:
+                for k in word {
+                    let i = session.symbols.count
+                    session.symbols.append(Symbol(prev: i - 1, next: i + 1, start: offsets[k] - start,
+                                                  length: offsets[k + 1] - offsets[k], intern: characterIntern[codepoints[k]] ?? -1))
+                }
+            }
+            session.symbols[session.symbols.count - 1].next = -1
             encodeWord(bytes, session: &session, into: &output)
         }
+    }
+
+    /// The token whose text is the whole word, if there is one.
+    private func wholeToken(_ word: ArraySlice<UInt8>) -> Int32? {
+        let spelled = spelling == .byteLevel ? ByteLevel.encode(word) : Array(word)
+        guard let id = internIDs[spelled], internToken[Int(id)] >= 0 else { return nil }
+        return internToken[Int(id)]
     }
 
     /// Scratch space reused across the words of one text.
@@ -80,7 +134,8 @@ struct BytePairEncoder: Sendable {
         var queue = BinaryHeap<Bigram>()
     }
 
-    /// One symbol of the linked list: a run of the word's bytes; `length == 0` once merged away.
+    /// One symbol of the linked list: a run of the word's bytes; `length == 0` once merged away; `intern`
+    /// -1 for a character no token or merge contains.
     private struct Symbol {
         var prev: Int
         var next: Int
@@ -101,19 +156,10 @@ struct BytePairEncoder: Sendable {
         static func == (a: Bigram, b: Bigram) -> Bool { a.rank == b.rank && a.left == b.left }
     }
 
+    /// Merges the word's initial symbols (in `session.symbols`) and appends the tokens of the result.
     private func encodeWord(_ word: ArraySlice<UInt8>, session: inout Session, into output: inout [Int32]) {
-        if preTokenizer.ignoresMerges, let id = internIDs[ByteLevel.encode(word)], internToken[Int(id)] >= 0 {
-            output.append(internToken[Int(id)])
-            return
-        }
-        session.symbols.removeAll(keepingCapacity: true)
         session.queue.removeAll()
-        let count = word.count
-        for (i, byte) in word.enumerated() {
-            session.symbols.append(Symbol(prev: i - 1, next: i + 1 < count ? i + 1 : -1, start: i, length: 1,
-                                          intern: byteIntern[Int(byte)]))
-        }
-        for i in 1..<max(count, 1) { addBigram(i - 1, i, &session) }
+        for i in 1..<session.symbols.count { addBigram(i - 1, i, &session) }
 
         while let bigram = session.queue.popFirst() {
             let left = session.symbols[bigram.left]
@@ -129,17 +175,17 @@ struct BytePairEncoder: Sendable {
             addBigram(bigram.left, right.next, &session)
         }
 
-        var i = count > 0 ? 0 : -1
+        var i = 0
         while i >= 0 {
             let symbol = session.symbols[i]
-            let token = internToken[Int(symbol.intern)]
+            let token = symbol.intern >= 0 ? internToken[Int(symbol.intern)] : -1
             if token >= 0 {
                 output.append(token)
             } else {
-                // Not a token: its spelled bytes one by one, when those are tokens (llama.cpp does the same).
+                // Not a token: its spelled bytes one by one, when those have tokens (llama.cpp does the same).
                 let slice = word[(word.startIndex + symbol.start)..<(word.startIndex + symbol.start + symbol.length)]
-                for byte in ByteLevel.encode(slice) {
-                    if let single = singleByteTokens[Int(byte)] { output.append(single) }
+                for byte in spelling == .byteLevel ? ByteLevel.encode(slice) : Array(slice) {
+                    if let fallback = fallbackTokens[Int(byte)] { output.append(fallback) }
                 }
             }
             i = symbol.next
@@ -150,6 +196,7 @@ struct BytePairEncoder: Sendable {
         guard left >= 0, right >= 0 else { return }
         let l = session.symbols[left]
         let r = session.symbols[right]
+        guard l.intern >= 0, r.intern >= 0 else { return }
         let key = UInt64(UInt32(bitPattern: l.intern)) << 32 | UInt64(UInt32(bitPattern: r.intern))
         guard let merge = merges[key] else { return }
         session.queue.insert(Bigram(rank: merge.rank, left: left, right: right, size: l.length + r.length,

@@ -16,11 +16,16 @@
 /// | `deepseekLLM` | `deepseek-llm` | `[\r\n]`, `\s?[A-Za-zµÀ-ÖØ-öø-ƺ…]+`, `\s?[!-/:-~！-／：-～‘-‟　-。]+`, `\s+$`, `[一-龥ࠀ-一가-퟿]+`, `\p{N}+` |
 /// | `deepseekCoder` | `deepseek-coder` | `[\r\n]`, `\s?\p{L}+`, `\s?\p{P}+`, `[一-龥ࠀ-一가-퟿]+`, `\p{N}` |
 /// | `falcon` | `falcon` | ``[\p{P}$+<=>^~|`]+``, GPT-2, `[0-9]{3}` |
+/// | `gemma4` | `gemma4`, `granite-embed-multi-311m`; always for `tokenizer.ggml.model = gemma4` | `[^\n]+\|[\n]+` |
 ///
 /// where GPT-2 is `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+` and
 /// Llama 3 is `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`.
+///
+/// All but `gemma4` spell tokens byte-level; Gemma 4's split rules come with SentencePiece spelling (spaces
+/// as `▁`, `<0xNN>` byte tokens), so its merges run over whole lines, spaces included (llama.cpp's
+/// `LLAMA_VOCAB_PRE_TYPE_GEMMA4`: `escape_whitespaces`, no `byte_encode`).
 enum PreTokenizer: String, CaseIterable, Sendable {
-    case `default`, gpt2, llama3, starcoder, qwen2, qwen35, falcon, deepseekLLM, deepseekCoder
+    case `default`, gpt2, llama3, starcoder, qwen2, qwen35, falcon, deepseekLLM, deepseekCoder, gemma4
 
     /// The `tokenizer.ggml.pre` names each kind answers to (llama.cpp's `llama_vocab::impl::load`).
     static let names: [String: PreTokenizer] = {
@@ -38,6 +43,7 @@ enum PreTokenizer: String, CaseIterable, Sendable {
         names["falcon"] = .falcon
         names["deepseek-llm"] = .deepseekLLM
         names["deepseek-coder"] = .deepseekCoder
+        for name in ["gemma4", "granite-embed-multi-311m"] { names[name] = .gemma4 }
         return names
     }()
 
@@ -50,8 +56,29 @@ enum PreTokenizer: String, CaseIterable, Sendable {
         self = kind
     }
 
-    /// Whether a word that is itself a token skips the merges (llama.cpp's `ignore_merges`, set for Llama 3).
-    var ignoresMerges: Bool { self == .llama3 }
+    /// The split rules of a configuration's model: none for llama (SentencePiece splits nothing),
+    /// `tokenizer.ggml.pre`'s for gpt2, and always Gemma 4's for gemma4, whatever `pre` says (llama.cpp
+    /// sets it from the model name; Gemma 4 GGUFs carry none).
+    init?(configuration: TokenizerConfiguration) throws {
+        switch configuration.model {
+        case .llama: return nil
+        case .gpt2: try self.init(name: configuration.preTokenizer)
+        case .gemma4: self = .gemma4
+        }
+    }
+
+    /// How the vocabulary spells the words these rules cut.
+    var spelling: TokenSpelling { self == .gemma4 ? .sentencePiece : .byteLevel }
+
+    /// Whether `word`, when it is itself a token, skips the merges: every word for Llama 3
+    /// (llama.cpp's `ignore_merges`), a run of newlines for Gemma 4 (llama.cpp PR 21343).
+    func keepsWhole(_ word: ArraySlice<UInt8>) -> Bool {
+        switch self {
+        case .llama3: return true
+        case .gemma4: return word.allSatisfy { $0 == 0x0A }
+        default: return false
+        }
+    }
 
     /// The split rules, in order.
     var rules: [SplitRule] {
@@ -68,6 +95,7 @@ enum PreTokenizer: String, CaseIterable, Sendable {
                     .runs(.cjk), .runs(.number)]
         case .deepseekCoder:
             return [.each(.newline), .spaceThenRuns(.letter), .spaceThenRuns(.punctuation), .runs(.cjk), .each(.number)]
+        case .gemma4: return [.runs(.lineFeed)]
         }
     }
 

@@ -11,10 +11,15 @@ struct SentencePieceEncoder: Sendable {
 
     init(vocabulary: Vocabulary) {
         byteTokens = (0..<256).map { byte in
-            let hex = String(byte, radix: 16, uppercase: true)
-            let name = "<0x" + (hex.count == 1 ? "0" + hex : hex) + ">"
-            return vocabulary.id(Array(name.utf8)[...]) ?? vocabulary.id([UInt8(byte)][...]) ?? vocabulary.unknown
+            vocabulary.id(Array(SentencePieceEncoder.byteTokenText(UInt8(byte)).utf8)[...])
+                ?? vocabulary.id([UInt8(byte)][...]) ?? vocabulary.unknown
         }
+    }
+
+    /// The text of a byte's fallback token: `<0x0A>` for a line feed.
+    static func byteTokenText(_ byte: UInt8) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "<0x" + (hex.count == 1 ? "0" + hex : hex) + ">"
     }
 
     /// The token of a raw byte, for byte fallback.

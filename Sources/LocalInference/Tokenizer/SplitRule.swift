@@ -33,6 +33,8 @@ enum SplitRule: Sendable {
         case falconPunctuation
         /// `[\r\n]`
         case newline
+        /// `\n` (runs of it and the text between them: Gemma 4's `[^\n]+|[\n]+`)
+        case lineFeed
         /// `\p{L}`: ASCII letters, and non-ASCII letters.
         case letter
         /// `\p{P}`: ASCII punctuation as llama.cpp lists it (`!-#%-*,-/:-;?-@[-]_{}`), and non-ASCII punctuation.
@@ -57,6 +59,8 @@ enum SplitRule: Sendable {
                 return CharacterClass.defaultPunctuation.contains(codepoint, flags)
             case .newline:
                 return codepoint == 0x0D || codepoint == 0x0A
+            case .lineFeed:
+                return codepoint == 0x0A
             case .letter:
                 if codepoint < 128 { return (0x41...0x5A).contains(codepoint) || (0x61...0x7A).contains(codepoint) }
                 return !flags.isWhitespace && flags.isLetter

@@ -2,8 +2,8 @@
 
 extension Tokenizer {
     /// The raw bytes of one token: its text for control and user-defined tokens (`<|im_end|>`), the byte
-    /// for `<0xNN>` byte tokens, otherwise the text with `▁` as space (llama) or GPT-2 characters as bytes
-    /// (gpt2). A token may end in the middle of a UTF-8 character; unused and out-of-range ids give no bytes.
+    /// for `<0xNN>` byte tokens, otherwise the text with `▁` as space (llama, gemma4) or GPT-2 characters
+    /// as bytes (gpt2). A token may end in the middle of a UTF-8 character; unused and out-of-range ids give no bytes.
     public func pieceBytes(_ token: Int32) -> [UInt8] {
         guard token >= 0, Int(token) < pieces.count else { return [] }
         return pieces[Int(token)]
@@ -35,14 +35,14 @@ extension Tokenizer {
     }
 
     /// The decoded bytes of token `id` (llama.cpp's `token_to_piece` with specials rendered).
-    static func piece(of id: Int, vocabulary: Vocabulary, model: TokenizerConfiguration.Model) -> [UInt8] {
+    static func piece(of id: Int, vocabulary: Vocabulary, spelling: TokenSpelling) -> [UInt8] {
         let text = vocabulary.texts[id]
         let attributes = vocabulary.attributes[id]
         if !attributes.intersection([.control, .unknown, .userDefined]).isEmpty { return text }
         if attributes.contains(.normal) {
-            switch model {
-            case .llama: return unescapeSpaces(text)
-            case .gpt2: return ByteLevel.decode(text)
+            switch spelling {
+            case .sentencePiece: return unescapeSpaces(text)
+            case .byteLevel: return ByteLevel.decode(text)
             }
         }
         if attributes.contains(.byte) {

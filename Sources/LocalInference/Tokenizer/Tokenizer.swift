@@ -6,9 +6,9 @@
 /// let text = tokenizer.decode(ids)
 /// ```
 ///
-/// Two kinds, chosen by `tokenizer.ggml.model`: `llama` (SentencePiece BPE with scores) and `gpt2`
-/// (byte-level BPE with merges and the split rules of `tokenizer.ggml.pre`). Immutable once built, so one
-/// tokenizer may serve many threads.
+/// Three kinds, chosen by `tokenizer.ggml.model`: `llama` (SentencePiece BPE with scores), `gpt2`
+/// (byte-level BPE with merges and the split rules of `tokenizer.ggml.pre`) and `gemma4` (BPE with merges
+/// over SentencePiece-spelled lines). Immutable once built, so one tokenizer may serve many threads.
 public final class Tokenizer: Sendable {
     let vocabulary: Vocabulary
     let kind: Kind
@@ -24,16 +24,16 @@ public final class Tokenizer: Sendable {
     public init(configuration: TokenizerConfiguration) throws {
         let vocabulary = try Vocabulary(configuration)
         self.vocabulary = vocabulary
-        switch configuration.model {
-        case .llama:
-            let encoder = SentencePieceEncoder(vocabulary: vocabulary)
-            kind = .sentencePiece(encoder)
-        case .gpt2:
-            let preTokenizer = try PreTokenizer(name: configuration.preTokenizer)
+        let spelling: TokenSpelling
+        if let preTokenizer = try PreTokenizer(configuration: configuration) {
             kind = .bytePair(try BytePairEncoder(vocabulary: vocabulary, merges: configuration.merges,
                                                  preTokenizer: preTokenizer))
+            spelling = preTokenizer.spelling
+        } else {
+            kind = .sentencePiece(SentencePieceEncoder(vocabulary: vocabulary))
+            spelling = .sentencePiece
         }
-        pieces = (0..<vocabulary.count).map { Tokenizer.piece(of: $0, vocabulary: vocabulary, model: configuration.model) }
+        pieces = (0..<vocabulary.count).map { Tokenizer.piece(of: $0, vocabulary: vocabulary, spelling: spelling) }
     }
 
     // MARK: - Vocabulary facts

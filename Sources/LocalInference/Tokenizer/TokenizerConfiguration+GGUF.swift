@@ -47,7 +47,7 @@ extension TokenizerConfiguration {
             tokenTypes = types
         }
         var merges: [String] = []
-        if model == .gpt2 {
+        if model != .llama {
             guard let list = try strings("tokenizer.ggml.merges") else { throw TokenizerError.missingField("tokenizer.ggml.merges") }
             merges = list
         }

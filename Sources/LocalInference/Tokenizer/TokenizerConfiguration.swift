@@ -9,10 +9,13 @@ public struct TokenizerConfiguration: Sendable {
         case llama
         /// Byte-level BPE: merges chosen by rank, bytes spelled as GPT-2 characters, split rules by `pre`.
         case gpt2
+        /// Gemma 4's BPE: merges chosen by rank over whole lines spelled SentencePiece's way (`▁` for
+        /// spaces, `<0xNN>` byte fallback); `pre` is ignored.
+        case gemma4
     }
 
     public var model: Model
-    /// `tokenizer.ggml.pre` (gpt2 only); nil means `default`.
+    /// `tokenizer.ggml.pre` (gpt2 only; gemma4 always splits as `gemma4`); nil means `default`.
     public var preTokenizer: String?
     /// `tokenizer.ggml.tokens`: the text of each token id.
     public var tokens: [String]
@@ -20,7 +23,7 @@ public struct TokenizerConfiguration: Sendable {
     public var scores: [Float]
     /// `tokenizer.ggml.token_type` (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte); empty means all normal.
     public var tokenTypes: [Int32]
-    /// `tokenizer.ggml.merges` (gpt2): `"left right"`, earlier ranks merge first.
+    /// `tokenizer.ggml.merges` (gpt2, gemma4): `"left right"`, earlier ranks merge first.
     public var merges: [String]
     public var bosID: Int32?
     public var eosID: Int32?
@@ -30,6 +33,7 @@ public struct TokenizerConfiguration: Sendable {
     public var eotID: Int32?
     public var eomID: Int32?
     /// `tokenizer.ggml.add_bos_token`; nil: true for llama, for gpt2 true only with the llama3 split rules.
+    /// Always true with the gemma4 split rules, as llama.cpp overrides it.
     public var addBOS: Bool?
     /// `tokenizer.ggml.add_eos_token`; nil: false.
     public var addEOS: Bool?

@@ -27,7 +27,7 @@ struct TokenAttributes: OptionSet, Sendable {
     var isSpecial: Bool { !intersection([.control, .userDefined, .unknown]).isEmpty }
 }
 
-/// The token table shared by both tokenizer kinds: texts, scores, attributes, the special ids, and the
+/// The token table shared by every tokenizer kind: texts, scores, attributes, the special ids, and the
 /// lookups built once from them.
 struct Vocabulary: Sendable {
     /// Token text as stored (byte-encoded for gpt2, `▁` for spaces for llama); shape (vocabularySize).
@@ -65,6 +65,8 @@ struct Vocabulary: Sendable {
         "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>",
         "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~[",
     ]
+    /// Texts whose presence among the end-of-generation tokens makes `</s>` a normal token.
+    static let ordinaryEndOfSentenceMarkers: [String] = ["<|tool_response>", "<|plamo:eos|>"]
     /// Fill-in-the-middle pad/repo/separator texts, which llama.cpp also counts as end of generation.
     static let fillInTheMiddleTexts: [String] = [
         "<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]",
@@ -113,14 +115,20 @@ struct Vocabulary: Sendable {
             return nil
         }
         let isLlama = configuration.model == .llama
-        bos = resolve(configuration.bosID, default: isLlama ? 1 : 11)
-        eos = resolve(configuration.eosID, default: isLlama ? 2 : 11)
-        unknown = resolve(configuration.unknownID, default: isLlama ? 0 : nil)
+        let defaults: (bos: Int32?, eos: Int32?, unknown: Int32?) = switch configuration.model {
+        case .llama: (1, 2, 0)
+        case .gpt2: (11, 11, nil)
+        case .gemma4: (nil, nil, nil)
+        }
+        bos = resolve(configuration.bosID, default: defaults.bos)
+        eos = resolve(configuration.eosID, default: defaults.eos)
+        unknown = resolve(configuration.unknownID, default: defaults.unknown)
         padding = resolve(configuration.paddingID, default: nil)
         eom = resolve(configuration.eomID, default: ids[Array("<|eom_id|>".utf8)[...]])
 
-        let preTokenizer = isLlama ? nil : try PreTokenizer(name: configuration.preTokenizer)
-        addBOS = configuration.addBOS ?? (isLlama || preTokenizer == .llama3)
+        let preTokenizer = try PreTokenizer(configuration: configuration)
+        // llama.cpp turns BOS on for Gemma 4's split rules whatever the metadata says (its PR 21500).
+        addBOS = preTokenizer == .gemma4 || (configuration.addBOS ?? (isLlama || preTokenizer == .llama3))
         addEOS = configuration.addEOS ?? false
         addSpacePrefix = isLlama ? (configuration.addSpacePrefix ?? true) : false
 
@@ -136,7 +144,14 @@ struct Vocabulary: Sendable {
         }
         recognized.formUnion([eot, eom].compactMap { $0 })
         for token in recognized { attributes[Int(token)].insert(.control) }
-        let endOfGeneration = recognized.union([eos].compactMap { $0 })
+        var endOfGeneration = recognized.union([eos].compactMap { $0 })
+        // Beside `<|tool_response>` (Gemma 4) or `<|plamo:eos|>` (PLaMo), `</s>` is ordinary text, as llama.cpp
+        // decides once the end-of-generation set is known.
+        if let s = id(of: "</s>"), endOfGeneration.contains(s),
+           Vocabulary.ordinaryEndOfSentenceMarkers.contains(where: { id(of: $0).map(endOfGeneration.contains) == true }) {
+            endOfGeneration.remove(s)
+            attributes[Int(s)] = .normal
+        }
         self.eot = eot
         self.endOfGeneration = endOfGeneration
         self.attributes = attributes

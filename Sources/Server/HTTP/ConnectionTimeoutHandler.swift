@@ -32,6 +32,9 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     private let limits: ConnectionLimits
     private var phase = Phase.idle
     private var timer: Scheduled<Void>?
+    /// Bumped by every arm and disarm: a timer fires only if it is still the latest one armed, so a timer
+    /// whose cancellation came too late (already dequeued) can never close a connection that moved on.
+    private var generation = 0
 
     init(limits: ConnectionLimits) {
         self.limits = limits
@@ -47,9 +50,12 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        disarm()
         context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -71,8 +77,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
             arm(limits.bodyTimeout, context: context)
         case .requestEnd:
             phase = .answering
-            timer?.cancel()
-            timer = nil
+            disarm()
         case .responseEnd:
             // A pipelined request may already have moved on to its head or body: keep its timeout.
             if phase == .answering {
@@ -86,14 +91,21 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     // MARK: - Timer
 
     private func arm(_ timeout: Duration, context: ChannelHandlerContext) {
-        timer?.cancel()
-        let expected = phase
+        disarm()
+        let armed = generation
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: .init(timeout)) {
+        // NIO clamps a Duration beyond its range to the largest TimeAmount, never wrapping to a negative time.
+        timer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             let (handler, context) = loopBound.value
-            guard handler.phase == expected, context.channel.isActive else { return }
+            guard handler.generation == armed, context.channel.isActive else { return }
             handler.expire(context: context)
         }
+    }
+
+    private func disarm() {
+        generation &+= 1
+        timer?.cancel()
+        timer = nil
     }
 
     /// An idle connection closes silently; a half-sent request gets `408` first.
@@ -109,14 +121,5 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
             + "content-length: \(body.utf8.count)\r\n\r\n" + body
         let buffer = context.channel.allocator.buffer(string: response)
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
-    }
-}
-
-extension TimeAmount {
-    /// A `Duration` as NIO's time amount (saturating at the largest one).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        self = .nanoseconds(overflow ? .max : nanoseconds.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
     }
 }

@@ -65,6 +65,13 @@ final class PreTokenizerTests: XCTestCase {
         assertSplit(.`default`, "123abc456def", ["123", "abc", "456", "def"])
     }
 
+    func testGemma4SplitsOnlyAtLineFeeds() {
+        assertSplit(.gemma4, "a b\n\n c\r\nd\n", ["a b", "\n\n", " c\r", "\n", "d", "\n"])
+        assertSplit(.gemma4, "\n", ["\n"])
+        XCTAssertEqual(PreTokenizer.gemma4.spelling, .sentencePiece)
+        XCTAssertEqual(PreTokenizer.qwen2.spelling, .byteLevel)
+    }
+
     func testEveryKindCoversTheTextWithoutGapsOrEmptyPieces() {
         let text = "Mixed: 12 345\t\t'LL café 😀\r\n  end  "
         let codepoints = text.unicodeScalars.map(\.value)
@@ -86,8 +93,11 @@ final class PreTokenizerTests: XCTestCase {
         XCTAssertEqual(try PreTokenizer(name: "gpt-2"), .gpt2)
         XCTAssertEqual(try PreTokenizer(name: "default"), .default)
         XCTAssertEqual(try PreTokenizer(name: nil), .default)
-        XCTAssertTrue(PreTokenizer.llama3.ignoresMerges)
-        XCTAssertFalse(PreTokenizer.starcoder.ignoresMerges)
+        XCTAssertEqual(try PreTokenizer(name: "gemma4"), .gemma4)
+        XCTAssertTrue(PreTokenizer.llama3.keepsWhole(Array("ab".utf8)[...]))
+        XCTAssertFalse(PreTokenizer.starcoder.keepsWhole(Array("ab".utf8)[...]))
+        XCTAssertTrue(PreTokenizer.gemma4.keepsWhole(Array("\n\n".utf8)[...]))
+        XCTAssertFalse(PreTokenizer.gemma4.keepsWhole(Array("\n \n".utf8)[...]))
         XCTAssertThrowsError(try PreTokenizer(name: "tekken")) { error in
             let message = "\(error)"
             XCTAssertTrue(message.contains("unsupported tokenizer.ggml.pre \"tekken\""), message)

@@ -40,7 +40,7 @@ final class TokenizerConfigurationTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("tokenizer.ggml.model"))
         }
         XCTAssertThrowsError(try Tokenizer(file: file(["tokenizer.ggml.model": .string("bert"), "tokenizer.ggml.tokens": byteTokens]))) {
-            XCTAssertEqual("\($0)", "unsupported tokenizer.ggml.model \"bert\" (supported: llama, gpt2)")
+            XCTAssertEqual("\($0)", "unsupported tokenizer.ggml.model \"bert\" (supported: llama, gpt2, gemma4)")
         }
         XCTAssertThrowsError(try Tokenizer(file: file(["tokenizer.ggml.model": .string("gpt2"), "tokenizer.ggml.tokens": byteTokens]))) {
             XCTAssertEqual($0 as? TokenizerError, .missingField("tokenizer.ggml.merges"))
