@@ -1,4 +1,4 @@
-// The lone-vector kernels of Q8_0, Q4_0 and Q4_1: eight rows at a time against one vector, the float
+// The lone-vector kernels of Q8_0, Q4_0, Q4_1 and Q5_0: eight rows at a time against one vector, the float
 // lanes being the rows (`tileEightRows`), and one row at a time for a range's last rows (`tileRow`).
 //
 // Per block, each row's 32 products are summed exactly by a tree of horizontal adds across the eight rows
@@ -37,7 +37,7 @@ extension Int8Dot {
             if W.signed {
                 /// (8) row j's products, summed to eight 32-bit lanes.
                 @inline(__always) func products(_ j: Int) -> __m256i {
-                    let w = (block + j * rowBytes + W.quantsOffset).loadUnaligned(as: __m256i.self)
+                    let w = signedWeights(block + j * rowBytes, W.self)
                     return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_abs_epi8(w), _mm256_sign_epi8(x, w)), ones)
                 }
                 // (2 × 4) per half: rows 0–3 (4–7) summed over that half's weights.
@@ -90,7 +90,7 @@ extension Int8Dot {
             let x = UnsafeRawPointer(a.quants + 32 * b).loadUnaligned(as: __m256i.self)
             let products: __m256i
             if W.signed {
-                let w = (block + W.quantsOffset).loadUnaligned(as: __m256i.self)
+                let w = signedWeights(block, W.self)
                 products = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_abs_epi8(w), _mm256_sign_epi8(x, w)), ones)
             } else {
                 products = _mm256_madd_epi16(_mm256_maddubs_epi16(nibbles(block + W.quantsOffset), x), ones)

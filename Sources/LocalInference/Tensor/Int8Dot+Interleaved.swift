@@ -1,4 +1,4 @@
-// The batch kernel of Q8_0, Q4_0 and Q4_1 (`Int8Dot.tileInterleaved`): one row segment against one or two
+// The batch kernel of Q8_0, Q4_0, Q4_1 and Q5_0 (`Int8Dot.tileInterleaved`): one row segment against one or two
 // groups of eight vectors, the float lanes being the vectors.
 //
 // Per block, step k (of eight) broadcasts weights 4k ..< 4k + 4 to all eight lanes and multiplies them by
@@ -30,9 +30,13 @@ extension Int8Dot {
         for b in first..<(first + blocks) {
             if streaming && b & (W.blocksPerPrefetch - 1) == 0 { judge_prefetch(row + b * W.bytes + prefetchDistance) }
             let quants = row + b * W.bytes + W.quantsOffset
-            /// (8) weights 4k ..< 4k + 4 of the block (Q8_0), or bytes 4k ..< 4k + 4 of its nibbles (Q4), in every lane.
+            // Q5_0's weights decoded once per block (`fiveBitWeights`), each step's four taken from the register.
+            let decoded = W.fiveBit ? fiveBitWeights(row + b * W.bytes) : __m256i()
+            /// (8) weights 4k ..< 4k + 4 of the block (Q8_0, Q5_0), or bytes 4k ..< 4k + 4 of its nibbles (Q4), in
+            /// every lane.
             @inline(__always) func broadcast(_ k: Int) -> __m256i {
-                _mm256_set1_epi32(quants.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self))
+                W.fiveBit ? _mm256_permutevar8x32_epi32(decoded, _mm256_set1_epi32(Int32(k)))
+                    : _mm256_set1_epi32(quants.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self))
             }
             /// (8 vectors × 4 bytes) step k of group g.
             @inline(__always) func x(_ g: Int, _ k: Int) -> __m256i {

@@ -1,5 +1,6 @@
-// Q4_K's integer kernels (`Int8Dot.rowsQ4_K`): a 256-weight super-block at a time, its sub-blocks'
-// integer dots weighted by their 6-bit scales before any float work.
+// Q4_K's integer kernels (`Int8Dot.tileQ4_K`): a 256-weight super-block at a time, its sub-blocks'
+// integer dots weighted by their 6-bit scales before any float work; and the rows loop of both super-block
+// types (`superBlockRows`: Q4_K, and Q6_K of `Int8Dot+Q6_K.swift`).
 
 #if JUDGE_X86_V3
 import _Builtin_intrinsics.intel
@@ -101,7 +102,7 @@ extension Int8Dot {
         store(width: width, count: count, out, outStride: outStride, mins, a0, a1, a2, a3, a4, a5, a6, a7)
     }
 
-    /// `tileQ4_K` with its width a constant, one function per width (see `rowsQ4_K`).
+    /// `tileQ4_K` with its width a constant, one function per width (see `superBlockRows`).
     @inline(never)
     static func tileQ4_K1(_ row: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
                           _ out: UnsafeMutablePointer<Float>, outStride: Int) {
@@ -122,30 +123,33 @@ extension Int8Dot {
 
     // MARK: - Rows × batch
 
-    /// `y[s · rows + r] = row(r) · x_s` for r in `range` and every vector of `a`. Columns go in panels of
-    /// `panelBlocks` blocks, rows in groups of 16 whose weights stay cached from one panel to the next —
-    /// except for batches of up to four, whose whole x fits the L1 cache: there rows go one at a time, so the
-    /// weights stream from memory in order (a 7B model decodes ~2× faster so; `forEachRowPanel`).
+    /// `y[s · rows + r] = row(r) · x_s` for r in `range` and every vector of `a`, for a Q4_K or Q6_K matrix.
+    /// Columns go in panels of `panelBlocks` blocks, rows in groups of 16 whose weights stay cached from one
+    /// panel to the next — except for batches of up to four, whose whole x fits the L1 cache: there rows go one
+    /// at a time, so the weights stream from memory in order (a 7B model decodes ~2× faster so; `forEachRowPanel`).
     ///
     /// Each width's tile is its own function (`tileQ4_K1`, …): inlined three times into this one, which is
     /// itself inlined into five callers, the tile stopped being inlined and ran as a call with its width a
     /// variable.
     @inline(__always)
-    static func rowsQ4_K(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations, _ y: UnsafeMutablePointer<Float>) {
-        let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch
+    static func superBlockRows(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations, _ y: UnsafeMutablePointer<Float>) {
+        let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch, q6_K = matrix.type == .q6_K
         for s in 0..<batch { (y + s * rows + range.lowerBound).update(repeating: 0, count: range.count) }
         forEachRowPanel(range, blocks: blocks, rowsPerGroup: batch <= 4 ? 1 : 16) { r, first, count in
             let row = matrix.row(r)
             var s = 0
             while s < batch {
                 let width = min(batch - s, 8), out = y + s * rows + r
-                // One function per width, each unrolled for its own.
+                // One function per width and type, each unrolled for its own.
                 if width == 1 {
-                    tileQ4_K1(row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows)
+                    if q6_K { tileQ6_K1(row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows) }
+                    else { tileQ4_K1(row, first: first, blocks: count, a, s0: s, count: 1, out, outStride: rows) }
                 } else if width > 4 {
-                    tileQ4_K8(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
+                    if q6_K { tileQ6_K8(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows) }
+                    else { tileQ4_K8(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows) }
                 } else {
-                    tileQ4_K4(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows)
+                    if q6_K { tileQ6_K4(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows) }
+                    else { tileQ4_K4(row, first: first, blocks: count, a, s0: s, count: width, out, outStride: rows) }
                 }
                 s += width
             }

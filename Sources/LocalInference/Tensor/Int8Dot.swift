@@ -1,4 +1,4 @@
-// Integer kernels for Q8_0, Q4_0, Q4_1 and Q4_K weights (read through `Int8Weights`) against
+// Integer kernels for Q8_0, Q4_0, Q4_1, Q5_0, Q4_K and Q6_K weights (read through `Int8Weights`) against
 // `Q8Activations` (x86-64-v3): the decode path of the engine, and of any batch under 64 rows. As in llama.cpp,
 // weights and activations are multiplied as bytes (vpmaddubsw: 32 products summed in pairs to 16-bit lanes).
 //
@@ -20,9 +20,11 @@
 //     tree of horizontal adds; the float accumulator no longer waits on the one before it for every block
 //     (a 4-cycle chain per block bounded a single row).
 // The unsigned Q4 nibbles (0…15) go straight into vpmaddubsw's unsigned operand; Q8_0's signed bytes use
-// the sign trick (|w| and x · sign(w)). Products fit the 16-bit pair sums: 2 · 128 · 127 < 32,768, and for
-// nibbles 16 products (a block's, eight vpmaddubsw) still do: 16 · 15 · 127 < 32,768.
-// Q4_K has its own kernels (`Int8Dot+Q4_K.swift`), a 256-weight super-block at a time with integer sub-scales.
+// the sign trick (|w| and x · sign(w)), and so do Q5_0's, decoded to signed bytes q − 16 (`fiveBitWeights`).
+// Products fit the 16-bit pair sums: 2 · 128 · 127 < 32,768, and for nibbles 16 products (a block's, eight
+// vpmaddubsw) still do: 16 · 15 · 127 < 32,768.
+// Q4_K and Q6_K have their own kernels (`Int8Dot+Q4_K.swift`, `Int8Dot+Q6_K.swift`), a 256-weight
+// super-block at a time with integer sub-scales.
 
 #if JUDGE_X86_V3
 import _Builtin_intrinsics.intel
@@ -31,7 +33,7 @@ import CPrefetch
 
 enum Int8Dot {
     /// Blocks of 32 per activation scale that `type`'s kernel reads (see `Q8Activations.blocksPerScale`).
-    static func blocksPerScale(_ type: GGMLType) -> Int { type == .q4_K ? 8 : 1 }
+    static func blocksPerScale(_ type: GGMLType) -> Int { type == .q4_K || type == .q6_K ? 8 : 1 }
 
     /// The eight 6-bit scales and eight 6-bit minimums of a Q4_K super-block (12 bytes at `q`), one byte
     /// each, in sub-block order: the same values as `scaleMinK4(0…7)`, by whole-word masks and shifts.
@@ -48,10 +50,11 @@ enum Int8Dot {
         return (UInt64(scalesLow) | UInt64(scalesHigh) << 32, UInt64(minimumsLow) | UInt64(minimumsHigh) << 32)
     }
 
-    /// Whether `type` runs on the integer kernels in this build (x86-64-v3 builds: Q8_0, Q4_0, Q4_1, Q4_K).
+    /// Whether `type` runs on the integer kernels in this build (x86-64-v3 builds: Q8_0, Q4_0, Q4_1, Q5_0,
+    /// Q4_K, Q6_K).
     static func handles(_ type: GGMLType) -> Bool {
         #if JUDGE_X86_V3
-        return type == .q8_0 || type == .q4_0 || type == .q4_1 || type == .q4_K
+        return type == .q8_0 || type == .q4_0 || type == .q4_1 || type == .q5_0 || type == .q4_K || type == .q6_K
         #else
         return false
         #endif
@@ -77,6 +80,26 @@ enum Int8Dot {
         let both = _mm256_broadcastsi128_si256(qs.loadUnaligned(as: __m128i.self))
         let shifted = _mm256_srlv_epi32(both, _mm256_setr_epi32(0, 0, 0, 0, 4, 4, 4, 4))
         return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0f))
+    }
+
+    /// A Q5_0 block's 32 weights as signed bytes q − 16 in weight order (as llama.cpp's AVX2 Q5_0 dot):
+    /// the nibbles, with 0xF0 or-ed into every byte whose fifth bit is clear (nibble − 16 in two's
+    /// complement; with the bit set, q − 16 is the nibble itself). Bit j of the 4 bytes at `block + 2`
+    /// belongs to weight j: byte j of a 32-byte vector picks byte j / 8 of them (vpshufb), and or-ing every
+    /// bit but bit j % 8 leaves 0xFF exactly where bit j is set.
+    @inline(__always)
+    static func fiveBitWeights(_ block: UnsafeRawPointer) -> __m256i {
+        let bits = _mm256_set1_epi32(block.loadUnaligned(fromByteOffset: 2, as: Int32.self))
+        let spread = _mm256_shuffle_epi8(bits, _mm256_set_epi64x(0x0303_0303_0303_0303, 0x0202_0202_0202_0202,
+                                                                 0x0101_0101_0101_0101, 0))
+        let set = _mm256_cmpeq_epi8(_mm256_or_si256(spread, _mm256_set1_epi64x(0x7fbf_dfef_f7fb_fdfe)), _mm256_set1_epi64x(-1))
+        return _mm256_or_si256(nibbles(block + 6), _mm256_andnot_si256(set, _mm256_set1_epi8(-16)))
+    }
+
+    /// The 32 signed weights of a block of a signed type (Q8_0: its bytes; Q5_0: `fiveBitWeights`).
+    @inline(__always)
+    static func signedWeights<W: Int8BlockWeights>(_ block: UnsafeRawPointer, _: W.Type) -> __m256i {
+        W.fiveBit ? fiveBitWeights(block) : (block + W.quantsOffset).loadUnaligned(as: __m256i.self)
     }
 
     /// The fp16 at `p` (a block's d) in all eight lanes: `vpbroadcastw` from memory, which writes the whole

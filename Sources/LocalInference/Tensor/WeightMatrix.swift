@@ -166,6 +166,8 @@ struct WeightMatrix: @unchecked Sendable {
         case .q8_0: Q8_0Int8.rows(self, range, a, y)
         case .q4_0: Q4_0Int8.rows(self, range, a, y)
         case .q4_1: Q4_1Int8.rows(self, range, a, y)
+        case .q5_0: Q5_0Int8.rows(self, range, a, y)
+        case .q6_K: Q6_KInt8.rows(self, range, a, y)
         default: Q4_KInt8.rows(self, range, a, y)
         }
         #endif

@@ -100,7 +100,7 @@ final class Int8DotTests: XCTestCase {
         }
     }
 
-    private let types: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q4_K]
+    private let types: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q4_K, .q6_K]
 
     /// |y − w·x| ≤ Σ_blocks (d_x / 2) Σ|w| (each x_j moves by at most half a step) + fp32 rounding;
     /// d_x from the max |x| of the block, or of its super-block for Q4_K.

@@ -19,7 +19,7 @@ func randomMatrix(_ type: GGMLType, rows: Int, columns: Int) -> UnsafeMutableRaw
     let p = UnsafeMutableRawPointer.allocate(byteCount: bytes + 64, alignment: 64)
     var g = SystemRandomNumberGenerator()
     for i in 0..<(bytes + 64) { p.storeBytes(of: UInt8.random(in: 0...255, using: &g), toByteOffset: i, as: UInt8.self) }
-    let offsets: [Int] = [.q4_0: [0], .q4_1: [0, 2], .q8_0: [0], .q4_K: [0, 2], .q6_K: [208]][type] ?? []
+    let offsets: [Int] = [.q4_0: [0], .q4_1: [0, 2], .q5_0: [0], .q8_0: [0], .q4_K: [0, 2], .q6_K: [208]][type] ?? []
     for b in 0..<(bytes / type.bytesPerBlock) {
         for o in offsets {
             p.storeBytes(of: Float16(Float.random(in: 0.001...0.01)).bitPattern,
@@ -35,6 +35,7 @@ struct KernelBench {
         let shapes: [(GGMLType, Int, Int, String)] = [
             (.q4_1, 1536, 576, "SmolLM2 ffn_up"), (.q4_1, 576, 1536, "SmolLM2 ffn_down"),
             (.q8_0, 49152, 576, "SmolLM2 output"),
+            (.q5_0, 2048, 640, "Gemma3 ffn_up"), (.q6_K, 151936, 1536, "Qwen2.5 output"),
             (.q4_0, 4096, 4096, "7B attn_q"), (.q4_K, 4096, 4096, "7B attn_q"), (.q6_K, 4096, 4096, "7B attn_q"),
         ]
         let only = CommandLine.arguments.dropFirst().first
