@@ -72,7 +72,7 @@ struct YAMLFields {
     /// is an error naming the range.
     func int(_ key: String, _ limit: SettingLimits.Limit) throws -> Int? {
         guard let node = node(key) else { return nil }
-        guard let value = node.int else {
+        guard let value = node.scalar.flatMap({ YAMLFields.wholeNumber($0.string) }) else {
             let digits = node.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
             if !digits.isEmpty, digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber) {
                 throw error(key, node, "must be between \(limit.range.lowerBound) and \(limit.range.upperBound) (\(limit.meaning))")
@@ -85,7 +85,7 @@ struct YAMLFields {
 
     func double(_ key: String, in range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude) throws -> Double? {
         guard let node = node(key) else { return nil }
-        guard let value = node.float ?? node.int.map(Double.init), value.isFinite else {
+        guard let value = node.scalar.flatMap({ YAMLFields.number($0.string) }), value.isFinite else {
             throw error(key, node, "expected a number")
         }
         guard range.contains(value) else {
@@ -115,6 +115,32 @@ struct YAMLFields {
         let found = node.map { ", found \(YAMLFields.describe($0))" } ?? ""
         return SuiteError(file: file, line: node?.mark?.line ?? line, field: YAMLFields.join(path, key),
                           message: message + found)
+    }
+
+    // MARK: - Numbers
+
+    /// A whole number in plain decimal (`1000`, `-3`, `1_000`), or nil, overflow included.
+    ///
+    /// Read by us, not by Yams's `Node.int`: that also reads YAML 1.1's base-60 numbers (`1:30`) and traps
+    /// when one overflows, which the `suite` fuzz target found (`seed: 8::::…:55555555`, SIGILL).
+    static func wholeNumber(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.hasPrefix("_"), !trimmed.hasSuffix("_"), !trimmed.contains("__") else { return nil }
+        return Int(trimmed.replacingOccurrences(of: "_", with: ""))
+    }
+
+    /// A decimal number (`0.5`, `1e-3`, `.5`, `2`), or nil; `.inf` and `.nan` are read so the caller can
+    /// refuse them as not finite. Read by us for the same reason as ``wholeNumber(_:)``.
+    static func number(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch trimmed.lowercased() {
+        case ".inf", "+.inf", "-.inf": return .infinity
+        case ".nan": return .nan
+        default: break
+        }
+        guard !trimmed.isEmpty, !trimmed.hasPrefix("_"), !trimmed.contains("__"),
+              trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+-._eE".contains($0)) }) else { return nil }
+        return Double(trimmed.replacingOccurrences(of: "_", with: ""))
     }
 
     // MARK: - Helpers

@@ -75,3 +75,30 @@ extension SettingLimitsTests {
         XCTAssertTrue(error("judge:\n  ca_file: nowhere.pem\n").hasPrefix(":6: judge.ca_file: no readable file at "))
     }
 }
+
+extension SettingLimitsTests {
+    /// Fuzzing (issue 18, point 2): the `suite` target found that Yams reads `8:55555555555555555555` as a
+    /// YAML 1.1 base-60 number and traps on the overflow (SIGILL). Numbers are read as plain decimals by us.
+    func testBaseSixtyNumbersAreRefusedNotTrapped() {
+        XCTAssertEqual(error("models:\n  - name: m\n    path: m.gguf\n    sampling: {seed: 8:::::2:&:5555555555555555555555555555555}\n"),
+                       ":8: models[0].sampling.seed: expected a whole number, found \"8:::::2:&:5555555555555555555555555555555\"")
+        XCTAssertEqual(error("models:\n  - name: m\n    path: m.gguf\n    sampling: {seed: \"1:30\"}\n"),
+                       ":8: models[0].sampling.seed: expected a whole number, found \"1:30\"")
+        XCTAssertEqual(error("judge:\n  prices:\n    j: {input: \"1:30\", output: 1}\n"),
+                       ":7: judge.prices.j.input: expected a number, found \"1:30\"")
+    }
+
+    func testPlainNumbersStillRead() {
+        XCTAssertEqual(YAMLFields.wholeNumber("1_000"), 1000)
+        XCTAssertEqual(YAMLFields.wholeNumber(" -3 "), -3)
+        XCTAssertEqual(YAMLFields.wholeNumber("+7"), 7)
+        XCTAssertNil(YAMLFields.wholeNumber("1__0"))
+        XCTAssertNil(YAMLFields.wholeNumber("99999999999999999999999"))
+        XCTAssertEqual(YAMLFields.number("1e-3"), 0.001)
+        XCTAssertEqual(YAMLFields.number(".5"), 0.5)
+        XCTAssertEqual(YAMLFields.number("2"), 2)
+        XCTAssertEqual(YAMLFields.number(".inf"), .infinity)
+        XCTAssertNil(YAMLFields.number("0x10"))
+        XCTAssertNil(YAMLFields.number("1:30"))
+    }
+}
