@@ -2,7 +2,7 @@
 # Benchmark: regenerate the leaderboard from a store of 1,000,000 judgments (budget: ≤ 10 s, ≤ 1 GiB).
 #   bash scripts/bench/report.sh [JUDGMENTS]             (default 1000000)
 #   bash scripts/bench/report.sh [JUDGMENTS] --postgres  the same store in PostgreSQL too, timed in the same run
-# Builds judge in release mode, builds the synthetic store once (scripts/bench/report_store.py,
+# Builds judge in release mode (or takes $JUDGE, a release binary), builds the synthetic store once (scripts/bench/report_store.py,
 # kept in .build-bench/), then times `judge leaderboard` with /usr/bin/time -v: wall clock and
 # maximum resident set size. A second run checks that the output is byte-identical.
 # With --postgres: a server of our own (scripts/postgres.sh, in .build-bench/pg, port $PGPORT or 55441)
@@ -17,8 +17,12 @@ work=.build-bench
 store=$work/report-$judgments.sqlite
 mkdir -p "$work"
 
-swift build -c release --product judge >&2
-judge=$(swift build -c release --show-bin-path)/judge
+if [ -n "${JUDGE:-}" ]; then
+  judge=$JUDGE          # a release binary built already (e.g. by `bash .ci/run`'s test build)
+else
+  swift build -c release --product judge >&2
+  judge=$(swift build -c release --show-bin-path)/judge
+fi
 if [ ! -s "$store" ]; then
   python3 scripts/bench/report_store.py --out "$store" --judgments "$judgments"
 fi
