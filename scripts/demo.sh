@@ -13,8 +13,9 @@
 # Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, fetched by `scripts/bootstrap.sh --qwen`) as the embedded judge:
 # `--judge-path`/`--judge-model` override the suite's judge, the store is shared (the candidate outputs
 # are reused; judgments are kept per judge configuration), the report goes to reports/demo-qwen.
-# Slower (about 11 times the weights per call); what it buys is in README ("What the offline demo can
-# and cannot show") and BENCHMARKS.md.
+# Slower (200 calls in 12 m 40 s against SmolLM2's 2 m 21 s on 2 idle cores, 2026-12-07), and still
+# "unreliable" on this suite (first answer wins 97 %): README ("What the offline demo can and cannot show")
+# and BENCHMARKS.md ("Demo").
 #
 # Its closing lines say what the run can conclude, as it is: the judge's reliability status and the
 # held-out check's answer. With the demo's own 135M judge they are "unreliable" and "inconclusive":
