@@ -15,20 +15,14 @@ public func withCancellationOnInterrupt<T: Sendable>(
     notice: String = "interrupted: stopping (Ctrl-C again to quit at once)",
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    let previous = signal(SIGINT, SIG_IGN)  // the dispatch source sees it; the default action must not
-    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
     let task = Task { try await operation() }
     let interrupts = InterruptCount()
-    source.setEventHandler {
+    let watch = InterruptPipe {
         if interrupts.increment() > 1 { exit(130) }
         FileHandle.standardError.write(Data((notice + "\n").utf8))
         task.cancel()
     }
-    source.resume()
-    defer {
-        source.cancel()
-        signal(SIGINT, previous)
-    }
+    defer { watch.stop() }
     return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
 }
 

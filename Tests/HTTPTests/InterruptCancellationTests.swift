@@ -25,3 +25,15 @@ final class InterruptCancellationTests: XCTestCase {
         try await interrupter.value
     }
 }
+
+extension InterruptCancellationTests {
+    /// A second scope in one process still catches Ctrl-C. With a libdispatch signal source per scope it did not:
+    /// after the first scope, SIGINT was lost (the release run failed this way whenever `ComparePipelineTests` ran
+    /// first).
+    func testASecondScopeStillCatchesTheInterrupt() async throws {
+        let first = try await withCancellationOnInterrupt(notice: "test: first scope") { 1 }
+        XCTAssertEqual(first, 1)
+        try await testInterruptCancelsTheTransfersInFlight()
+        try await testInterruptCancelsTheTransfersInFlight()
+    }
+}
