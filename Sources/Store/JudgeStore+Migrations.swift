@@ -132,6 +132,26 @@ extension JudgeStore {
         return migrator
     }
 
+    /// Brings a SQLite store's schema up to date, also when other processes open the same new store at once.
+    ///
+    /// GRDB reads which migrations are applied before it takes the write lock, then runs each in a transaction of
+    /// its own; so workers starting together on a new store all tried the first migration, and all but one failed
+    /// ("table "suite" already exists", `ConcurrentOpenTests`). Such a failure rolls back, and means another
+    /// process applied that migration: read again and go on. Each retry follows another process's progress, so
+    /// one retry per migration is enough; an error that is not a race is thrown after them.
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        var retries = 0
+        while true {
+            do {
+                return try migrator.migrate(writer)
+            } catch {
+                retries += 1
+                guard retries <= migrator.migrations.count else { throw error }
+                if (try? writer.read({ try migrator.hasCompletedMigrations($0) })) == true { return }
+            }
+        }
+    }
+
     /// Refuses a store that a newer judge migrated: its schema has migrations this binary does not know,
     /// and writing with the older schema in mind could break it. Nothing is written.
     static func refuseNewerSchema(_ writer: any DatabaseWriter, location: String) throws {

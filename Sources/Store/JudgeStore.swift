@@ -48,12 +48,26 @@ public struct JudgeStore: Sendable {
         // a rerun re-sends. With FULL, one fsync per verdict would cap a run at the disk's fsync rate.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try Self.openPool(path, configuration)
             try self.init(writer: pool, location: path)
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// A pool on `path`, also while other processes open the same new file: switching a new file to WAL takes an
+    /// exclusive lock without waiting on the busy timeout, so a worker starting beside another got "database is
+    /// locked" (`ConcurrentOpenTests`). It tries again for up to 10 s, as the busy timeout would have waited.
+    private static func openPool(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
         }
     }
 
@@ -94,7 +108,7 @@ public struct JudgeStore: Sendable {
 
     init(writer: any DatabaseWriter, location: String) throws {
         try Self.refuseNewerSchema(writer, location: location)
-        try Self.migrator.migrate(writer)
+        try Self.migrate(writer)
         backend = .sqlite(writer)
     }
 
