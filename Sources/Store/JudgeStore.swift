@@ -41,7 +41,7 @@ public struct JudgeStore: Sendable {
     /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file cannot be opened or is not a judge store.
     public init(path: String) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.foreignKeysEnabled = true
         // WAL with synchronous=NORMAL: a commit is durable against a killed process (kill -9) — the WAL
         // is in the OS's hands — and costs no fsync; only a power loss can lose the last commits, which
@@ -57,11 +57,14 @@ public struct JudgeStore: Sendable {
         }
     }
 
+    /// How long a statement waits for another process's lock before "database is locked".
+    static let busyTimeout: TimeInterval = 10
+
     /// A pool on `path`, also while other processes open the same new file: switching a new file to WAL takes an
     /// exclusive lock without waiting on the busy timeout, so a worker starting beside another got "database is
-    /// locked" (`ConcurrentOpenTests`). It tries again for up to 10 s, as the busy timeout would have waited.
+    /// locked" (`ConcurrentOpenTests`). It tries again for up to ``busyTimeout``, as the busy timeout would have waited.
     private static func openPool(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(busyTimeout)
         while true {
             do {
                 return try DatabasePool(path: path, configuration: configuration)
@@ -86,7 +89,7 @@ public struct JudgeStore: Sendable {
     public init(readingAt path: String) throws {
         var configuration = Configuration()
         configuration.readonly = true
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(Self.busyTimeout)
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
