@@ -1,18 +1,18 @@
 // The integer kernels of interleaved weights (`InterleavedLayout`): eight rows in the float lanes, one or
 // four vectors per pass.
 //
-// Per block and step k, one 32-byte load holds four quant bytes of each of the eight rows; its nibbles
-// multiply four activation bytes broadcast to every lane (vpbroadcastd from memory), one vpmaddubsw per
-// vector for eight rows. The 16-bit lanes sum a block's products exactly (16 per lane: 16 · 15 · 127 <
-// 32,768) before one vpmaddwd per vector widens them. Where the file's layout needs eight streams, a tree of
-// horizontal adds and eight scalar loads for the scales (`Int8Dot+EightRows.swift`), here the rows stream
-// from one place and their scales are one load.
+// Per block and step k, one 32-byte load holds four quants of each of the eight rows (Q4_0: nibbles, two
+// steps' worth); they multiply four activation bytes broadcast to every lane (vpbroadcastd from memory), one
+// vpmaddubsw per vector for eight rows. The 16-bit lanes sum products exactly while they fit (Q4_0 and Q5_0:
+// a whole block; Q8_0: one step) before vpmaddwd widens them. Where the file's layout needs eight streams, a
+// tree of horizontal adds and eight scalar loads for the scales (`Int8Dot+EightRows.swift`), here the rows
+// stream from one place and their scales are one load.
 //
-// Q4_0 keeps `Int8Dot`'s arithmetic per (row, vector), so its results are bit-identical to the file
-// layout's, alone or batched:
-//   acc += float(Σ q_w q_x) · (d_w · d_x)     per block, in block order
-//   min += d_w · (d_x Σ q_x)                  per block (a second pass over the panel's scales)
-//   y (+)= acc + (−8) · min                   per panel of 64 blocks (the first stores)
+// Q4_0, Q5_0 and Q8_0 keep `Int8Dot`'s arithmetic per (row, vector), so their results are bit-identical to
+// the file layout's, alone or batched:
+//   acc += float(Σ q_w q_x) · (d_w · d_x)     per block, in block order (Q5_0: q_w − 16 for q_w)
+//   min += d_w · (d_x Σ q_x)                  per block, Q4_0 only (a second pass over the panel's scales)
+//   y (+)= acc + (−8) · min  (Q5_0, Q8_0: acc) per panel of 64 blocks (the first stores)
 // Q4_K (a super-block at a time) sums in integers wherever it can:
 //   T = Σ_i scale_i Σ_j q_w q_x,  M = Σ_i min_i Σ_j q_x          exact, per super-block
 //   acc += float(T) · (d · d_x),  min += float(M) · (dmin · d_x)  per super-block, in order
@@ -27,14 +27,15 @@ import CPrefetch
 extension Int8Dot {
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` (whole groups of eight) and every vector of `a`, for
     /// an interleaved matrix. Eight rows at a time through all their panels; per panel, the vectors four at a
-    /// time while the panel's weights (9 KB of Q4_0, 9.25 KB of Q4_K) stay in the L1 cache.
+    /// time while the panel's weights (9 KB of Q4_0, 17 KB of Q5_0 and Q8_0, 9.25 KB of Q4_K) stay in the L1 cache.
     @inline(__always)
     static func interleavedRows(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations,
                                 _ y: UnsafeMutablePointer<Float>) {
         precondition(range.lowerBound % 8 == 0 && range.upperBound % 8 == 0)
-        let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch, q4_K = matrix.type == .q4_K
-        // The tiles' fixed activation offsets: a batch interleaved for Q4_0 (`blocksPerScale` 1), plain for Q4_K.
-        precondition(a.interleaved == (batch > 1 && !q4_K))
+        let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch, type = matrix.type
+        // The tiles' fixed activation offsets: a batch interleaved for Q4_0, Q5_0 and Q8_0 (`blocksPerScale` 1),
+        // plain for Q4_K.
+        precondition(a.interleaved == (batch > 1 && blocksPerScale(type) == 1))
         var g = range.lowerBound / 8
         while g < range.upperBound / 8 {
             let group = matrix.group(g)
@@ -45,12 +46,20 @@ extension Int8Dot {
                 while s < batch {
                     let out = y + s * rows + 8 * g
                     if batch == 1 {
-                        if q4_K { tileQ4_Kx8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows) }
-                        else { tileQ4_0x8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows) }
+                        switch type {
+                        case .q4_K: tileQ4_Kx8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
+                        case .q8_0: tileQ8_0x8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
+                        case .q5_0: tileQ5_0x8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
+                        default: tileQ4_0x8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
+                        }
                     } else {
                         let n = min(4, batch - s)
-                        if q4_K { tileQ4_Kx8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows) }
-                        else { tileQ4_0x8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows) }
+                        switch type {
+                        case .q4_K: tileQ4_Kx8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
+                        case .q8_0: tileQ8_0x8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
+                        case .q5_0: tileQ5_0x8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
+                        default: tileQ4_0x8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
+                        }
                     }
                     s += 4
                 }
@@ -162,6 +171,79 @@ extension Int8Dot {
     static func tileQ4_0x8w4(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
                              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
         tileQ4_0x8(width: 4, group, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
+    // MARK: - Q8_0 and Q5_0
+
+    /// Eight interleaved Q8_0 (or, `fiveBit`, Q5_0) rows · `width` (1 or 4, a constant at each call) vectors
+    /// from `s0`, over `blocks` blocks from block `first`; stores (first panel) or adds the first `count`
+    /// vectors' results.
+    ///
+    /// Both hold signed bytes (Q8_0's own; Q5_0's q − 16, decoded at load) that go through the sign trick, as
+    /// in the file layout's kernels: |w| as vpmaddubsw's unsigned operand, x · sign(w) as its signed one. A
+    /// Q8_0 step's pair sums (2 · 128 · 127 at most) fill the 16-bit lanes, so each step widens to 32 bits at
+    /// once (vpmaddwd); Q5_0's (|w| ≤ 16) fit a whole block (8 · 2 · 16 · 127 < 32,768) and widen once.
+    @inline(__always)
+    static func tileSignedx8(width: Int, fiveBit: Bool, _ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
+                             s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        // The activations as for Q4_0: a batch's interleaved (steps 32 bytes apart, vectors 4), a lone
+        // vector's plain (steps 4 bytes apart).
+        let vectorStep = 4, stepBytes = width == 1 ? 4 : 32, blockStep = 32 * a.stride
+        var x = activationBlock(a, first, s0)
+        var dx = UnsafePointer(a.scales + first * a.stride + s0)
+        var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256()   // (8 rows) per vector
+        let ones = _mm256_set1_epi16(1)
+        for b in first..<(first + blocks) {
+            let block = group + 272 * b
+            if width == 1 {   // the one stream of eight rows, about 4 KB ahead: this block's five lines
+                for line in 0..<5 { judge_prefetch(block + prefetchDistance + 64 * line) }
+            }
+            var p0 = __m256i(), p1 = __m256i(), p2 = __m256i(), p3 = __m256i()   // (8 rows) per vector: Σ q_w q_x
+            for k in 0..<8 {
+                let w = block.loadUnaligned(fromByteOffset: 16 + 32 * k, as: __m256i.self)
+                let magnitude = _mm256_abs_epi8(w)
+                @inline(__always) func step(_ p: inout __m256i, _ v: Int) {
+                    let products = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(broadcast4(x + v * vectorStep + k * stepBytes), w))
+                    p = fiveBit ? _mm256_add_epi16(p, products) : _mm256_add_epi32(p, _mm256_madd_epi16(products, ones))
+                }
+                step(&p0, 0)
+                if width > 1 { step(&p1, 1); step(&p2, 2); step(&p3, 3) }
+            }
+            let d = halves8(block)
+            @inline(__always) func finish(_ acc: inout __m256, _ p: __m256i, _ v: Int) {
+                let sums = fiveBit ? _mm256_madd_epi16(p, ones) : p
+                acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(d, _mm256_broadcast_ss(dx + v)), acc)
+            }
+            finish(&a0, p0, 0)
+            if width > 1 { finish(&a1, p1, 1); finish(&a2, p2, 2); finish(&a3, p3, 3) }
+            x += blockStep; dx += a.stride
+        }
+        store8(count: count, first: first == 0, out, outStride: outStride, a0, a1, a2, a3)
+    }
+
+    /// `tileSignedx8` with its width and kind constants, one function each (as `tileQ4_0x8w1`).
+    @inline(never)
+    static func tileQ8_0x8w1(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                             _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileSignedx8(width: 1, fiveBit: false, group, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
+    @inline(never)
+    static func tileQ8_0x8w4(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                             _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileSignedx8(width: 4, fiveBit: false, group, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
+    @inline(never)
+    static func tileQ5_0x8w1(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                             _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileSignedx8(width: 1, fiveBit: true, group, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
+    @inline(never)
+    static func tileQ5_0x8w4(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                             _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileSignedx8(width: 4, fiveBit: true, group, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
     }
 
     // MARK: - Q4_K

@@ -8,6 +8,14 @@
 // Q4_0, per block of 32 columns and eight rows (144 bytes, the eight blocks' own size):
 //   0    d of rows 0–7, fp16                                          (16)
 //   16   4 steps × 8 rows × 4 bytes of nibbles (the file's bytes)     (128)
+// Q5_0, per block of 32 columns and eight rows (272 bytes, where the eight blocks take 176):
+//   0    d of rows 0–7, fp16                                          (16)
+//   16   8 steps × 8 rows × 4 bytes, each weight's q − 16 (−16…15)    (256)
+//        (decoded once at load from the fifth bits and nibbles: the kernel multiplies bytes as they lie,
+//        where the file's layout spent a dozen instructions a block and row putting them together)
+// Q8_0, per block of 32 columns and eight rows (272 bytes, the eight blocks' own size):
+//   0    d of rows 0–7, fp16                                          (16)
+//   16   8 steps × 8 rows × 4 signed bytes (the file's bytes)         (256)
 // Q4_K, per super-block of 256 columns and eight rows (1,184 bytes: the eight blocks' 1,152 + 32):
 //   0    d of rows 0–7, fp16                                          (16)
 //   16   dmin of rows 0–7, fp16                                       (16)
@@ -29,16 +37,18 @@ enum InterleavedLayout {
     /// Whether `type` has an interleaved layout (and kernels for it) in this build.
     static func supports(_ type: GGMLType) -> Bool {
         #if JUDGE_X86_V3
-        return type == .q4_0 || type == .q4_K
+        return type == .q4_0 || type == .q5_0 || type == .q8_0 || type == .q4_K
         #else
         return false
         #endif
     }
 
-    /// Bytes of one block of eight rows: 144 (Q4_0, 32 columns) or 1,184 (Q4_K, 256 columns).
+    /// Bytes of one block of eight rows: 144 (Q4_0, 32 columns), 272 (Q5_0 and Q8_0, 32 columns) or 1,184
+    /// (Q4_K, 256 columns).
     static func blockBytes(_ type: GGMLType) -> Int {
         switch type {
         case .q4_0: return 144
+        case .q5_0, .q8_0: return 272
         case .q4_K: return 1184
         default: preconditionFailure("no interleaved layout for \(type.name)")
         }
@@ -54,15 +64,30 @@ enum InterleavedLayout {
     static func interleave(_ type: GGMLType, rows: UnsafeRawPointer, rowBytes: Int, blocks: Int,
                            into group: UnsafeMutableRawPointer) {
         switch type {
-        case .q4_0:
+        case .q4_0, .q8_0:
+            let fileBytes = type.bytesPerBlock, steps = (fileBytes - 2) / 4, outBytes = blockBytes(type)
             for b in 0..<blocks {
-                let out = group + 144 * b
+                let out = group + outBytes * b
                 for r in 0..<8 {
-                    let block = rows + r * rowBytes + 18 * b
+                    let block = rows + r * rowBytes + fileBytes * b
                     out.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
-                    for k in 0..<4 {
+                    for k in 0..<steps {
                         out.storeBytes(of: block.loadUnaligned(fromByteOffset: 2 + 4 * k, as: UInt32.self),
                                        toByteOffset: 16 + 32 * k + 4 * r, as: UInt32.self)
+                    }
+                }
+            }
+        case .q5_0:
+            for b in 0..<blocks {
+                let out = group + 272 * b
+                for r in 0..<8 {
+                    let block = rows + r * rowBytes + 22 * b
+                    out.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+                    let high = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
+                    for j in 0..<32 {
+                        let byte = block.load(fromByteOffset: 6 + j % 16, as: UInt8.self)
+                        let q = (j < 16 ? byte & 0x0f : byte >> 4) | UInt8(truncatingIfNeeded: (high >> j) & 1) << 4
+                        out.storeBytes(of: Int8(q) - 16, toByteOffset: 16 + 32 * (j / 4) + 4 * r + j % 4, as: Int8.self)
                     }
                 }
             }
@@ -96,14 +121,28 @@ enum InterleavedLayout {
     /// exact inverse of `interleave`, for lookups (token embeddings) and the dequantizing sgemm path.
     static func extract(_ type: GGMLType, group: UnsafeRawPointer, row r: Int, blocks: Int, into row: UnsafeMutableRawPointer) {
         switch type {
-        case .q4_0:
+        case .q4_0, .q8_0:
+            let fileBytes = type.bytesPerBlock, steps = (fileBytes - 2) / 4, inBytes = blockBytes(type)
             for b in 0..<blocks {
-                let block = group + 144 * b, out = row + 18 * b
+                let block = group + inBytes * b, out = row + fileBytes * b
                 out.storeBytes(of: block.loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self), as: UInt16.self)
-                for k in 0..<4 {
+                for k in 0..<steps {
                     out.storeBytes(of: block.loadUnaligned(fromByteOffset: 16 + 32 * k + 4 * r, as: UInt32.self),
                                    toByteOffset: 2 + 4 * k, as: UInt32.self)
                 }
+            }
+        case .q5_0:
+            for b in 0..<blocks {
+                let block = group + 272 * b, out = row + 22 * b
+                out.storeBytes(of: block.loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self), as: UInt16.self)
+                var high: UInt32 = 0
+                for j in 0..<32 {
+                    let q = UInt8(block.load(fromByteOffset: 16 + 32 * (j / 4) + 4 * r + j % 4, as: Int8.self) + 16)
+                    high |= UInt32(q >> 4 & 1) << j
+                    let offset = 6 + j % 16, old = j < 16 ? 0 : out.load(fromByteOffset: offset, as: UInt8.self)
+                    out.storeBytes(of: j < 16 ? q & 0x0f : old | (q & 0x0f) << 4, toByteOffset: offset, as: UInt8.self)
+                }
+                out.storeBytes(of: high, toByteOffset: 2, as: UInt32.self)
             }
         case .q4_K:
             for b in 0..<blocks {

@@ -4,10 +4,10 @@ import XCTest
 /// The load-time interleaved layout (`InterleavedLayout`) and its kernels (`Int8Dot+Interleaved8Rows.swift`):
 /// repacking loses nothing, and every product — a lone vector and batches of every tile width, split over
 /// threads, over several column panels — equals a scalar transcription of the kernels' arithmetic bit for
-/// bit. For Q4_0 that arithmetic is the file layout's (`Int8Dot`), so the file layout's kernels are held to
-/// the same reference.
+/// bit. For Q4_0, Q5_0 and Q8_0 that arithmetic is the file layout's (`Int8Dot`), so the file layout's
+/// kernels are held to the same reference.
 final class InterleavedKernelTests: XCTestCase {
-    private let types: [GGMLType] = [.q4_0, .q4_K]
+    private let types: [GGMLType] = [.q4_0, .q5_0, .q8_0, .q4_K]
 
     private func randomMatrix(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) -> [UInt8] {
         var rng = SplitMix64(seed: seed)
@@ -35,7 +35,7 @@ final class InterleavedKernelTests: XCTestCase {
 
     /// Rows not a multiple of eight, and types without an interleaved layout, stay as they are.
     func testRepackingLeavesOtherMatricesAlone() {
-        for (type, rows) in [(GGMLType.q4_0, 12), (.q4_1, 16), (.q8_0, 16), (.q6_K, 16)] {
+        for (type, rows) in [(GGMLType.q4_0, 12), (.q8_0, 20), (.q4_1, 16), (.q6_K, 16)] {
             let bytes = randomMatrix(type, rows: rows, columns: 256, seed: 22)
             bytes.withUnsafeBytes { raw in
                 let file = WeightMatrix(name: "w", type: type, rows: rows, columns: 256, data: raw.baseAddress!)
@@ -59,8 +59,8 @@ final class InterleavedKernelTests: XCTestCase {
                     let x = (0..<(batch * columns)).map { i in i % 97 == 0 ? 30 * rng.normal() : rng.normal() }
                     let want = reference(file, x, batch: batch)
                     XCTAssertEqual(product(repacked, x, batch: batch), want, "\(type.name) interleaved, batch \(batch)")
-                    if type == .q4_0 {
-                        XCTAssertEqual(product(file, x, batch: batch), want, "Q4_0 file layout, batch \(batch)")
+                    if type != .q4_K {
+                        XCTAssertEqual(product(file, x, batch: batch), want, "\(type.name) file layout, batch \(batch)")
                     }
                 }
             }
@@ -84,8 +84,25 @@ final class InterleavedKernelTests: XCTestCase {
         return y
     }
 
+    /// Weight j of a 32-weight block as the kernels multiply it: Q4_0's nibble unsigned (its offset −8 comes
+    /// back through the minimum term), Q5_0's q − 16 and Q8_0's byte signed.
+    private func weight(_ type: GGMLType, _ block: UnsafeRawPointer, _ j: Int) -> Int {
+        switch type {
+        case .q4_0:
+            let byte = block.load(fromByteOffset: 2 + j % 16, as: UInt8.self)
+            return Int(j < 16 ? byte & 0x0f : byte >> 4)
+        case .q5_0:
+            let byte = block.load(fromByteOffset: 6 + j % 16, as: UInt8.self)
+            let high = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self) >> j & 1
+            return (Int(j < 16 ? byte & 0x0f : byte >> 4) | Int(high) << 4) - 16
+        default:
+            return Int(block.load(fromByteOffset: 2 + j, as: Int8.self))
+        }
+    }
+
     /// The kernels' arithmetic, one (row, vector) at a time, in their order (`Int8Dot+Interleaved8Rows.swift`):
-    /// Q4_0 per block acc += float(Σ q_w q_x) · (d · d_x), min += d · (d_x Σ q_x), per panel acc + (−8) min;
+    /// Q4_0, Q5_0, Q8_0 per block acc += float(Σ q_w q_x) · (d · d_x), min += d · (d_x Σ q_x), per panel
+    /// acc + c · min (c: −8, 0, 0);
     /// Q4_K per super-block acc += float(Σ_i scale_i Σ q_w q_x) · (d · d_x),
     /// min += float(Σ_i min_i Σ q_x) · (dmin · d_x), per panel acc − min. Panels of 64 blocks; the first stores.
     private func reference(_ matrix: WeightMatrix, _ x: [Float], batch: Int) -> [Float] {
@@ -104,15 +121,12 @@ final class InterleavedKernelTests: XCTestCase {
                 while first < blocks {
                     let count = min(Int8Dot.panelBlocks, blocks - first)
                     var acc: Float = 0, minimum: Float = 0
-                    if type == .q4_0 {
+                    if type != .q4_K {
                         for b in first..<(first + count) {
-                            let block = row + 18 * b, (q, dx, sx) = activations[s][b]
+                            let block = row + type.bytesPerBlock * b, (q, dx, sx) = activations[s][b]
                             let d = Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self)))
                             var dot: Int32 = 0
-                            for j in 0..<16 {
-                                let byte = block.load(fromByteOffset: 2 + j, as: UInt8.self)
-                                dot += Int32(byte & 0x0f) * Int32(q[j]) + Int32(byte >> 4) * Int32(q[j + 16])
-                            }
+                            for j in 0..<32 { dot += Int32(weight(type, block, j)) * Int32(q[j]) }
                             acc = acc.addingProduct(Float(dot), d * dx)
                             minimum = minimum.addingProduct(d, sx)
                         }
@@ -138,7 +152,12 @@ final class InterleavedKernelTests: XCTestCase {
                             minimum = minimum.addingProduct(Float(minimums), dmin * dx)
                         }
                     }
-                    let sum = type == .q4_0 ? acc + minimum * -8 : acc - minimum
+                    let sum: Float
+                    switch type {
+                    case .q4_0: sum = acc + minimum * -8
+                    case .q5_0, .q8_0: sum = acc
+                    default: sum = acc - minimum
+                    }
                     y[s * matrix.rows + r] = first == 0 ? sum : y[s * matrix.rows + r] + sum
                     first += count
                 }
