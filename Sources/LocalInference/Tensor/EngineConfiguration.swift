@@ -18,8 +18,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// kernels (`ForwardPass.project`).
     public var gemmMinimumBatch: Int
     public var workers: Workers
-    /// Whether weights with an interleaved layout (Q4_0, Q5_0, Q8_0, Q4_K on x86-64-v3) are repacked at load into
-    /// memory of the process's own (`WeightMatrix.repacked(on:)`); off, they stay mapped from the file.
+    /// Whether weights with an interleaved layout (Q4_0, Q5_0, Q8_0, Q4_K, Q6_K on x86-64-v3) are repacked at
+    /// load into memory of the process's own (`WeightMatrix.repacked(on:)`); off, they stay mapped from the file.
     public var repack: Bool
 
     /// The default batch size from which sgemm wins: measured 2026-11-26 on SmolLM2 Q4_1, 2 threads
@@ -32,7 +32,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var kernels: String {
         #if JUDGE_X86_V3
         return "x86-64-v3 (AVX2, FMA, F16C) integer kernels, "
-            + (repack ? "Q4_0/Q5_0/Q8_0/Q4_K weights interleaved by 8 rows at load" : "weights in the file's layout")
+            + (repack ? "Q4_0/Q5_0/Q8_0/Q4_K/Q6_K weights interleaved by 8 rows at load" : "weights in the file's layout")
             + "; no AVX-512 kernels in this build"
         #else
         return "portable fp32 kernels (JUDGE_PORTABLE build)"

@@ -13,8 +13,9 @@
 //   acc += float(Σ q_w q_x) · (d_w · d_x)     per block, in block order (Q5_0: q_w − 16 for q_w)
 //   min += d_w · (d_x Σ q_x)                  per block, Q4_0 only (a second pass over the panel's scales)
 //   y (+)= acc + (−8) · min  (Q5_0, Q8_0: acc) per panel of 64 blocks (the first stores)
-// Q4_K (a super-block at a time) sums in integers wherever it can:
+// Q4_K and Q6_K (a super-block at a time) sum in integers wherever they can:
 //   T = Σ_i scale_i Σ_j q_w q_x,  M = Σ_i min_i Σ_j q_x          exact, per super-block
+//       (Q6_K: q_w − 32 for q_w, and no M)
 //   acc += float(T) · (d · d_x),  min += float(M) · (dmin · d_x)  per super-block, in order
 //   y (+)= acc − min                                              per panel of 64 blocks
 // The same kernel serves a lone vector and a batch, so a sequence's result is the same alone or batched.
@@ -27,14 +28,14 @@ import CPrefetch
 extension Int8Dot {
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` (whole groups of eight) and every vector of `a`, for
     /// an interleaved matrix. Eight rows at a time through all their panels; per panel, the vectors four at a
-    /// time while the panel's weights (9 KB of Q4_0, 17 KB of Q5_0 and Q8_0, 9.25 KB of Q4_K) stay in the L1 cache.
+    /// time while the panel's weights (9 KB of Q4_0, 17 KB of Q5_0 and Q8_0, 9.25 KB of Q4_K, 13 KB of Q6_K) stay in the L1 cache.
     @inline(__always)
     static func interleavedRows(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations,
                                 _ y: UnsafeMutablePointer<Float>) {
         precondition(range.lowerBound % 8 == 0 && range.upperBound % 8 == 0)
         let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch, type = matrix.type
         // The tiles' fixed activation offsets: a batch interleaved for Q4_0, Q5_0 and Q8_0 (`blocksPerScale` 1),
-        // plain for Q4_K.
+        // plain for Q4_K and Q6_K.
         precondition(a.interleaved == (batch > 1 && blocksPerScale(type) == 1))
         var g = range.lowerBound / 8
         while g < range.upperBound / 8 {
@@ -48,6 +49,7 @@ extension Int8Dot {
                     if batch == 1 {
                         switch type {
                         case .q4_K: tileQ4_Kx8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
+                        case .q6_K: tileQ6_Kx8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
                         case .q8_0: tileQ8_0x8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
                         case .q5_0: tileQ5_0x8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
                         default: tileQ4_0x8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
@@ -56,6 +58,7 @@ extension Int8Dot {
                         let n = min(4, batch - s)
                         switch type {
                         case .q4_K: tileQ4_Kx8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
+                        case .q6_K: tileQ6_Kx8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
                         case .q8_0: tileQ8_0x8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
                         case .q5_0: tileQ5_0x8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
                         default: tileQ4_0x8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
@@ -339,6 +342,91 @@ extension Int8Dot {
     static func tileQ4_Kx8w4(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
                              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
         tileQ4_Kx8(width: 4, group, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
+    // MARK: - Q6_K
+
+    /// Eight interleaved Q6_K rows · `width` (1 or 4) vectors from `s0`, over `blocks` blocks of 32 (whole
+    /// super-blocks) from block `first`; stores (first panel) or adds the first `count` vectors' results.
+    ///
+    /// In integers per super-block and (row, vector), T = Σ_i scale_i Σ_(j in sub-block i) (q_j − 32) q_x,j,
+    /// exact as in the file layout's kernel (`Int8Dot+Q6_K.swift`); then acc += float(T) · (d · d_x), per
+    /// super-block in order, as the interleaved Q4_K. The signed weights q − 32 (|w| ≤ 32) go through the
+    /// sign trick, and a sub-block's four steps fit the 16-bit pair sums (4 · 2 · 32 · 127 < 32,768): one
+    /// vpmaddwd against the sub-block's scale per sub-block and vector, where the file layout needs one a step.
+    @inline(__always)
+    static func tileQ6_Kx8(width: Int, _ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations,
+                           s0: Int, count: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        // K-quant activations are never interleaved: vectors 32 bytes apart, steps 4 (as Q4_K).
+        let vectorStep = 32, blockStep = 32 * a.stride
+        var x = activationBlock(a, first, s0)
+        var dx = UnsafePointer(a.scales + first / 8 * a.stride + s0)
+        var a0 = __m256(), a1 = __m256(), a2 = __m256(), a3 = __m256()
+        let low = _mm256_set1_epi8(0x0f), top = _mm256_set1_epi8(0x30), offset = _mm256_set1_epi8(32)
+        for superBlock in (first / 8)..<((first + blocks) / 8) {
+            let block = group + 1680 * superBlock
+            var t0 = __m256i(), t1 = __m256i(), t2 = __m256i(), t3 = __m256i()   // (8 rows) T per vector
+            for i in 0..<16 {
+                let base = block + 144 + 96 * i
+                if width == 1 {   // this sub-block's 96 bytes, about 4 KB ahead
+                    judge_prefetch(base + prefetchDistance); judge_prefetch(base + prefetchDistance + 64)
+                }
+                // Activation bytes of step 4i + t: block i / 2, its step 4 (i % 2) + t.
+                let xi = x + (i >> 1) * blockStep + 16 * (i & 1)
+                var p0 = __m256i(), p1 = __m256i(), p2 = __m256i(), p3 = __m256i()   // (16) per vector: pair sums
+                for t in 0..<4 {
+                    let bits = base.loadUnaligned(fromByteOffset: 32 * (t & 1), as: __m256i.self)
+                    let high = base.loadUnaligned(fromByteOffset: 64, as: __m256i.self)
+                    // q of step 4i + t: its low 4 bits (a nibble of `bits`), its top 2 (bits 2t of `high`) at 4–5.
+                    let nibble = _mm256_and_si256(t < 2 ? bits : _mm256_srli_epi16(bits, 4), low)
+                    let shifted: __m256i
+                    switch t {
+                    case 0: shifted = _mm256_slli_epi16(high, 4)
+                    case 1: shifted = _mm256_slli_epi16(high, 2)
+                    case 2: shifted = high
+                    default: shifted = _mm256_srli_epi16(high, 2)
+                    }
+                    let w = _mm256_sub_epi8(_mm256_or_si256(nibble, _mm256_and_si256(shifted, top)), offset)
+                    let magnitude = _mm256_abs_epi8(w)
+                    @inline(__always) func step(_ p: inout __m256i, _ v: Int) {
+                        let signed = _mm256_sign_epi8(broadcast4(xi + v * vectorStep + 4 * t), w)
+                        p = _mm256_add_epi16(p, _mm256_maddubs_epi16(magnitude, signed))
+                    }
+                    step(&p0, 0)
+                    if width > 1 { step(&p1, 1); step(&p2, 2); step(&p3, 3) }
+                }
+                // The eight rows' scale_i in both 16-bit halves of their lanes.
+                let scale32 = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(block.loadUnaligned(fromByteOffset: 16 + 8 * i, as: Int64.self)))
+                let scale = _mm256_or_si256(_mm256_and_si256(scale32, _mm256_set1_epi32(0xffff)), _mm256_slli_epi32(scale32, 16))
+                t0 = _mm256_add_epi32(t0, _mm256_madd_epi16(p0, scale))
+                if width > 1 {
+                    t1 = _mm256_add_epi32(t1, _mm256_madd_epi16(p1, scale))
+                    t2 = _mm256_add_epi32(t2, _mm256_madd_epi16(p2, scale))
+                    t3 = _mm256_add_epi32(t3, _mm256_madd_epi16(p3, scale))
+                }
+            }
+            let d = halves8(block)
+            @inline(__always) func finish(_ acc: inout __m256, _ t: __m256i, _ v: Int) {
+                acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(t), _mm256_mul_ps(d, _mm256_broadcast_ss(dx + v)), acc)
+            }
+            finish(&a0, t0, 0)
+            if width > 1 { finish(&a1, t1, 1); finish(&a2, t2, 2); finish(&a3, t3, 3) }
+            x += 8 * blockStep; dx += a.stride
+        }
+        store8(count: count, first: first == 0, out, outStride: outStride, a0, a1, a2, a3)
+    }
+
+    /// `tileQ6_Kx8` with its width a constant, one function per width (as `tileQ4_Kx8w1`).
+    @inline(never)
+    static func tileQ6_Kx8w1(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                             _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileQ6_Kx8(width: 1, group, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
+    }
+
+    @inline(never)
+    static func tileQ6_Kx8w4(_ group: UnsafeRawPointer, first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,
+                             _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tileQ6_Kx8(width: 4, group, first: first, blocks: blocks, a, s0: s0, count: count, out, outStride: outStride)
     }
 }
 #endif

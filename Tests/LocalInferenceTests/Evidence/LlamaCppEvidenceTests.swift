@@ -33,10 +33,10 @@ enum EvidenceCheck {
 
     /// Perplexity within 1 % of llama.cpp's, and the teacher-forced argmax equal at ≥ 99 % of the positions
     /// where llama.cpp's margin exceeds 0.2, over the folder's perplexity text.
-    static func perplexityAndArgmax(_ folder: LlamaCppReference.Folder, gemmThreshold: Int, path: String,
+    static func perplexityAndArgmax(_ folder: LlamaCppReference.Folder, gemmThreshold: Int, repack: Bool = true, path: String,
                                     file: StaticString = #filePath, line: UInt = #line) throws {
         let gguf = try GGUFFile(url: try folder.model())
-        let model = try LlamaModel(file: gguf), tokenizer = try Tokenizer(file: gguf)
+        let model = try LlamaModel(file: gguf, engine: EngineConfiguration(repack: repack)), tokenizer = try Tokenizer(file: gguf)
         let reference = try LlamaCppReference.load(LlamaCppReference.PerplexityFixture.self,
                                                    from: try TestModel.fixture("\(folder.rawValue)/perplexity.json"))
         let text = try String(contentsOf: try TestModel.fixture("reference/\(reference.text ?? "perplexity.txt")"), encoding: .utf8)

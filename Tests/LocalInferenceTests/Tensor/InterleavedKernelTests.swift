@@ -7,7 +7,7 @@ import XCTest
 /// bit. For Q4_0, Q5_0 and Q8_0 that arithmetic is the file layout's (`Int8Dot`), so the file layout's
 /// kernels are held to the same reference.
 final class InterleavedKernelTests: XCTestCase {
-    private let types: [GGMLType] = [.q4_0, .q5_0, .q8_0, .q4_K]
+    private let types: [GGMLType] = [.q4_0, .q5_0, .q8_0, .q4_K, .q6_K]
 
     private func randomMatrix(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) -> [UInt8] {
         var rng = SplitMix64(seed: seed)
@@ -35,7 +35,7 @@ final class InterleavedKernelTests: XCTestCase {
 
     /// Rows not a multiple of eight, and types without an interleaved layout, stay as they are.
     func testRepackingLeavesOtherMatricesAlone() {
-        for (type, rows) in [(GGMLType.q4_0, 12), (.q8_0, 20), (.q4_1, 16), (.q6_K, 16)] {
+        for (type, rows) in [(GGMLType.q4_0, 12), (.q8_0, 20), (.q6_K, 12), (.q4_1, 16), (.q5_1, 16)] {
             let bytes = randomMatrix(type, rows: rows, columns: 256, seed: 22)
             bytes.withUnsafeBytes { raw in
                 let file = WeightMatrix(name: "w", type: type, rows: rows, columns: 256, data: raw.baseAddress!)
@@ -59,7 +59,13 @@ final class InterleavedKernelTests: XCTestCase {
                     let x = (0..<(batch * columns)).map { i in i % 97 == 0 ? 30 * rng.normal() : rng.normal() }
                     let want = reference(file, x, batch: batch)
                     XCTAssertEqual(product(repacked, x, batch: batch), want, "\(type.name) interleaved, batch \(batch)")
-                    if type != .q4_K {
+                    if type == .q6_K {
+                        // The same integer sums, added in another order: Q6_K's file layout keeps eight partial
+                        // sums a row until the end of each panel.
+                        for (got, expected) in zip(product(file, x, batch: batch), want) {
+                            XCTAssertEqual(got, expected, accuracy: 1e-4 * max(1, abs(expected)), "Q6_K file layout, batch \(batch)")
+                        }
+                    } else if type != .q4_K {
                         XCTAssertEqual(product(file, x, batch: batch), want, "\(type.name) file layout, batch \(batch)")
                     }
                 }
@@ -103,6 +109,7 @@ final class InterleavedKernelTests: XCTestCase {
     /// The kernels' arithmetic, one (row, vector) at a time, in their order (`Int8Dot+Interleaved8Rows.swift`):
     /// Q4_0, Q5_0, Q8_0 per block acc += float(Σ q_w q_x) · (d · d_x), min += d · (d_x Σ q_x), per panel
     /// acc + c · min (c: −8, 0, 0);
+    /// Q6_K per super-block acc += float(Σ_i scale_i Σ (q_w − 32) q_x) · (d · d_x), per panel acc;
     /// Q4_K per super-block acc += float(Σ_i scale_i Σ q_w q_x) · (d · d_x),
     /// min += float(Σ_i min_i Σ q_x) · (dmin · d_x), per panel acc − min. Panels of 64 blocks; the first stores.
     private func reference(_ matrix: WeightMatrix, _ x: [Float], batch: Int) -> [Float] {
@@ -121,7 +128,22 @@ final class InterleavedKernelTests: XCTestCase {
                 while first < blocks {
                     let count = min(Int8Dot.panelBlocks, blocks - first)
                     var acc: Float = 0, minimum: Float = 0
-                    if type != .q4_K {
+                    if type == .q6_K {
+                        for superBlock in (first / 8)..<((first + count) / 8) {
+                            let block = row + 210 * superBlock
+                            let d = Float(Float16(bitPattern: block.loadUnaligned(fromByteOffset: 208, as: UInt16.self)))
+                            var total: Int32 = 0
+                            for i in 0..<16 {
+                                let q = activations[s][8 * superBlock + i / 2].0
+                                var dot: Int32 = 0
+                                for l in 0..<16 {
+                                    dot += (Int32(InterleavedLayout.q6_KQuant(block, 16 * i + l)) - 32) * Int32(q[16 * (i % 2) + l])
+                                }
+                                total += Int32(block.load(fromByteOffset: 192 + i, as: Int8.self)) * dot
+                            }
+                            acc = acc.addingProduct(Float(total), d * activations[s][8 * superBlock].1)
+                        }
+                    } else if type != .q4_K {
                         for b in first..<(first + count) {
                             let block = row + type.bytesPerBlock * b, (q, dx, sx) = activations[s][b]
                             let d = Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self)))
@@ -155,7 +177,7 @@ final class InterleavedKernelTests: XCTestCase {
                     let sum: Float
                     switch type {
                     case .q4_0: sum = acc + minimum * -8
-                    case .q5_0, .q8_0: sum = acc
+                    case .q5_0, .q8_0, .q6_K: sum = acc
                     default: sum = acc - minimum
                     }
                     y[s * matrix.rows + r] = first == 0 ? sum : y[s * matrix.rows + r] + sum
