@@ -257,7 +257,10 @@ extension JudgeSpec {
         if let batch = try fields.bool("batch") { spec.batch = batch }
         if let prices = try fields.mapping("prices", allowed: try fields.priceKeys()) {
             for model in prices.keys {
-                let price = try prices.mapping(model, allowed: ["input", "output", "batch_discount"])!
+                // `prices: {j}` names a model with no prices (null), which the fuzzer found unwrapped.
+                guard let price = try prices.mapping(model, allowed: ["input", "output", "batch_discount"]) else {
+                    throw prices.error(model, nil, "give input and output, in USD per million tokens")
+                }
                 guard let input = try price.double("input", in: SettingLimits.price),
                       let output = try price.double("output", in: SettingLimits.price) else {
                     throw SuiteError(file: price.file, line: price.line, field: price.path,

@@ -88,6 +88,14 @@ extension SettingLimitsTests {
                        ":7: judge.prices.j.input: expected a number, found \"1:30\"")
     }
 
+    /// Fuzzing: `prices: {j}` (a model named with no prices, a null) was force-unwrapped (a trap).
+    func testAPriceWithoutValuesIsAnError() {
+        XCTAssertEqual(error("judge:\n  url: http://127.0.0.1:1/v1\n  prices: {j}\n"),
+                       ":7: judge.prices.j: give input and output, in USD per million tokens")
+        XCTAssertEqual(error("judge:\n  prices:\n    j:\n"),
+                       ":7: judge.prices.j: give input and output, in USD per million tokens")
+    }
+
     func testPlainNumbersStillRead() {
         XCTAssertEqual(YAMLFields.wholeNumber("1_000"), 1000)
         XCTAssertEqual(YAMLFields.wholeNumber(" -3 "), -3)
