@@ -99,21 +99,30 @@ public final class GGUFFile: @unchecked Sendable {
     /// bytes: every model loaded from this file (or an identical one sharing its bytes) shares it. When the
     /// bytes are the process's own copy of the file, the pages wholly inside `tensor` are released once the
     /// matrix is made (RSS stays one copy of the weights), and `data(for:)` refuses the tensor from then on.
-    /// `make` returns the tensor's matrix from its bytes, or nil to keep them (no other layout).
-    func repacked(_ tensor: GGUFTensorInfo, make: (UnsafeRawBufferPointer) -> WeightMatrix?) -> WeightMatrix? {
+    /// `make` returns the tensor's matrix from its bytes, or nil to keep them (no other layout); it may call
+    /// `release` with byte ranges of the tensor it has finished reading, whose whole pages are released at
+    /// once (only once it is sure to return a matrix).
+    func repacked(_ tensor: GGUFTensorInfo,
+                  make: (UnsafeRawBufferPointer, _ release: (Range<Int>) -> Void) -> WeightMatrix?) -> WeightMatrix? {
         storage.withLock { state in
             if let matrix = state.repacked[tensor.name] { return matrix }
-            guard !state.released.contains(tensor.name), let matrix = make(bytes(of: tensor)) else { return nil }
-            state.repacked[tensor.name] = matrix
-            if storage.ownsPages, let start = bytes(of: tensor).baseAddress {
+            let bytes = bytes(of: tensor)
+            /// Releases the whole pages of `range` (bytes of the tensor) when the pages are the storage's own.
+            func release(_ range: Range<Int>) {
+                guard storage.ownsPages, let start = bytes.baseAddress else { return }
                 let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-                let first = (Int(bitPattern: start) + page - 1) / page * page
-                let end = (Int(bitPattern: start) + tensor.byteCount) / page * page
+                let first = (Int(bitPattern: start) + range.lowerBound + page - 1) / page * page
+                let end = (Int(bitPattern: start) + range.upperBound) / page * page
                 if end > first, let pages = UnsafeMutableRawPointer(bitPattern: first) {
                     // Freed, and unreadable from now on: a stray read faults instead of seeing zeros.
                     madvise(pages, end - first, MADV_DONTNEED)
                     mprotect(pages, end - first, PROT_NONE)
                 }
+            }
+            guard !state.released.contains(tensor.name), let matrix = make(bytes, release) else { return nil }
+            state.repacked[tensor.name] = matrix
+            if storage.ownsPages {
+                release(0..<tensor.byteCount)
                 state.released.insert(tensor.name)
             }
             return matrix

@@ -129,9 +129,12 @@ struct WeightLoader {
             WeightMatrix(name: info.name, type: info.type, rows: rows, columns: columns, data: data.baseAddress!)
         }
         // A matrix repacked by an earlier load of the same bytes is shared (its file bytes may be gone).
-        let repacked = file.repacked(info) { data in
+        let repacked = file.repacked(info) { data, release in
             guard repack, let repacking else { return nil }
-            let matrix = fileLayout(data).repacked(on: repacking)
+            let source = fileLayout(data)
+            let matrix = source.repacked(on: repacking) { rows in
+                release((rows.lowerBound * source.rowBytes)..<(rows.upperBound * source.rowBytes))
+            }
             return matrix.layout == .rows ? nil : matrix
         }
         return repacked ?? fileLayout(file.data(for: info))

@@ -81,16 +81,24 @@ struct WeightMatrix: @unchecked Sendable {
     /// process owns (`WeightStorage`, huge pages where the kernel allows), the groups written in parallel;
     /// or itself, unchanged, when its type has no interleaved layout, its rows are not a multiple of 8, or
     /// the system refuses the memory.
-    /// The caller may then release the file's pages: the result never reads them.
-    func repacked(on parallel: Parallel) -> WeightMatrix {
+    /// The caller may then release the file's pages: the result never reads them. It may also release them
+    /// as the repacking goes: `written` is told each slab of rows (about 8 MB) once it is repacked, so that a
+    /// large matrix (Gemma 3's 178 MB output) never lies in memory twice — the peak is the copy and one slab.
+    func repacked(on parallel: Parallel, written: (Range<Int>) -> Void = { _ in }) -> WeightMatrix {
         guard layout == .rows, InterleavedLayout.supports(type), rows % 8 == 0, rows > 0 else { return self }
-        let groupBytes = self.groupBytes, blocks = columns / type.blockSize
-        guard let storage = WeightStorage(byteCount: rows / 8 * groupBytes) else { return self }
-        let base = storage.base
-        parallel.forRanges(count: rows / 8, minimumChunk: 8) { range in
-            for g in range {
-                InterleavedLayout.interleave(type, rows: row(8 * g), rowBytes: rowBytes, blocks: blocks, into: base + g * groupBytes)
+        let groupBytes = self.groupBytes, blocks = columns / type.blockSize, groups = rows / 8
+        guard let storage = WeightStorage(byteCount: groups * groupBytes) else { return self }
+        let base = storage.base, slab = max(8, (8 << 20) / groupBytes)
+        var first = 0
+        while first < groups {
+            let end = min(groups, first + slab)
+            parallel.forRanges(count: end - first, minimumChunk: 8) { range in
+                for g in (first + range.lowerBound)..<(first + range.upperBound) {
+                    InterleavedLayout.interleave(type, rows: row(8 * g), rowBytes: rowBytes, blocks: blocks, into: base + g * groupBytes)
+                }
             }
+            written((8 * first)..<(8 * end))
+            first = end
         }
         return WeightMatrix(interleaving: self, into: storage)
     }

@@ -55,7 +55,7 @@ final class InterleavedKernelTests: XCTestCase {
             bytes.withUnsafeBytes { raw in
                 let file = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
                 let repacked = file.repacked(on: .tests)
-                for batch in [1, 2, 3, 4, 5, 8, 9, 13, 17] {
+                for batch in [1, 2, 3, 4, 5, 8, 9, 13, 17, 66] {
                     let x = (0..<(batch * columns)).map { i in i % 97 == 0 ? 30 * rng.normal() : rng.normal() }
                     let want = reference(file, x, batch: batch)
                     XCTAssertEqual(product(repacked, x, batch: batch), want, "\(type.name) interleaved, batch \(batch)")
