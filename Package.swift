@@ -5,7 +5,7 @@
 // and the modules follow it:
 //
 //   Suite           suite YAML + items JSONL                      (Yams)
-//   LocalInference  GGUF models on the CPU: candidates            (COpenBLAS, CPrefetch)
+//   LocalInference  GGUF models on the CPU: candidates            (COpenBLAS, CPrefetch, CInt8VNNI)
 //   HTTP            async HTTP on libcurl                         (CCurl)
 //   Store           SQLite store of everything                    (GRDB)
 //   OpenAIWire      the OpenAI chat format: messages, request,    (pure Swift)
@@ -73,6 +73,9 @@ let package = Package(
         // MARK: - C helpers
         /// A software prefetch hint for the inference kernels (header-only; see CPrefetch.h).
         .target(name: "CPrefetch"),
+        /// The innermost loops of the VNNI kernels (`vpdpbusd`, which Swift cannot emit; see CInt8VNNI.h),
+        /// compiled per function for AVX-512 VNNI and AVX-VNNI and chosen at run time.
+        .target(name: "CInt8VNNI"),
 
         // MARK: - The build's commit, for reports (written by the BuildVersion plugin before every build)
         .plugin(name: "BuildVersion", capability: .buildTool()),
@@ -81,7 +84,7 @@ let package = Package(
         // MARK: - Stages of the pipeline
         .target(name: "Suite", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "OpenAIWire"),
-        .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch", "OpenAIWire"], swiftSettings: kernelSettings),
+        .target(name: "LocalInference", dependencies: ["COpenBLAS", "CPrefetch", "CInt8VNNI", "OpenAIWire"], swiftSettings: kernelSettings),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Store", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),

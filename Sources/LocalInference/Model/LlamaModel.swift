@@ -37,7 +37,8 @@ public final class LlamaModel: @unchecked Sendable {
         let arch = Architecture.named(config.architecture)!
         self.engine = engine
         parallel = Parallel(engine)
-        let loader = WeightLoader(file: file, architecture: arch, repacking: engine.repack ? parallel : nil)
+        let loader = WeightLoader(file: file, architecture: arch, repacking: engine.repack ? parallel : nil,
+                                  kernels: engine.interleavedKernels)
         let embd = config.embeddingLength, vocab = config.vocabularySize
         let q = config.queryDimension, kv = config.kvDimension, ffn = config.feedForwardLength
 
@@ -104,6 +105,8 @@ struct WeightLoader {
     let architecture: Architecture
     /// The threads that repack matrices at load (nil: matrices stay in the file's layout).
     var repacking: Parallel?
+    /// The kernels of the repacked matrices (a matrix shared with an earlier load gets this model's).
+    var kernels: InterleavedKernels = .avx2
 
     private func info(_ role: Architecture.Role, layer: Int?) throws -> GGUFTensorInfo? {
         guard let spec = architecture.spec(role) else { return nil }   // not part of this architecture
@@ -137,7 +140,9 @@ struct WeightLoader {
             }
             return matrix.layout == .rows ? nil : matrix
         }
-        return repacked ?? fileLayout(file.data(for: info))
+        guard var repacked else { return fileLayout(file.data(for: info)) }
+        repacked.kernels = kernels
+        return repacked
     }
 
     /// A (count) vector dequantized to floats; nil only for an absent optional tensor.

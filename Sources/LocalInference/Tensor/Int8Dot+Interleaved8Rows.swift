@@ -29,9 +29,11 @@ extension Int8Dot {
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` (whole groups of eight) and every vector of `a`, for
     /// an interleaved matrix. Eight rows at a time through all their panels; per panel, the vectors four at a
     /// time while the panel's weights (9 KB of Q4_0, 17 KB of Q5_0 and Q8_0, 9.25 KB of Q4_K, 13 KB of Q6_K) stay in the L1 cache.
+    /// `kernels`: VNNI's for Q4_0 and Q4_K (`Int8Dot+VNNI.swift`) unless `.avx2`.
     @inline(__always)
     static func interleavedRows(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations,
-                                _ y: UnsafeMutablePointer<Float>) {
+                                _ y: UnsafeMutablePointer<Float>, kernels: InterleavedKernels = .avx2) {
+        let vnni = kernels != .avx2 && (matrix.type == .q4_0 || matrix.type == .q4_K)
         precondition(range.lowerBound % 8 == 0 && range.upperBound % 8 == 0)
         let rows = matrix.rows, blocks = matrix.columns / 32, batch = a.batch, type = matrix.type
         // The tiles' fixed activation offsets: a batch interleaved for Q4_0, Q5_0 and Q8_0 (`blocksPerScale` 1),
@@ -46,7 +48,10 @@ extension Int8Dot {
                 var s = 0
                 while s < batch {
                     let out = y + s * rows + 8 * g
-                    if batch == 1 {
+                    if vnni {
+                        tileVNNI(kernels, type, width: batch == 1 ? 1 : 4, group, first: first, blocks: count, a, s0: s,
+                                 count: min(4, batch - s), out, outStride: rows)
+                    } else if batch == 1 {
                         switch type {
                         case .q4_K: tileQ4_Kx8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
                         case .q6_K: tileQ6_Kx8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)

@@ -18,6 +18,9 @@ struct WeightMatrix: @unchecked Sendable {
     let layout: WeightLayout
     /// The memory of an interleaved matrix, kept alive with it (nil: the file's mapping).
     let storage: WeightStorage?
+    /// The instructions of an interleaved Q4_0 or Q4_K matrix's kernels (`InterleavedKernels`; set by the model
+    /// at load, for the CPU it runs on).
+    var kernels: InterleavedKernels = .avx2
 
     init(name: String, type: GGMLType, rows: Int, columns: Int, data: UnsafeRawPointer) {
         precondition(type.isSupported && columns % type.blockSize == 0)
@@ -169,7 +172,7 @@ struct WeightMatrix: @unchecked Sendable {
     @inline(__always)
     func multiplyRows(_ range: Range<Int>, _ a: Q8Activations, into y: UnsafeMutablePointer<Float>) {
         #if JUDGE_X86_V3
-        if layout == .interleaved { return Int8Dot.interleavedRows(self, range, a, y) }
+        if layout == .interleaved { return Int8Dot.interleavedRows(self, range, a, y, kernels: kernels) }
         switch type {
         case .q8_0: Q8_0Int8.rows(self, range, a, y)
         case .q4_0: Q4_0Int8.rows(self, range, a, y)

@@ -44,36 +44,81 @@ final class InterleavedKernelTests: XCTestCase {
         }
     }
 
-    /// Interleaved and file layouts against the scalar reference, bit for bit: 208 rows (split over
-    /// threads in whole eights) × 2,304 columns (72 blocks: two panels), a lone vector and batches that
-    /// fill one to five tiles of four, the last partly.
+    /// Interleaved and file layouts against the scalar reference, bit for bit (`forEachProduct`).
     func testProductsEqualTheScalarReferenceBitForBit() {
         for type in types where InterleavedLayout.supports(type) {
-            let rows = 208, columns = 2304
-            let bytes = randomMatrix(type, rows: rows, columns: columns, seed: 23)
-            var rng = SplitMix64(seed: 24)
-            bytes.withUnsafeBytes { raw in
-                let file = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
-                let repacked = file.repacked(on: .tests)
-                for batch in [1, 2, 3, 4, 5, 8, 9, 13, 17, 66] {
-                    let x = (0..<(batch * columns)).map { i in i % 97 == 0 ? 30 * rng.normal() : rng.normal() }
-                    let want = reference(file, x, batch: batch)
-                    XCTAssertEqual(product(repacked, x, batch: batch), want, "\(type.name) interleaved, batch \(batch)")
-                    if type == .q6_K {
-                        // The same integer sums, added in another order: Q6_K's file layout keeps eight partial
-                        // sums a row until the end of each panel.
-                        for (got, expected) in zip(product(file, x, batch: batch), want) {
-                            XCTAssertEqual(got, expected, accuracy: 1e-4 * max(1, abs(expected)), "Q6_K file layout, batch \(batch)")
-                        }
-                    } else if type != .q4_K {
-                        XCTAssertEqual(product(file, x, batch: batch), want, "\(type.name) file layout, batch \(batch)")
+            forEachProduct(type, seed: 23) { file, repacked, x, batch, want in
+                XCTAssertEqual(product(repacked, x, batch: batch), want, "\(type.name) interleaved, batch \(batch)")
+                if type == .q6_K {
+                    // The same integer sums, added in another order: Q6_K's file layout keeps eight partial
+                    // sums a row until the end of each panel.
+                    for (got, expected) in zip(product(file, x, batch: batch), want) {
+                        XCTAssertEqual(got, expected, accuracy: 1e-4 * max(1, abs(expected)), "Q6_K file layout, batch \(batch)")
                     }
+                } else if type != .q4_K {
+                    XCTAssertEqual(product(file, x, batch: batch), want, "\(type.name) file layout, batch \(batch)")
                 }
             }
         }
     }
 
+    /// The VNNI kernels of Q4_0 and Q4_K (CInt8VNNI) against the same scalar reference, bit for bit: always
+    /// with `vpdpbusd` emulated by its definition (the kernels' own code around it), and with the real
+    /// instruction where this CPU has AVX-512 VNNI or AVX-VNNI.
+    func testVNNIKernelsEqualTheScalarReferenceBitForBit() {
+        let kernels = InterleavedKernels.allCases.filter { $0 != .avx2 && $0.runsHere }
+        XCTAssertTrue(kernels.contains(.emulatedVNNI))
+        for type in [GGMLType.q4_0, .q4_K] where InterleavedLayout.supports(type) {
+            forEachProduct(type, seed: 25) { _, repacked, x, batch, want in
+                var matrix = repacked
+                for k in kernels {
+                    matrix.kernels = k
+                    XCTAssertEqual(product(matrix, x, batch: batch), want, "\(type.name) \(k.name), batch \(batch)")
+                }
+            }
+        }
+    }
+
+    /// The run-time choice agrees with the CPU's flags as Linux reports them (here the CPUID and XGETBV
+    /// reading is checked against the kernel's own), and the engine reports and honours it.
+    func testTheKernelChoiceFollowsTheCPU() throws {
+        guard InterleavedLayout.supports(.q4_0) else { throw XCTSkip("a portable build has no integer kernels") }
+        let text = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let line = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("flags") })
+        let flags = Set(line.split(separator: " ").map(String.init))
+        let avx512VNNI = ["avx512f", "avx512bw", "avx512vl", "avx512_vnni"].allSatisfy(flags.contains)
+        let avxVNNI = flags.contains("avx_vnni")
+        let expected: InterleavedKernels = avx512VNNI ? .avx512VNNI : avxVNNI ? .avxVNNI : .avx2
+        XCTAssertEqual(InterleavedKernels.best, expected)
+        // Each form on its own flag: a CPU with AVX-512 VNNI alone (Zen 4) must not be sent AVX-VNNI's code.
+        XCTAssertEqual(InterleavedKernels.avx512VNNI.runsHere, avx512VNNI)
+        XCTAssertEqual(InterleavedKernels.avxVNNI.runsHere, avxVNNI)
+        XCTAssertEqual(EngineConfiguration(vnni: true).interleavedKernels, expected)
+        XCTAssertEqual(EngineConfiguration(vnni: false).interleavedKernels, .avx2)
+        let report = EngineConfiguration(vnni: true).kernels
+        XCTAssertTrue(expected == .avx2 ? report.hasSuffix("no VNNI on this CPU") : report.contains(expected.name), report)
+    }
+
     // MARK: - Helpers
+
+    /// A random `type` matrix of 208 rows (split over threads in whole eights) × 2,304 columns (72 blocks: two
+    /// panels), in both layouts, with random activations for a lone vector and batches that fill one to five
+    /// tiles of four, the last partly (some entries 30× the others), and the scalar reference's product.
+    private func forEachProduct(_ type: GGMLType, seed: UInt64,
+                                _ check: (_ file: WeightMatrix, _ repacked: WeightMatrix, _ x: [Float], _ batch: Int, _ want: [Float]) -> Void) {
+        let rows = 208, columns = 2304
+        let bytes = randomMatrix(type, rows: rows, columns: columns, seed: seed)
+        var rng = SplitMix64(seed: seed + 1)
+        bytes.withUnsafeBytes { raw in
+            let file = WeightMatrix(name: "w", type: type, rows: rows, columns: columns, data: raw.baseAddress!)
+            let repacked = file.repacked(on: .tests)
+            XCTAssertEqual(repacked.layout, .interleaved, type.name)
+            for batch in [1, 2, 3, 4, 5, 8, 9, 13, 17, 66] {
+                let x = (0..<(batch * columns)).map { i in i % 97 == 0 ? 30 * rng.normal() : rng.normal() }
+                check(file, repacked, x, batch, reference(file, x, batch: batch))
+            }
+        }
+    }
 
     private func dequantized(_ matrix: WeightMatrix, _ r: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: matrix.columns) { buffer, count in
