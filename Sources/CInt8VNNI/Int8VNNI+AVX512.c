@@ -5,5 +5,6 @@
 #define JUDGE_NAME(x) judge_avx512vnni_##x
 #define JUDGE_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
 #define JUDGE_DPBUSD(acc, a, b) _mm256_dpbusd_epi32(acc, a, b)
+#define JUDGE_WIDE 1
 #include "Int8VNNIKernel.h"
 #endif

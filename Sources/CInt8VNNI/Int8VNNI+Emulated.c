@@ -24,5 +24,6 @@ __attribute__((target("avx2"))) static inline __m256i judge_dpbusd_definition(__
 #define JUDGE_NAME(x) judge_emulated_##x
 #define JUDGE_TARGET __attribute__((target("avx2,fma,f16c")))
 #define JUDGE_DPBUSD(acc, a, b) judge_dpbusd_definition(acc, a, b)
+#define JUDGE_WIDE 1
 #include "Int8VNNIKernel.h"
 #endif

@@ -25,7 +25,8 @@ extern "C" {
 /// AVX-VNNI (AMD's Zen 4).
 int judge_cpu_vnni(void);
 
-/// Eight interleaved Q4_0 rows (144-byte blocks) · `width` (1 or 4) activation vectors, blocks
+/// Eight interleaved Q4_0 rows (144-byte blocks) · `width` (1, 4, or 8 with the AVX-512 and emulated forms)
+/// activation vectors, blocks
 /// `first ..< first + blocks`. `x`: the first vector's bytes of block `first` (a lone vector's four-byte steps
 /// 4 bytes apart; a batch interleaved: vectors 4 bytes apart, steps 32); `xBlockStep`: bytes from one block's
 /// activations to the next. `dx`, `sx`: the first vector's d_x and d_x Σ q_x at block `first` (the vectors
@@ -36,7 +37,8 @@ int judge_cpu_vnni(void);
               const float *dx, long dxStep, const float *sx, long sxStep, int count, float *out, long outStride, \
               long prefetch)
 
-/// Eight interleaved Q4_K rows (1,184-byte super-blocks) · `width` (1 or 4) vectors, blocks
+/// Eight interleaved Q4_K rows (1,184-byte super-blocks) · `width` (1, 4, or 8 as for Q4_0; 8 needs a batch of
+/// more than four, whose activations are padded to eight) vectors, blocks
 /// `first ..< first + blocks` (whole super-blocks). `x` as for Q4_0 with vectors 32 bytes apart; `dx`: the first
 /// vector's d_x at super-block `first / 8`, `dxStep` floats per super-block; `totals`: the first vector's Σ q_x
 /// per block, from block 0, the next vector's `totalsStride` further.

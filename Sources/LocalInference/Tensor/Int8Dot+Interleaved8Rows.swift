@@ -28,7 +28,7 @@ import CPrefetch
 extension Int8Dot {
     /// `y[s · rows + r] = row(r) · x_s` for r in `range` (whole groups of eight) and every vector of `a`, for
     /// an interleaved matrix. Eight rows at a time through all their panels; per panel, the vectors four at a
-    /// time while the panel's weights (9 KB of Q4_0, 17 KB of Q5_0 and Q8_0, 9.25 KB of Q4_K, 13 KB of Q6_K) stay in the L1 cache.
+    /// time (eight with AVX-512 VNNI) while the panel's weights (9 KB of Q4_0, 17 KB of Q5_0 and Q8_0, 9.25 KB of Q4_K, 13 KB of Q6_K) stay in the L1 cache.
     /// `kernels`: VNNI's for Q4_0 and Q4_K (`Int8Dot+VNNI.swift`) unless `.avx2`.
     @inline(__always)
     static func interleavedRows(_ matrix: WeightMatrix, _ range: Range<Int>, _ a: Q8Activations,
@@ -39,6 +39,9 @@ extension Int8Dot {
         // The tiles' fixed activation offsets: a batch interleaved for Q4_0, Q5_0 and Q8_0 (`blocksPerScale` 1),
         // plain for Q4_K and Q6_K.
         precondition(a.interleaved == (batch > 1 && blocksPerScale(type) == 1))
+        // Vectors per tile: four, or eight where the VNNI form has the registers (a batch of more than four is
+        // padded to whole eights, `Q8Activations.stride`).
+        let step = vnni && batch > 4 ? kernels.widestTile : 4
         var g = range.lowerBound / 8
         while g < range.upperBound / 8 {
             let group = matrix.group(g)
@@ -49,8 +52,8 @@ extension Int8Dot {
                 while s < batch {
                     let out = y + s * rows + 8 * g
                     if vnni {
-                        tileVNNI(kernels, type, width: batch == 1 ? 1 : 4, group, first: first, blocks: count, a, s0: s,
-                                 count: min(4, batch - s), out, outStride: rows)
+                        tileVNNI(kernels, type, width: batch == 1 ? 1 : Int32(step), group, first: first, blocks: count,
+                                 a, s0: s, count: min(step, batch - s), out, outStride: rows)
                     } else if batch == 1 {
                         switch type {
                         case .q4_K: tileQ4_Kx8w1(group, first: first, blocks: count, a, s0: 0, count: 1, out, outStride: rows)
@@ -69,7 +72,7 @@ extension Int8Dot {
                         default: tileQ4_0x8w4(group, first: first, blocks: count, a, s0: s, count: n, out, outStride: rows)
                         }
                     }
-                    s += 4
+                    s += step
                 }
                 first += count
             }

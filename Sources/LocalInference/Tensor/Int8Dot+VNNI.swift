@@ -6,7 +6,7 @@
 import CInt8VNNI
 
 extension Int8Dot {
-    /// `tileQ4_0x8` / `tileQ4_Kx8` (`width` 1 or 4) with `kernels`' instructions.
+    /// `tileQ4_0x8` / `tileQ4_Kx8` (`width` 1, 4, or 8 within `kernels.widestTile`) with `kernels`' instructions.
     @inline(__always)
     static func tileVNNI(_ kernels: InterleavedKernels, _ type: GGMLType, width: Int32, _ group: UnsafeRawPointer,
                          first: Int, blocks: Int, _ a: Q8Activations, s0: Int, count: Int,

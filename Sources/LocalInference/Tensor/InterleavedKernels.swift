@@ -44,6 +44,16 @@ enum InterleavedKernels: Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// The most vectors one tile multiplies at once, for batches of more than four: eight where the form
+    /// has AVX-512's 32 vector registers for eight vectors' sums (each weight then unpacked once for eight
+    /// vectors), else four.
+    var widestTile: Int {
+        switch self {
+        case .avx512VNNI, .emulatedVNNI: return 8
+        case .avx2, .avxVNNI: return 4
+        }
+    }
+
     /// For reports: the instructions, as `bench-model` and `--verbose` print them.
     var name: String {
         switch self {
