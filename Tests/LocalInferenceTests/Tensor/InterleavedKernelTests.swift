@@ -103,7 +103,8 @@ final class InterleavedKernelTests: XCTestCase {
 
     /// A random `type` matrix of 208 rows (split over threads in whole eights) × 2,304 columns (72 blocks: two
     /// panels), in both layouts, with random activations for a lone vector and batches that fill one to five
-    /// tiles of four, the last partly (some entries 30× the others), and the scalar reference's product.
+    /// tiles of four (one to nine of eight for the AVX-512 VNNI and emulated forms), the last partly (some entries
+    /// 30× the others), and the scalar reference's product.
     private func forEachProduct(_ type: GGMLType, seed: UInt64,
                                 _ check: (_ file: WeightMatrix, _ repacked: WeightMatrix, _ x: [Float], _ batch: Int, _ want: [Float]) -> Void) {
         let rows = 208, columns = 2304
